@@ -1,0 +1,258 @@
+"""Reading and writing the contract's tables: JSON, Excel workbook, CSV folder.
+
+All three forms land in one `RawPortfolio`: a DataFrame per table whose index
+is the row as the user counts it (sheet row or CSV line, header = 1; 0-based
+record position in JSON), plus the two single objects. Nothing is typed or
+checked here beyond the shape of the file: `engine.validate` does that, so
+that every problem of every form is reported the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .cells import NonFinite
+from .errors import InvalidPortfolio, Problem
+from .schema import SINGLE_TABLES, TABLES
+
+_READ_ERRORS = (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError)
+
+
+@dataclass
+class RawPortfolio:
+    """The tables exactly as read, before any typing or checking."""
+
+    name: str | None
+    tables: dict[str, pd.DataFrame]
+    singles: dict[str, dict]
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_portfolio(path: str | Path) -> RawPortfolio:
+    """Read a `.json` file, an `.xlsx` workbook or a folder of CSVs.
+
+    Raises `InvalidPortfolio` with one clear problem when the file cannot be
+    read at all (missing, corrupt, not an object, no projects table).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InvalidPortfolio([Problem("file", None, None, f"{path} does not exist")])
+    try:
+        if path.is_dir():
+            return _read_csv_folder(path)
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return _read_workbook(path)
+        if path.suffix.lower() == ".json":
+            return from_document(json.loads(path.read_text(encoding="utf-8"),
+                                            parse_constant=NonFinite))
+    except InvalidPortfolio:
+        raise
+    except _READ_ERRORS as exc:
+        raise InvalidPortfolio([Problem("file", None, None, f"cannot read {path}: {exc}")]) from exc
+    except Exception as exc:  # openpyxl/zipfile raise many kinds on a corrupt workbook
+        raise InvalidPortfolio([Problem("file", None, None, f"cannot read {path}: {exc}")]) from exc
+    raise InvalidPortfolio([Problem("file", None, None,
+                                    f"{path}: expected a .json or .xlsx file or a CSV folder")])
+
+
+def from_document(doc: object) -> RawPortfolio:
+    """A portfolio from its JSON form: an object of tables (lists of records)."""
+    if not isinstance(doc, dict):
+        raise InvalidPortfolio([Problem("file", None, None,
+                                        "a portfolio must be a JSON object of tables")])
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    tables: dict[str, pd.DataFrame] = {}
+    singles: dict[str, dict] = {}
+    for key, value in doc.items():
+        if key == "name":
+            continue
+        if key in SINGLE_TABLES:
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                problems.append(Problem(key, None, None, "must be an object of key: value"))
+                continue
+            singles[key] = dict(value)
+        elif key in TABLES:
+            if value is None:
+                continue
+            if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+                problems.append(Problem(key, None, None, "must be a list of records (objects)"))
+                continue
+            frame = pd.DataFrame.from_records(value) if value else pd.DataFrame()
+            frame.index = pd.RangeIndex(len(value))
+            tables[key] = frame
+        else:
+            warnings.append(f"unknown table '{key}' ignored")
+    name = doc.get("name")
+    return RawPortfolio(None if name is None else str(name), tables, singles, "json",
+                        problems, warnings)
+
+
+def _clean_cell(value: object) -> object:
+    """Blank strings become None; dates become ISO strings; other values stay."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _frame_from_rows(header: list, rows: list[tuple[int, list]], table: str,
+                     problems: list[Problem]) -> pd.DataFrame:
+    """A DataFrame from a header and numbered rows; blank rows dropped."""
+    names = [None if h is None else str(_clean_cell(h) or "") or None for h in header]
+    keep = [i for i, n in enumerate(names) if n is not None]
+    columns = [names[i] for i in keep]
+    seen = set()
+    for col in columns:
+        if col in seen:
+            problems.append(Problem(table, 1, col, "duplicate column in the header"))
+        seen.add(col)
+    records, index = [], []
+    for number, values in rows:
+        cells = [_clean_cell(values[i]) if i < len(values) else None for i in keep]
+        if all(c is None for c in cells):
+            continue
+        records.append(cells)
+        index.append(number)
+    frame = pd.DataFrame(records, columns=columns, index=pd.Index(index, dtype="int64"))
+    return frame.loc[:, ~frame.columns.duplicated()]
+
+
+def _single_from_frame(frame: pd.DataFrame, table: str, problems: list[Problem]) -> dict:
+    """A key/value sheet or CSV as a dict."""
+    if frame.empty:
+        return {}
+    if "key" not in frame.columns or "value" not in frame.columns:
+        problems.append(Problem(table, 1, None, "needs two columns named key and value"))
+        return {}
+    return {str(k): v for k, v in zip(frame["key"], frame["value"], strict=True) if k is not None}
+
+
+def _read_workbook(path: Path) -> RawPortfolio:
+    """One sheet per table, header in row 1; the sheet row numbers the records."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    tables: dict[str, pd.DataFrame] = {}
+    singles: dict[str, dict] = {}
+    name = None
+    for sheet in book.worksheets:
+        title = sheet.title.strip()
+        if title.startswith("_") or title == "README":
+            continue
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            continue
+        numbered = [(i, list(r)) for i, r in enumerate(rows, start=2)]
+        frame = _frame_from_rows(list(header), numbered, title, problems)
+        if title in SINGLE_TABLES:
+            singles[title] = _single_from_frame(frame, title, problems)
+        elif title in TABLES:
+            tables[title] = frame
+        elif title == "portfolio":
+            name = _single_from_frame(frame, title, problems).get("name")
+        else:
+            warnings.append(f"unknown sheet '{title}' ignored")
+    book.close()
+    return RawPortfolio(name or path.stem, tables, singles, "excel", problems, warnings)
+
+
+def _read_csv_folder(path: Path) -> RawPortfolio:
+    """One `TABLE.csv` per table; the file's line numbers the records."""
+    if not (path / "projects.csv").exists():
+        raise InvalidPortfolio([Problem("projects", None, None,
+                                        f"{path} has no projects.csv")])
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    tables: dict[str, pd.DataFrame] = {}
+    singles: dict[str, dict] = {}
+    for file in sorted(path.glob("*.csv")):
+        table = file.stem
+        raw = pd.read_csv(file, dtype=str, keep_default_na=False, skip_blank_lines=False)
+        numbered = [(i, list(r)) for i, r in enumerate(raw.itertuples(index=False), start=2)]
+        frame = _frame_from_rows(list(raw.columns), numbered, table, problems)
+        if table in SINGLE_TABLES:
+            singles[table] = _single_from_frame(frame, table, problems)
+        elif table in TABLES:
+            tables[table] = frame
+        else:
+            warnings.append(f"unknown file '{file.name}' ignored")
+    return RawPortfolio(path.name, tables, singles, "csv", problems, warnings)
+
+
+def _records(rows: list[dict]) -> list[dict]:
+    """Records without blank cells (None/NaN), for writing."""
+    return [{k: v for k, v in r.items() if v is not None
+             and not (isinstance(v, float) and math.isnan(v))} for r in rows]
+
+
+def write_json(doc: dict, path: str | Path) -> None:
+    """Write a portfolio document as JSON."""
+    Path(path).write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def _ordered_columns(table: str, rows: list[dict]) -> list[str]:
+    """The table's contract columns first, then any extra ones in first-seen order."""
+    columns = [c.name for c in TABLES[table]]
+    for r in rows:
+        columns += [k for k in r if k not in columns]
+    return columns
+
+
+def write_workbook(doc: dict, path: str | Path) -> None:
+    """Write a portfolio document as an Excel workbook, one sheet per table."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    sheet = book.create_sheet("portfolio")
+    sheet.append(["key", "value"])
+    sheet.append(["name", doc.get("name")])
+    for table in TABLES:
+        rows = _records(doc.get(table) or [])
+        sheet = book.create_sheet(table)
+        columns = _ordered_columns(table, rows)
+        sheet.append(columns)
+        for r in rows:
+            sheet.append([r.get(c) for c in columns])
+    for table in SINGLE_TABLES:
+        sheet = book.create_sheet(table)
+        sheet.append(["key", "value"])
+        for k, v in (doc.get(table) or {}).items():
+            sheet.append([k, v])
+    book.save(path)
+
+
+def write_csv_folder(doc: dict, folder: str | Path) -> None:
+    """Write a portfolio document as a folder with one `TABLE.csv` per table."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for table in TABLES:
+        rows = _records(doc.get(table) or [])
+        if rows or table in ("periods", "projects"):
+            pd.DataFrame(rows, columns=_ordered_columns(table, rows)).to_csv(
+                folder / f"{table}.csv", index=False)
+    for table in SINGLE_TABLES:
+        items = doc.get(table) or {}
+        if items:
+            pd.DataFrame({"key": list(items), "value": list(items.values())}).to_csv(
+                folder / f"{table}.csv", index=False)

@@ -1,0 +1,122 @@
+"""The solver-neutral model: variables, named rows, objective, as arrays.
+
+maximise c.x  subject to  lo_i <= sum_j A_ij x_j <= hi_i  (row i named
+`family[key,...]`), lb_j <= x_j <= ub_j, x_j integer where `integer[j]`.
+Several rows may share one name (e.g. the per-period rows of `after[A,B]`):
+the name is the constraint a person reads, a row is what a solver sees.
+Backends translate this and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class LinearModel:
+    """A MILP in arrays; A is in COO form sorted by row."""
+
+    lb: np.ndarray
+    ub: np.ndarray
+    integer: np.ndarray
+    c: np.ndarray
+    row_name: np.ndarray
+    row_family: np.ndarray
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    a_row: np.ndarray
+    a_col: np.ndarray
+    a_val: np.ndarray
+    starts: pd.DataFrame
+    """x variables 0..len(starts)-1: project, start, value, score."""
+    extra: pd.DataFrame
+    """bought-capacity variables: skill, period (0-based), extra_fte, extra_cost, var."""
+    pairs: pd.DataFrame
+    """synergy variables: project_a, project_b, value, score, var."""
+    objective_kind: str = "financial"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_vars(self) -> int:
+        return len(self.c)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_lo)
+
+    def size(self) -> dict:
+        """Variables, rows, non-zeros and named constraints, for reports."""
+        return {"variables": self.n_vars, "binaries": int(self.integer.sum()),
+                "rows": self.n_rows, "nonzeros": len(self.a_val),
+                "constraints": len(set(self.row_name))}
+
+    def activity(self, x: np.ndarray) -> np.ndarray:
+        """A x for a full assignment x."""
+        return np.bincount(self.a_row, weights=self.a_val * x[self.a_col], minlength=self.n_rows)
+
+
+class ModelBuilder:
+    """Collects variables and row blocks; `finish` returns the LinearModel."""
+
+    def __init__(self) -> None:
+        self.lb: list[np.ndarray] = []
+        self.ub: list[np.ndarray] = []
+        self.integer: list[np.ndarray] = []
+        self.c: list[np.ndarray] = []
+        self.n_vars = 0
+        self.rows: list[tuple] = []
+        self.n_rows = 0
+
+    def add_vars(self, lb, ub, integer: bool, c=None) -> np.ndarray:
+        """New variables; returns their indices."""
+        lb = np.asarray(lb, dtype=float)
+        n = len(lb)
+        self.lb.append(lb)
+        self.ub.append(np.asarray(ub, dtype=float) * np.ones(n))
+        self.integer.append(np.full(n, integer))
+        self.c.append(np.zeros(n) if c is None else np.asarray(c, dtype=float))
+        idx = np.arange(self.n_vars, self.n_vars + n)
+        self.n_vars += n
+        return idx
+
+    def set_objective(self, var: np.ndarray, coef: np.ndarray) -> None:
+        """Add coefficients to the objective (maximised)."""
+        c = np.concatenate(self.c) if self.c else np.zeros(0)
+        np.add.at(c, var, coef)
+        self.c = [c]
+
+    def add_rows(self, family: str, names, lo, hi, row, col, val) -> None:
+        """A block of rows: `row` numbers entries 0..k-1 within the block."""
+        names = np.asarray(names, dtype=object)
+        k = len(names)
+        if k == 0:
+            return
+        lo = np.broadcast_to(np.asarray(lo, dtype=float), (k,)).copy()
+        hi = np.broadcast_to(np.asarray(hi, dtype=float), (k,)).copy()
+        row = np.asarray(row, dtype=np.int64)
+        col = np.asarray(col, dtype=np.int64)
+        val = np.asarray(val, dtype=float)
+        keep = val != 0
+        self.rows.append((family, names, lo, hi, row[keep] + self.n_rows, col[keep], val[keep]))
+        self.n_rows += k
+
+    def finish(self, starts, extra, pairs, objective_kind: str) -> LinearModel:
+        """The finished model with entries sorted by row."""
+        def cat(parts, dt):
+            return (np.concatenate(parts).astype(dt) if parts
+                       else np.zeros(0, dtype=dt))
+        fam = [np.full(len(r[1]), r[0], dtype=object) for r in self.rows]
+        a_row = cat([r[4] for r in self.rows], np.int64)
+        order = np.argsort(a_row, kind="stable")
+        return LinearModel(
+            lb=cat(self.lb, float), ub=cat(self.ub, float), integer=cat(self.integer, bool),
+            c=cat(self.c, float),
+            row_name=cat([r[1] for r in self.rows], object), row_family=cat(fam, object),
+            row_lo=cat([r[2] for r in self.rows], float),
+            row_hi=cat([r[3] for r in self.rows], float),
+            a_row=a_row[order], a_col=cat([r[5] for r in self.rows], np.int64)[order],
+            a_val=cat([r[6] for r in self.rows], float)[order],
+            starts=starts, extra=extra, pairs=pairs, objective_kind=objective_kind)

@@ -1,0 +1,129 @@
+"""Selection logic: one start per project, mandatory, force, alignment,
+dependencies, group limits and synergy links."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .variables import Context
+
+INF = np.inf
+
+
+def add_start_choice(ctx: Context) -> None:
+    """window[p]: sum_s x[p,s] <= 1 (a project starts at most once, inside its window)."""
+    projects = ctx.var_count.index.to_numpy(dtype=object)
+    k = np.arange(len(projects))
+    r, c, v = ctx.selected(k, projects, np.ones(len(projects)))
+    ctx.builder.add_rows("window", [f"window[{p}]" for p in projects], -INF, 1.0, r, c, v)
+
+
+def _must(ctx: Context) -> tuple[pd.Index, pd.Index, pd.Index]:
+    """(mandatory, forced in, excluded by force out or missing alignment)."""
+    p = ctx.portfolio.projects
+    mandatory = p.index[(p["status"] == "mandatory").to_numpy()]
+    forced_in = p.index[(p["force"] == "in").to_numpy()]
+    return mandatory, forced_in, p.index[(p["force"] == "out").to_numpy()]
+
+
+def add_mandatory_and_force(ctx: Context) -> None:
+    """mandatory[p]: y_p >= 1; force[p]: y_p >= 1 (in) or y_p <= 0 (out)."""
+    mandatory, forced_in, forced_out = _must(ctx)
+    for family, ids, lo, hi in (("mandatory", mandatory, 1.0, INF),
+                                ("force", forced_in, 1.0, INF),
+                                ("force", forced_out, -INF, 0.0)):
+        ids = ids.to_numpy(dtype=object)
+        r, c, v = ctx.selected(np.arange(len(ids)), ids, np.ones(len(ids)))
+        ctx.builder.add_rows(family, [f"{family}[{p}]" for p in ids], lo, hi, r, c, v)
+
+
+def add_alignment_rule(ctx: Context) -> None:
+    """alignment[p]: y_p <= 0 for an unaligned candidate or in_flight project
+    under require_alignment (mandatory and forced-in projects stay selectable)."""
+    if not ctx.portfolio.require_alignment:
+        return
+    p = ctx.portfolio.projects
+    unaligned = ~ctx.derived.aligned & (p["status"] != "mandatory") & (p["force"] != "in")
+    ids = p.index[unaligned.to_numpy()].to_numpy(dtype=object)
+    r, c, v = ctx.selected(np.arange(len(ids)), ids, np.ones(len(ids)))
+    ctx.builder.add_rows("alignment", [f"alignment[{q}]" for q in ids], -INF, 0.0, r, c, v)
+
+
+def add_dependencies(ctx: Context) -> None:
+    """requires[a,b]: y_a <= y_b; excludes[a,b]: y_a + y_b <= 1;
+    after[a,b]: for every t, sum_{s<=t} x[a,s] <= sum_{s'<=t-d_b-lag} x[b,s'],
+    i.e. a starts no earlier than b's finish + 1 + lag."""
+    deps = ctx.portfolio.table("dependencies")
+    if deps.empty:
+        return
+    for kind, hi, sign in (("requires", 0.0, -1.0), ("excludes", 1.0, 1.0)):
+        d = deps[deps["kind"] == kind]
+        k = np.arange(len(d))
+        ra, ca, va = ctx.selected(k, d["project"].to_numpy(object), np.ones(len(d)))
+        rb, cb, vb = ctx.selected(k, d["other"].to_numpy(object), np.full(len(d), sign))
+        names = [f"{kind}[{a},{b}]" for a, b in zip(d["project"], d["other"], strict=True)]
+        ctx.builder.add_rows(kind, names, -INF, hi, np.r_[ra, rb], np.r_[ca, cb], np.r_[va, vb])
+    _add_after(ctx, deps[deps["kind"] == "after"])
+
+
+def _add_after(ctx: Context, after: pd.DataFrame) -> None:
+    """The cumulative precedence rows of `after` dependencies."""
+    if after.empty:
+        return
+    starts = ctx.starts
+    duration = ctx.derived.windows["duration"]
+    names, rows, cols, vals = [], [], [], []
+    for a, b, lag in zip(after["project"], after["other"], after["lag"], strict=True):
+        sa = starts[starts["project"] == a]
+        sb = starts[starts["project"] == b]
+        shift = int(duration[b]) + int(lag)
+        ts = sa["start"].to_numpy()
+        for t in ts:
+            k = len(names)
+            names.append(f"after[{a},{b}]")
+            ma = sa["start"].to_numpy() <= t
+            mb = sb["start"].to_numpy() <= t - shift
+            rows += [k] * int(ma.sum() + mb.sum())
+            cols += list(sa["var"].to_numpy()[ma]) + list(sb["var"].to_numpy()[mb])
+            vals += [1.0] * int(ma.sum()) + [-1.0] * int(mb.sum())
+    ctx.builder.add_rows("after", names, -INF, 0.0, rows, cols, vals)
+
+
+def add_group_limits(ctx: Context) -> None:
+    """group[g,min]: sum_{p in g} y_p >= min; group[g,max]: sum_{p in g} y_p <= max."""
+    limits = ctx.portfolio.table("group_limits")
+    groups = ctx.portfolio.table("groups")
+    for bound in ("min", "max"):
+        lim = limits[limits[bound].notna()]
+        if lim.empty:
+            continue
+        members = groups.merge(lim[["group", bound]].reset_index(drop=True)
+                               .rename_axis("k").reset_index(), on="group")
+        r, c, v = ctx.selected(members["k"].to_numpy(), members["project"].to_numpy(object),
+                               np.ones(len(members)))
+        value = lim[bound].to_numpy(dtype=float)
+        lo, hi = (value, INF) if bound == "min" else (-INF, value)
+        ctx.builder.add_rows("group", [f"group[{g},{bound}]" for g in lim["group"]],
+                             lo, hi, r, c, v)
+
+
+def add_synergy_links(ctx: Context) -> None:
+    """synergy[a,b]: z <= y_a, z <= y_b, z >= y_a + y_b - 1 (z = y_a AND y_b)."""
+    pairs = ctx.pairs
+    if pairs.empty:
+        return
+    n = len(pairs)
+    k = np.arange(n)
+    z = pairs["var"].to_numpy()
+    a = pairs["project_a"].to_numpy(object)
+    b = pairs["project_b"].to_numpy(object)
+    names = [f"synergy[{x},{y}]" for x, y in zip(a, b, strict=True)]
+    for _which, proj in ((0, a), (1, b)):
+        r, c, v = ctx.selected(k, proj, -np.ones(n))
+        ctx.builder.add_rows("synergy", names, -INF, 0.0, np.r_[k, r], np.r_[z, c],
+                             np.r_[np.ones(n), v])
+    ra, ca, va = ctx.selected(k, a, np.ones(n))
+    rb, cb, vb = ctx.selected(k, b, np.ones(n))
+    ctx.builder.add_rows("synergy", names, -INF, 1.0, np.r_[ra, rb, k], np.r_[ca, cb, z],
+                         np.r_[va, vb, -np.ones(n)])

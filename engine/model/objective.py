@@ -1,0 +1,41 @@
+"""The objective: strategic, financial or a normalised blend (maximised).
+
+- strategic: S = sum_p S_p y_p + sum_(a,b) score_ab z_ab;
+- financial: F = sum_(p,s) F_p(s) x[p,s] + sum_(a,b) value_ab z_ab
+  - sum_(k,t) extra_cost_kt e[k,t];
+- blend: beta S / S_all + (1 - beta) F / F_all, S_all and F_all the sums of
+  the positive scores and best-start values of every project row (a term
+  whose normaliser is 0 is left out).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..derive import blend_normalisers
+from .variables import Context
+
+
+def term_weights(ctx: Context) -> tuple[float, float]:
+    """(weight of S, weight of F) in the objective in force."""
+    kind = ctx.portfolio.objective_kind
+    if kind == "strategic":
+        return 1.0, 0.0
+    if kind == "financial":
+        return 0.0, 1.0
+    beta = ctx.portfolio.settings.blend
+    s_all, f_all = blend_normalisers(ctx.portfolio, ctx.derived)
+    return (beta / s_all if s_all > 0 else 0.0), ((1 - beta) / f_all if f_all > 0 else 0.0)
+
+
+def set_objective(ctx: Context) -> None:
+    """Objective coefficients of x, z and e."""
+    ws, wf = term_weights(ctx)
+    starts, pairs, extra = ctx.starts, ctx.pairs, ctx.extra
+    ctx.builder.set_objective(starts["var"].to_numpy(),
+                              ws * starts["score"].to_numpy() + wf * starts["value"].to_numpy())
+    ctx.builder.set_objective(pairs["var"].to_numpy(),
+                              ws * pairs["score"].to_numpy(dtype=float)
+                              + wf * pairs["value"].to_numpy(dtype=float))
+    ctx.builder.set_objective(extra["var"].to_numpy(),
+                              -wf * extra["extra_cost"].to_numpy(dtype=float) * np.ones(len(extra)))

@@ -1,0 +1,102 @@
+"""The Plan of the contract, as pydantic models (its JSON Schema comes free)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+PlanStatus = Literal["optimal", "feasible", "infeasible", "no_solution"]
+
+
+class SelectedProject(BaseModel):
+    project: str
+    start: str
+    finish: str
+    cost: float
+    value: float = Field(description="financial value at the chosen start")
+    score: float = Field(description="strategic score")
+
+
+class ExcludedProject(BaseModel):
+    project: str
+    reason: str
+    code: Literal["forced_out", "unaligned", "no_fit", "infeasible_alone", "dependency",
+                  "budget", "capacity", "risk", "balance", "group", "dominated"]
+    binding: list[str] = []
+    cost_to_include: float | None = None
+
+
+class SpendRow(BaseModel):
+    constraint: str | None
+    period: str | None
+    pool: str | None
+    category: str | None
+    amount: float
+    limit: float | None
+
+
+class UtilisationRow(BaseModel):
+    skill: str
+    period: str
+    demand: float
+    capacity: float | None
+    extra: float
+
+
+class Kpis(BaseModel):
+    strategic_score: float = 0.0
+    financial_value: float = 0.0
+    total_cost: float = 0.0
+    risk_exposure: float = 0.0
+    unaligned_selected: int = 0
+
+
+class AlignmentRow(BaseModel):
+    project: str
+    objective: str
+    score: float
+    contribution: float = Field(description="weight x score")
+
+
+class Recommendation(BaseModel):
+    project: str
+    action: Literal["continue", "stall", "kill"]
+    restart: str | None = None
+    reason: str
+    value_delta: float
+
+
+class Conflict(BaseModel):
+    constraint: str
+    sentence: str
+
+
+class Relaxation(BaseModel):
+    constraint: str
+    limit: float | None = None
+    needed: float | None = None
+    sentence: str
+
+
+class Plan(BaseModel):
+    """A solve's answer; every returned plan passed the independent check."""
+
+    status: PlanStatus
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    solver: str
+    solve_seconds: float
+    selected: list[SelectedProject] = []
+    excluded: list[ExcludedProject] = []
+    spend: list[SpendRow] = []
+    utilisation: list[UtilisationRow] = []
+    kpis: Kpis = Kpis()
+    alignment: list[AlignmentRow] = []
+    recommendations: list[Recommendation] = []
+    conflicts: list[Conflict] = []
+    relaxation: list[Relaxation] = []
+    warnings: list[str] = []
+    model_size: dict = Field(default_factory=dict,
+                             description="variables, rows, nonzeros of the model solved")

@@ -1,0 +1,94 @@
+"""First reasons for excluded projects, read off the optimal plan.
+
+For an excluded project p and each of its start options j, adding x_j = 1 to
+the plan changes each row's activity by A_ij; a row is in the way when
+act_i + A_ij leaves [lo_i - tol, hi_i + tol] even after buying all the extra
+capacity still on offer in that row. The start with the fewest rows in the
+way is reported: its rows are `binding` and their family gives the `code`;
+no row in the way means the optimum is simply better without p (`dominated`).
+Exact counterfactual costs come from re-solves (scenarios.explain).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .derive import Derived
+from .model.linear import LinearModel
+from .plan import ExcludedProject
+from .portfolio import Portfolio
+
+FAMILY_CODE = {"budget": "budget", "capacity": "capacity", "requires": "dependency",
+               "after": "dependency", "excludes": "dependency", "group": "group",
+               "balance": "balance", "risk": "risk", "window": "group"}
+CODE_ORDER = ("dependency", "group", "budget", "capacity", "risk", "balance")
+
+
+def _rows_in_the_way(model: LinearModel, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every model entry (i, j): would setting x_j = 1 break row i?"""
+    act = model.activity(x)
+    flex = np.zeros(model.n_rows)
+    cont = ~model.integer[model.a_col] & (model.a_val < 0)
+    np.add.at(flex, model.a_row[cont],
+              -model.a_val[cont] * (model.ub[model.a_col[cont]] - x[model.a_col[cont]]))
+    hi = model.row_hi + flex
+    tol = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(hi), hi, 0.0)))
+    new = act[model.a_row] + model.a_val
+    off = (new > hi[model.a_row] + tol[model.a_row]) | \
+        (new < model.row_lo[model.a_row] - tol[model.a_row])
+    off &= model.row_family[model.a_row] != "window"
+    return model.a_row[off], model.a_col[off]
+
+
+def _static_reason(portfolio: Portfolio, derived: Derived, pid: str) -> ExcludedProject | None:
+    """Reasons that need no plan: forced out, no fit, unaligned."""
+    p = portfolio.projects.loc[pid]
+    if p["force"] == "out":
+        return ExcludedProject(project=pid, code="forced_out", binding=[f"force[{pid}]"],
+                               reason="forced out by the planner")
+    if not derived.windows.at[pid, "fits"]:
+        return ExcludedProject(project=pid, code="no_fit", binding=[f"window[{pid}]"],
+                               reason="cannot be placed within the horizon or its window")
+    if portfolio.require_alignment and not derived.aligned[pid] and p["status"] != "mandatory" \
+            and p["force"] != "in":
+        return ExcludedProject(project=pid, code="unaligned", binding=[f"alignment[{pid}]"],
+                               reason="serves no strategic objective (strategic score 0)")
+    return None
+
+
+def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
+                  x: np.ndarray, selected: set[str]) -> list[ExcludedProject]:
+    """One ExcludedProject per project that is not selected."""
+    out = []
+    rows, cols = _rows_in_the_way(model, x)
+    starts = model.starts
+    var_project = starts["project"].to_numpy(dtype=object)
+    count = np.bincount(cols, minlength=model.n_vars)[: len(starts)]
+    by_var = pd.DataFrame({"row": rows, "var": cols})
+    by_var = by_var[by_var["var"] < len(starts)]
+    grouped = by_var.groupby("var")["row"].apply(list).to_dict()
+    per_project = pd.DataFrame({"project": var_project, "count": count,
+                                "var": np.arange(len(starts))})
+    best = per_project.sort_values(["count", "var"]).drop_duplicates("project") \
+        .set_index("project")["var"]
+    for pid in portfolio.projects.index:
+        if pid in selected:
+            continue
+        static = _static_reason(portfolio, derived, pid)
+        if static is not None:
+            out.append(static)
+            continue
+        names = list(dict.fromkeys(model.row_name[grouped.get(best[pid], [])]))
+        families = {model.row_family[i] for i in grouped.get(best[pid], [])}
+        codes = [c for c in CODE_ORDER if any(FAMILY_CODE.get(f) == c for f in families)]
+        if not codes:
+            out.append(ExcludedProject(
+                project=pid, code="dominated", binding=[],
+                reason="fits beside the chosen plan, but the optimum is better without it"))
+            continue
+        out.append(ExcludedProject(
+            project=pid, code=codes[0], binding=names,
+            reason=f"adding it at its best start would break {', '.join(names[:4])}"
+                   + (" and more" if len(names) > 4 else "")))
+    return out

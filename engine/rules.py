@@ -1,0 +1,186 @@
+"""Rules between tables (the contract's settled edge cases on bad input).
+
+Each `_rule_*` returns problems (invalid input) and may add warnings; all run,
+so the user sees every problem in one pass.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import Problem
+from .windows import project_durations, start_windows
+
+
+def check_rules(typed: dict[str, pd.DataFrame], rows: pd.Series,
+                settings) -> tuple[list[Problem], list[str]]:
+    """Every cross-table rule; returns (problems, warnings)."""
+    rows = rows[rows.index.notna() & ~rows.index.duplicated()]
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    for rule in (_rule_self_reference, _rule_value_or_benefits, _rule_windows,
+                 _rule_cycles, _rule_weights, _rule_min_max, _rule_skills):
+        problems += rule(typed, rows, warnings)
+    return problems, warnings
+
+
+def _project_frame(typed, rows) -> pd.DataFrame:
+    """Projects with a unique, non-blank id, indexed by it."""
+    projects = typed["projects"]
+    projects = projects[projects["id"].notna()].drop_duplicates("id")
+    return projects.set_index("id")
+
+
+def _rule_self_reference(typed, rows, warnings) -> list[Problem]:
+    """A dependency, synergy or pairwise judgement that names one thing twice."""
+    out = []
+    for table, a, b in (("dependencies", "project", "other"),
+                        ("synergies", "project_a", "project_b"), ("pairwise", "a", "b")):
+        frame = typed[table]
+        same = frame[a].notna() & (frame[a] == frame[b])
+        out += [Problem(table, int(r), b, f"'{frame.at[r, a]}' refers to itself")
+                for r in frame.index[same.to_numpy()]]
+    return out
+
+
+def _rule_value_or_benefits(typed, rows, warnings) -> list[Problem]:
+    """A project with benefits rows has a start-dependent value: `value` must be blank."""
+    projects = _project_frame(typed, rows)
+    with_benefits = set(typed["benefits"]["project"].dropna())
+    both = projects.index.isin(with_benefits) & projects["value"].notna().to_numpy()
+    return [Problem("projects", int(rows[p]), "value",
+                    "must be blank: the project has benefits rows (its value depends on its start)")
+            for p in projects.index[both]]
+
+
+def _rule_windows(typed, rows, warnings) -> list[Problem]:
+    """Durations against offsets, window order, in-flight windows, mandatory fit."""
+    projects = _project_frame(typed, rows)
+    periods = tuple(typed["periods"]["id"].dropna())
+    if projects.empty or not periods:
+        return []
+    out = []
+    costs, demands = typed["costs"], typed["demands"]
+    offsets = pd.concat([costs[["project", "offset"]], demands[["project", "offset"]]])
+    longest = offsets.dropna().groupby("project")["offset"].max()
+    given = projects["duration"].dropna()
+    short = given[given <= longest.reindex(given.index).fillna(-1)]
+    out += [Problem("projects", int(rows[p]), "duration",
+                    f"duration {int(d)} is shorter than its cost/demand offsets "
+                    f"(longest offset {int(longest[p])})") for p, d in short.items()]
+    order = {p: i for i, p in enumerate(periods)}
+    e = projects["earliest_start"].map(order)
+    la = projects["latest_start"].map(order)
+    inverted = e.notna() & la.notna() & (e > la)
+    out += [Problem("projects", int(rows[p]), "latest_start",
+                    f"latest_start {projects.at[p, 'latest_start']} is before earliest_start "
+                    f"{projects.at[p, 'earliest_start']}") for p in projects.index[inverted]]
+    flight = projects["status"].fillna("candidate") == "in_flight"
+    late = flight & e.notna() & (e > 0)
+    out += [Problem("projects", int(rows[p]), "earliest_start",
+                    "an in_flight project starts in the first period: leave earliest_start blank")
+            for p in projects.index[late]]
+    both = (projects["status"] == "mandatory") & (projects["force"] == "out")
+    out += [Problem("projects", int(rows[p]), "force",
+                    "a mandatory project cannot be forced out") for p in projects.index[both]]
+    clean = projects.copy()
+    clean.loc[inverted, "latest_start"] = None
+    clean["status"] = clean["status"].fillna("candidate")
+    clean["duration"] = clean["duration"].where(~clean.index.isin(short.index))
+    win = start_windows(clean, project_durations(clean, costs, demands), periods)
+    must = (clean["status"] == "mandatory") | (clean["force"] == "in")
+    for p in win.index[(~win["fits"] & must).to_numpy()]:
+        out.append(Problem("projects", int(rows[p]), "latest_start",
+                           f"{'mandatory' if clean.at[p, 'status'] == 'mandatory' else 'forced-in'}"
+                           f" project cannot fit the horizon: duration {win.at[p, 'duration']} "
+                           f"in its window of {len(periods)} periods"))
+    for p in win.index[win["clipped"].to_numpy()]:
+        warnings.append(f"projects: {p} latest_start clipped to "
+                        f"{periods[win.at[p, 'latest']]} (the last period where it fits)")
+    for p in win.index[(~win["fits"] & ~must).to_numpy()]:
+        warnings.append(f"projects: {p} cannot fit the horizon or its window (no_fit)")
+    return out
+
+
+def _rule_cycles(typed, rows, warnings) -> list[Problem]:
+    """`requires` / `after` chains may not close a circle."""
+    deps = typed["dependencies"]
+    edges = deps[deps["kind"].isin(["requires", "after"]) & deps["project"].notna()
+                 & deps["other"].notna()]
+    graph: dict[str, list[tuple[str, int]]] = {}
+    for row, a, b in zip(edges.index, edges["project"], edges["other"], strict=True):
+        graph.setdefault(a, []).append((b, int(row)))
+    state: dict[str, int] = {}
+    out = []
+    for root in list(graph):
+        if state.get(root):
+            continue
+        stack = [(root, iter(graph.get(root, ())))]
+        path = [root]
+        state[root] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+                continue
+            child, row = nxt
+            if state.get(child) == 1:
+                cycle = path[path.index(child):] + [child]
+                out.append(Problem("dependencies", row, "other",
+                                   "circular requires: " + " -> ".join(cycle)))
+            elif not state.get(child):
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(graph.get(child, ()))))
+    return out
+
+
+def _rule_weights(typed, rows, warnings) -> list[Problem]:
+    """Weights: all zero is invalid; a blank beside given weights is 0 (warning)."""
+    objectives = typed["objectives"]
+    if objectives.empty or len(typed["pairwise"]):
+        return []
+    weights = objectives["weight"]
+    if weights.notna().any():
+        blank = objectives["id"][weights.isna()]
+        if len(blank):
+            warnings.append("objectives: blank weight taken as 0 for " + ", ".join(blank))
+        if weights.fillna(0).sum() <= 0:
+            return [Problem("objectives", None, "weight",
+                            "all weights are zero: at least one must be positive")]
+    return []
+
+
+def _rule_min_max(typed, rows, warnings) -> list[Problem]:
+    """min <= max in group limits and balance shares."""
+    out = []
+    for table, lo, hi in (("group_limits", "min", "max"), ("balance", "min_share", "max_share")):
+        frame = typed[table]
+        bad = frame[lo].notna() & frame[hi].notna() & (frame[lo] > frame[hi])
+        out += [Problem(table, int(r), hi, f"{hi} {frame.at[r, hi]:g} is below {lo} "
+                        f"{frame.at[r, lo]:g}") for r in frame.index[bad.to_numpy()]]
+    return out
+
+
+def _rule_skills(typed, rows, warnings) -> list[Problem]:
+    """With a capacity table, a demanded skill must appear in it; a missing
+    (skill, period) row is unconstrained (warning)."""
+    capacity, demands = typed["capacity"], typed["demands"]
+    if capacity.empty or demands.empty:
+        return []
+    known = set(capacity["skill"].dropna())
+    unknown = demands["skill"].notna() & ~demands["skill"].isin(known)
+    out = [Problem("demands", int(r), "skill",
+                   f"unknown skill '{demands.at[r, 'skill']}' (not in the capacity table)")
+           for r in demands.index[unknown.to_numpy()]]
+    periods = list(typed["periods"]["id"].dropna())
+    for skill in sorted(set(demands["skill"].dropna()) & known):
+        have = set(capacity.loc[capacity["skill"] == skill, "period"])
+        missing = [p for p in periods if p not in have]
+        if missing:
+            warnings.append(f"capacity: skill {skill} has no row for {', '.join(missing)}; "
+                            "demand there is unconstrained")
+    return out

@@ -1,0 +1,113 @@
+"""plan(portfolio) -> Plan: derive, build, solve, check, report. Every face calls it."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+from spmo.engine.check import Assignment, check
+from spmo.engine.derive import Derived, derive
+from spmo.engine.errors import CheckFailed
+from spmo.engine.model.build import build
+from spmo.engine.model.linear import LinearModel
+from spmo.engine.portfolio import Portfolio
+from spmo.engine.report import alignment_trace, recommendations, selected_rows
+from spmo.solvers.base import Result, SolveOptions, Status
+from spmo.solvers.registry import pick
+
+
+def options_for(portfolio: Portfolio, *, time_limit_s: float | None = None,
+                relative_gap: float | None = None, hint=None) -> SolveOptions:
+    """Solve options from settings, overridden by what the caller gives."""
+    s = portfolio.settings
+    return SolveOptions(time_limit_s=s.time_limit_s if time_limit_s is None else time_limit_s,
+                        relative_gap=s.relative_gap if relative_gap is None else relative_gap,
+                        workers=s.workers, seed=s.seed, hint=hint)
+
+
+def minimal_purchase(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> pd.DataFrame:
+    """Bought FTE = max(0, demand - fte) per (skill, period), at most extra_fte:
+    a plan buys no more than its selection needs."""
+    extra = model.extra
+    if extra.empty:
+        return pd.DataFrame(columns=["skill", "period", "fte"])
+    chosen = model.starts[x[: len(model.starts)] > 0.5]
+    demands = portfolio.table("demands").merge(chosen[["project", "start"]], on="project")
+    demands["t"] = demands["start"] + demands["offset"]
+    need = demands.groupby(["skill", "t"])["fte"].sum()
+    cap = portfolio.table("capacity")
+    index_of = {p: i for i, p in enumerate(portfolio.periods)}
+    fte = cap.set_index([cap["skill"], cap["period"].map(index_of)])["fte"]
+    rows = []
+    for skill, t, offered in zip(extra["skill"], extra["period"], extra["extra_fte"],
+                                 strict=True):
+        short = float(need.get((skill, t), 0.0)) - float(fte[(skill, t)])
+        if short > 1e-12:
+            rows.append({"skill": skill, "period": portfolio.periods[t],
+                         "fte": min(short, float(offered))})
+    return pd.DataFrame(rows, columns=["skill", "period", "fte"])
+
+
+def assignment_of(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> Assignment:
+    """The plan's decisions read off a solver assignment."""
+    chosen = model.starts[x[: len(model.starts)] > 0.5]
+    starts = dict(zip(chosen["project"], chosen["start"].astype(int), strict=True))
+    return Assignment(starts, minimal_purchase(portfolio, model, x))
+
+
+def plan(portfolio: Portfolio, *, solver: str | None = None, time_limit_s: float | None = None,
+         relative_gap: float | None = None, hint=None):
+    """The optimal (or best found) plan of a validated portfolio, checked."""
+    from spmo.engine.plan import Plan
+
+    t0 = time.perf_counter()
+    derived = derive(portfolio)
+    model = build(portfolio, derived)
+    backend = pick(solver or portfolio.settings.solver, model)
+    options = options_for(portfolio, time_limit_s=time_limit_s, relative_gap=relative_gap,
+                          hint=hint)
+    result = backend.solve(model, options)
+    warnings = list(portfolio.warnings) + result.notes
+    if derived.consistency_ratio is not None and derived.consistency_ratio > 0.1:
+        warnings.append(f"pairwise judgements are inconsistent: consistency ratio "
+                        f"{derived.consistency_ratio:.3f} > 0.1")
+    if result.x is None:
+        return Plan(status=result.status.value, solver=result.solver,
+                    solve_seconds=round(result.seconds, 4), warnings=warnings,
+                    model_size=model.size())
+    return _report(portfolio, derived, model, result, warnings, t0)
+
+
+def _report(portfolio: Portfolio, derived: Derived, model: LinearModel, result: Result,
+            warnings: list[str], t0: float):
+    """Check the assignment and turn it into the Plan."""
+    from spmo.engine.plan import Plan
+    from spmo.engine.reasons import first_reasons
+
+    assignment = assignment_of(portfolio, model, result.x)
+    report = check(portfolio, derived, assignment)
+    if not report.ok:
+        raise CheckFailed(report.violations)
+    objective = report.objective
+    bound = max(objective, result.bound) if result.bound is not None else None
+    if result.status == Status.OPTIMAL and bound is not None and \
+            abs(bound - objective) <= 1e-9 * max(1.0, abs(objective)):
+        bound = objective
+    gap = abs(bound - objective) / max(1.0, abs(objective)) if bound is not None else None
+    sched = selected_rows(portfolio, derived, assignment)
+    forced_unaligned = [r.project for r in sched if portfolio.require_alignment
+                        and not derived.aligned[r.project]
+                        and portfolio.projects.at[r.project, "force"] == "in"]
+    warnings += [f"{p} is forced in but serves no objective" for p in forced_unaligned]
+    return Plan(
+        status=result.status.value, objective=objective, bound=bound, gap=gap,
+        solver=result.solver, solve_seconds=round(result.seconds, 4), selected=sched,
+        excluded=first_reasons(portfolio, derived, model, result.x, set(assignment.starts)),
+        spend=report.spend.astype(object).where(report.spend.notna(), None).to_dict("records"),
+        utilisation=report.usage.astype(object).where(report.usage.notna(), None)
+        .to_dict("records"),
+        kpis=report.kpis, alignment=alignment_trace(portfolio, derived, assignment),
+        recommendations=recommendations(portfolio, derived, assignment, model),
+        warnings=warnings, model_size=model.size() | {
+            "seconds_total": round(time.perf_counter() - t0, 4)})

@@ -1,0 +1,1 @@
+"""spmo: strategic portfolio optimisation."""

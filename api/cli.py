@@ -50,18 +50,13 @@ def solve(
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds")] = None,
     gap: Annotated[float | None, typer.Option(help="relative gap to stop at")] = None,
     out: Annotated[Path | None, typer.Option(help="also write the plan: .json")] = None,
+    explain: Annotated[str, typer.Option(
+        help="cost_to_include: auto (exact up to 300 projects), exact, estimate, none")] = "auto",
 ):
-    """Solve a portfolio: the optimal plan, checked independently."""
-    from spmo.scenarios.run import plan as make_plan
-
+    """Solve a portfolio: the optimal plan, checked independently, explained."""
     portfolio = _load(path, as_json)
-    try:
-        result = make_plan(portfolio, solver=solver, time_limit_s=time_limit, relative_gap=gap)
-    except UnknownSolver as exc:
-        _fail([Problem("settings", None, "solver", str(exc))], as_json)
-    except CheckFailed as exc:
-        Console(stderr=True).print(f"[red]internal error:[/] {exc}")
-        raise typer.Exit(1) from exc
+    result = _solve(portfolio, as_json, solver=solver, time_limit_s=time_limit,
+                    relative_gap=gap, explain=explain)
     text = result.model_dump_json(indent=1)
     if out is not None:
         out.write_text(text, encoding="utf-8")
@@ -70,6 +65,88 @@ def solve(
     else:
         print_plan(Console(), portfolio, result)
     raise typer.Exit(EXIT[result.status])
+
+
+def _solve(portfolio, as_json: bool, **kwargs):
+    """plan() with a progress bar for the explanations; errors as exit codes."""
+    from rich.progress import Progress
+    from spmo.scenarios.run import plan as make_plan
+
+    with Progress(console=Console(stderr=True), transient=True,
+                  disable=as_json or not sys.stderr.isatty()) as bar:
+        task = bar.add_task("explaining", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            return make_plan(portfolio, progress=progress, **kwargs)
+        except UnknownSolver as exc:
+            _fail([Problem("settings", None, "solver", str(exc))], as_json)
+        except CheckFailed as exc:
+            Console(stderr=True).print(f"[red]internal error:[/] {exc}")
+            raise typer.Exit(1) from exc
+
+
+@app.command("explain")
+def explain_cmd(
+    path: Annotated[Path, typer.Argument(help=".json, .xlsx or CSV folder")],
+    project: Annotated[list[str] | None, typer.Option(
+        help="explain only these projects (exact re-solves)")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    time_limit: Annotated[float | None, typer.Option("--time-limit")] = None,
+):
+    """Every decision in sentences: why in, why out, what to do with running work."""
+    from .sentences import explain_sentences
+
+    portfolio = _load(path, as_json)
+    result = _solve(portfolio, as_json, time_limit_s=time_limit,
+                    explain="exact" if project else "auto")
+    if project:
+        unknown = [p for p in project if p not in portfolio.projects.index]
+        if unknown:
+            _fail([Problem("projects", None, "id", f"unknown project '{p}'") for p in unknown],
+                  as_json)
+    lines = explain_sentences(portfolio, result, project)
+    if as_json:
+        print(json.dumps({"status": result.status, "sentences": lines}, indent=1))
+    else:
+        for line in lines:
+            print(line)
+    raise typer.Exit(EXIT[result.status])
+
+
+@app.command()
+def template(out: Annotated[Path, typer.Argument(help="workbook to write (.xlsx)")]):
+    """An empty, documented workbook to fill in: one sheet per table."""
+    from .workbook import write_template
+
+    write_template(out)
+    Console().print(f"wrote {out}")
+
+
+@app.command()
+def generate(
+    projects: Annotated[int, typer.Option(help="number of projects")] = 100,
+    periods: Annotated[int, typer.Option(help="number of quarters")] = 12,
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    skills: Annotated[int, typer.Option(help="number of skills")] = 30,
+    out: Annotated[Path, typer.Option(help="JSON file to write")] = Path("portfolio.json"),
+):
+    """A realistic synthetic portfolio for trials and benchmarks."""
+    from spmo.engine.generate import generate_portfolio
+    from spmo.engine.io import write_json
+
+    write_json(generate_portfolio(projects, periods, seed, skills=skills), out)
+    Console().print(f"wrote {out}")
+
+
+@app.command()
+def schema(kind: Annotated[str, typer.Argument(help="portfolio or plan")] = "portfolio"):
+    """Print the JSON Schema of a portfolio or of a plan."""
+    from spmo.engine.jsonschema import plan_schema, portfolio_schema
+
+    print(json.dumps(portfolio_schema() if kind == "portfolio" else plan_schema(), indent=1))
 
 
 @app.command("validate")

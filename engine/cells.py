@@ -4,6 +4,10 @@
 cells (missing required columns, blanks in required columns, values of the
 wrong type or outside their bounds, unknown enum values, bad ids, duplicate
 keys). Cross-table rules live in `engine.validate`.
+
+Cells are typed one by one in plain Python (`number_cell`, `text_cell`):
+each returns the typed value and, for a bad cell, the message; tables are
+small enough that this is faster than many vectorised passes.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from .errors import Problem
 from .schema import ID_KEYS, TABLES, Column
 
 FORBIDDEN_ID_CHARS = ",[]"
+NON_FINITE_TEXT = frozenset({"nan", "-nan", "+nan", "inf", "+inf", "-inf", "infinity",
+                             "+infinity", "-infinity"})
+_NOT_SCALAR = list | dict | tuple | set
 
 
 class NonFinite(str):
@@ -31,123 +38,152 @@ def as_text(value: object) -> object:
         if math.isnan(value):
             return None
         return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, bool):
-        return str(value).lower()
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).lower()
     text = str(value).strip()
     return text or None
 
 
-def _flag(series: pd.Series, test) -> pd.Series:
-    """A boolean Series: test(value) for every cell."""
-    return pd.Series(np.fromiter((bool(test(v)) for v in series), bool, len(series)),
-                     index=series.index)
+def shown(value: object) -> str:
+    """A cell as the user wrote it, for messages: numpy scalars unwrapped."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, NonFinite):
+        return str(value)
+    return repr(value)
 
 
-def _numeric(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Floats, and a mask of cells that were given but are not finite numbers."""
-    given = series.notna()
-    if series.dtype == object:
-        is_str = _flag(series, lambda v: isinstance(v, str))
-        bad_text = is_str & series.where(is_str, "").astype(str).str.strip().str.lower().isin(
-            ["nan", "inf", "+inf", "-inf", "infinity", "-infinity", "+infinity"])
-        is_bool = _flag(series, lambda v: isinstance(v, bool))
-        values = pd.to_numeric(series.mask(is_bool), errors="coerce").astype("float64")
-        bad = (given & values.isna()) | bad_text | is_bool
-    else:
-        values = pd.to_numeric(series, errors="coerce").astype("float64")
-        bad = given & values.isna()
-    bad = bad | np.isinf(values.fillna(0.0))
-    return values.where(~bad), bad.astype(bool)
+def is_blank(value: object) -> bool:
+    """A missing cell: None, a pandas/float NaN (not a NaN literal), blank text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and not isinstance(value, NonFinite):
+        return math.isnan(value)
+    return isinstance(value, str) and not isinstance(value, NonFinite) and not value.strip()
 
 
-def _report(problems: list, table: str, column: str, mask: pd.Series, message) -> None:
-    """One problem per masked row; `message` is text or a function of the cell."""
-    for row in mask.index[mask.to_numpy()]:
-        text = message(row) if callable(message) else message
-        problems.append(Problem(table, int(row), column, text))
+def _parse_number(value: object) -> float | None:
+    """The finite float a cell holds, or None when it is not one."""
+    if isinstance(value, bool | np.bool_ | NonFinite | _NOT_SCALAR):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in NON_FINITE_TEXT:
+            return None
+        value = text
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
-def _type_column(table: str, col: Column, series: pd.Series, problems: list) -> pd.Series:
-    """Coerce one column to its kind, reporting every bad cell."""
-    if col.kind in ("float", "int"):
-        values, bad = _numeric(series)
-        _report(problems, table, col.name, bad,
-                lambda r: f"expected a finite number, got {series[r]!r}")
-        if col.kind == "int":
-            frac = values.notna() & (values != values.round())
-            _report(problems, table, col.name, frac,
-                    lambda r: f"expected a whole number, got {values[r]}")
-            values = values.where(~frac)
-        if col.low is not None:
-            low = values < col.low - 1e-12
-            _report(problems, table, col.name, low,
-                    lambda r: f"must be >= {col.low:g}, got {values[r]:g}")
-            values = values.where(~low)
-        if col.high is not None:
-            high = values > col.high + 1e-12
-            _report(problems, table, col.name, high,
-                    lambda r: f"must be <= {col.high:g}, got {values[r]:g}")
-            values = values.where(~high)
-        return values
-    text = series.map(as_text, na_action="ignore").astype(object)
-    text = text.where(text.notna(), None)
+def number_cell(value: object, col: Column) -> tuple[float, str | None]:
+    """(float or NaN for blank/bad, message or None) for a float or int column."""
+    if is_blank(value):
+        return math.nan, None
+    number = _parse_number(value)
+    if number is None:
+        return math.nan, f"expected a finite number, got {shown(value)}"
+    if col.kind == "int" and number != round(number):
+        return math.nan, f"expected a whole number, got {number}"
+    if col.low is not None and number < col.low - 1e-12:
+        return math.nan, f"must be >= {col.low:g}, got {number:g}"
+    if col.high is not None and number > col.high + 1e-12:
+        return math.nan, f"must be <= {col.high:g}, got {number:g}"
+    return number, None
+
+
+def text_cell(value: object, col: Column, names_row: bool) -> tuple[str | None, str | None]:
+    """(text or None for blank/bad, message or None) for an id, ref, str or enum column."""
+    if isinstance(value, NonFinite | _NOT_SCALAR):
+        return None, f"expected a single text value, got {shown(value)}"
+    text = as_text(value)
+    if text is None:
+        return None, None
     if col.kind == "enum":
-        text = text.map(lambda v: v.lower() if isinstance(v, str) else v)
-        wrong = text.notna() & ~text.isin(col.choices)
-        _report(problems, table, col.name, wrong,
-                lambda r: f"must be one of {', '.join(col.choices)}, got {series[r]!r}")
-        text = text.where(~wrong, None)
-    if col.kind == "id" or col.kind.startswith("ref:") or col.name in ("skill", "group", "pool"):
-        bad = _flag(text, lambda v: isinstance(v, str) and any(c in v for c in FORBIDDEN_ID_CHARS))
-        _report(problems, table, col.name, bad, "ids may not contain ',', '[' or ']'")
-        text = text.where(~bad, None)
-    return text
+        text = text.lower()
+        if text not in col.choices:
+            return None, f"must be one of {', '.join(col.choices)}, got {shown(value)}"
+    if names_row and any(c in text for c in FORBIDDEN_ID_CHARS):
+        return None, "ids may not contain ',', '[' or ']'"
+    return text, None
+
+
+def _names_a_row(table: str, col: Column) -> bool:
+    """Whether the column's values appear in constraint row names (no `,[]` allowed)."""
+    return (col.kind == "id" or col.kind.startswith("ref:")
+            or col.name in ("skill", "group", "pool")
+            or (table, col.name) in (("budgets", "category"), ("balance", "value")))
+
+
+def _type_column(table: str, col: Column, frame: pd.DataFrame,
+                 problems: list[Problem]) -> pd.Series:
+    """Coerce one column to its kind, reporting every bad cell (and required blanks)."""
+    numeric = col.kind in ("float", "int")
+    names_row = _names_a_row(table, col)
+    out = []
+    for row, value in zip(frame.index, frame[col.name].tolist(), strict=True):
+        typed, message = number_cell(value, col) if numeric else \
+            text_cell(value, col, names_row)
+        if message is None and col.required and is_blank(value):
+            message = "required value is blank"
+        if message is not None:
+            problems.append(Problem(table, int(row), col.name, message))
+        out.append(typed)
+    if numeric:
+        return pd.Series(out, index=frame.index, dtype="float64")
+    return pd.Series(out, index=frame.index, dtype=object)
+
+
+def _blank_column(col: Column, index: pd.Index) -> pd.Series:
+    """A column the table does not have: all blank, of the column's dtype."""
+    if col.kind in ("float", "int"):
+        return pd.Series(np.nan, index=index, dtype="float64")
+    return pd.Series([None] * len(index), index=index, dtype=object)
 
 
 def type_table(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem], list[str]]:
     """The typed table (contract columns only), its cell problems and warnings."""
     problems: list[Problem] = []
-    warnings: list[str] = []
     columns = TABLES[table]
     known = {c.name for c in columns}
-    for extra in frame.columns:
-        if extra not in known:
-            warnings.append(f"{table}: unknown column '{extra}' ignored")
+    warnings = [f"{table}: unknown column '{extra}' ignored"
+                for extra in frame.columns if extra not in known]
     typed = {}
     for col in columns:
-        if col.name not in frame.columns:
-            if col.required and len(frame):
-                problems.append(Problem(table, None, col.name, "required column is missing"))
-            typed[col.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object) \
-                if col.kind not in ("float", "int") else \
-                pd.Series(np.nan, index=frame.index, dtype="float64")
+        if col.name in frame.columns:
+            typed[col.name] = _type_column(table, col, frame, problems)
             continue
-        series = frame[col.name]
-        typed[col.name] = _type_column(table, col, series, problems)
-        if col.required:
-            blank = _flag(series, lambda v: as_text(v) is None)
-            _report(problems, table, col.name, blank, "required value is blank")
+        if col.required and len(frame):
+            problems.append(Problem(table, None, col.name, "required column is missing"))
+        typed[col.name] = _blank_column(col, frame.index)
     out = pd.DataFrame(typed, index=frame.index)
-    problems += _duplicate_keys(table, out)
+    problems += _duplicate_keys(table, out, problems)
     return out, problems, warnings
 
 
-def _duplicate_keys(table: str, frame: pd.DataFrame) -> list[Problem]:
-    """Rows whose key columns repeat an earlier row."""
+def _duplicate_keys(table: str, frame: pd.DataFrame, problems: list[Problem]) -> list[Problem]:
+    """Rows whose key columns repeat an earlier row. Rows with a bad key cell
+    are left out (their key is unknown, not blank), as are tables missing a
+    key column (already reported)."""
     keys = ID_KEYS.get(table)
     if not keys or frame.empty:
         return []
-    key_frame = frame[list(keys)].astype(object).where(frame[list(keys)].notna(), "")
-    if keys == ("id",) and key_frame["id"].eq("").all():
-        return []
-    dup = key_frame.duplicated(keep="first")
-    first = {}
-    for row, key in zip(key_frame.index, map(tuple, key_frame.to_numpy()), strict=True):
-        first.setdefault(key, row)
+    if any(p.row is None and p.column in keys for p in problems):
+        return []  # a key column is missing altogether
+    bad = {p.row for p in problems if p.row is not None and p.column in keys}
+    columns = [frame[k].tolist() for k in keys]
+    first: dict[tuple, int] = {}
     out = []
-    for row in key_frame.index[dup.to_numpy()]:
-        key = tuple(key_frame.loc[row])
-        shown = ", ".join(f"{k}={v or '(blank)'}" for k, v in zip(keys, key, strict=True))
-        out.append(Problem(table, int(row), keys[0],
-                           f"duplicate {shown} (first at row {first[key]})"))
+    for i, row in enumerate(frame.index.tolist()):
+        if row in bad:
+            continue
+        key = tuple("" if v is None else v for v in (c[i] for c in columns))
+        if key in first:
+            where = ", ".join(f"{k}={v or '(blank)'}" for k, v in zip(keys, key, strict=True))
+            out.append(Problem(table, int(row), keys[0],
+                               f"duplicate {where} (first at row {first[key]})"))
+        else:
+            first[key] = row
     return out

@@ -142,3 +142,17 @@ def blend_normalisers(portfolio: Portfolio, derived: Derived) -> tuple[float, fl
     base, _ = financial_base(portfolio)
     best = derived.starts.groupby("project")["value"].max().reindex(base.index).fillna(base)
     return s_all, float(best.clip(lower=0).sum())
+
+
+def least_consistent(portfolio: Portfolio, weights: pd.Series, count: int = 3) -> list[str]:
+    """The pairwise judgements furthest from the weights they produced:
+    largest |log(ratio_ab * w_b / w_a)|, as "a:b = ratio (weights imply x)"."""
+    pairwise = portfolio.table("pairwise")
+    if pairwise.empty:
+        return []
+    implied = weights.reindex(pairwise["a"]).to_numpy() / weights.reindex(
+        pairwise["b"]).to_numpy()
+    error = np.abs(np.log(pairwise["ratio"].to_numpy() / implied))
+    order = np.argsort(-error)[:count]
+    return [f"{pairwise['a'].iloc[i]}:{pairwise['b'].iloc[i]} = {pairwise['ratio'].iloc[i]:g} "
+            f"(the weights imply {implied[i]:.3g})" for i in order]

@@ -34,6 +34,8 @@ class RawPortfolio:
     source: str
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    single_rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per single object, the sheet row / CSV line of each key (Excel and CSV only)."""
 
 
 def read_portfolio(path: str | Path) -> RawPortfolio:
@@ -134,14 +136,27 @@ def _frame_from_rows(header: list, rows: list[tuple[int, list]], table: str,
     return frame.loc[:, ~frame.columns.duplicated()]
 
 
-def _single_from_frame(frame: pd.DataFrame, table: str, problems: list[Problem]) -> dict:
-    """A key/value sheet or CSV as a dict."""
+def _single_from_frame(frame: pd.DataFrame, table: str, problems: list[Problem],
+                       rows: dict[str, dict[str, int]] | None = None) -> dict:
+    """A key/value sheet or CSV as a dict; `rows` gets each key's row number."""
     if frame.empty:
         return {}
     if "key" not in frame.columns or "value" not in frame.columns:
         problems.append(Problem(table, 1, None, "needs two columns named key and value"))
         return {}
-    return {str(k): v for k, v in zip(frame["key"], frame["value"], strict=True) if k is not None}
+    out, where = {}, {}
+    for row, k, v in zip(frame.index, frame["key"], frame["value"], strict=True):
+        if k is None:
+            continue
+        key = str(k).strip()
+        if key in out:
+            problems.append(Problem(table, int(row), "key",
+                                    f"duplicate key '{key}' (first at row {where[key]})"))
+            continue
+        out[key], where[key] = v, int(row)
+    if rows is not None:
+        rows[table] = where
+    return out
 
 
 def _read_workbook(path: Path) -> RawPortfolio:
@@ -153,6 +168,7 @@ def _read_workbook(path: Path) -> RawPortfolio:
     warnings: list[str] = []
     tables: dict[str, pd.DataFrame] = {}
     singles: dict[str, dict] = {}
+    single_rows: dict[str, dict[str, int]] = {}
     name = None
     for sheet in book.worksheets:
         title = sheet.title.strip()
@@ -165,7 +181,7 @@ def _read_workbook(path: Path) -> RawPortfolio:
         numbered = [(i, list(r)) for i, r in enumerate(rows, start=2)]
         frame = _frame_from_rows(list(header), numbered, title, problems)
         if title in SINGLE_TABLES:
-            singles[title] = _single_from_frame(frame, title, problems)
+            singles[title] = _single_from_frame(frame, title, problems, single_rows)
         elif title in TABLES:
             tables[title] = frame
         elif title == "portfolio":
@@ -173,7 +189,8 @@ def _read_workbook(path: Path) -> RawPortfolio:
         else:
             warnings.append(f"unknown sheet '{title}' ignored")
     book.close()
-    return RawPortfolio(name or path.stem, tables, singles, "excel", problems, warnings)
+    return RawPortfolio(name or path.stem, tables, singles, "excel", problems, warnings,
+                        single_rows)
 
 
 def _read_csv_folder(path: Path) -> RawPortfolio:
@@ -185,18 +202,23 @@ def _read_csv_folder(path: Path) -> RawPortfolio:
     warnings: list[str] = []
     tables: dict[str, pd.DataFrame] = {}
     singles: dict[str, dict] = {}
+    single_rows: dict[str, dict[str, int]] = {}
+    name = None
     for file in sorted(path.glob("*.csv")):
         table = file.stem
         raw = pd.read_csv(file, dtype=str, keep_default_na=False, skip_blank_lines=False)
         numbered = [(i, list(r)) for i, r in enumerate(raw.itertuples(index=False), start=2)]
         frame = _frame_from_rows(list(raw.columns), numbered, table, problems)
         if table in SINGLE_TABLES:
-            singles[table] = _single_from_frame(frame, table, problems)
+            singles[table] = _single_from_frame(frame, table, problems, single_rows)
         elif table in TABLES:
             tables[table] = frame
+        elif table == "portfolio":
+            name = _single_from_frame(frame, table, problems).get("name")
         else:
             warnings.append(f"unknown file '{file.name}' ignored")
-    return RawPortfolio(path.name, tables, singles, "csv", problems, warnings)
+    return RawPortfolio(name or path.name, tables, singles, "csv", problems, warnings,
+                        single_rows)
 
 
 def _records(rows: list[dict]) -> list[dict]:
@@ -246,6 +268,9 @@ def write_csv_folder(doc: dict, folder: str | Path) -> None:
     """Write a portfolio document as a folder with one `TABLE.csv` per table."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    if doc.get("name") is not None:
+        pd.DataFrame({"key": ["name"], "value": [doc["name"]]}).to_csv(
+            folder / "portfolio.csv", index=False)
     for table in TABLES:
         rows = _records(doc.get(table) or [])
         if rows or table in ("periods", "projects"):

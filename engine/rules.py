@@ -56,7 +56,7 @@ def _rule_value_or_benefits(typed, rows, warnings) -> list[Problem]:
 def _rule_windows(typed, rows, warnings) -> list[Problem]:
     """Durations against offsets, window order, in-flight windows, mandatory fit."""
     projects = _project_frame(typed, rows)
-    periods = tuple(typed["periods"]["id"].dropna())
+    periods = tuple(dict.fromkeys(typed["periods"]["id"].dropna()))  # first of duplicates
     if projects.empty or not periods:
         return []
     out = []
@@ -89,17 +89,29 @@ def _rule_windows(typed, rows, warnings) -> list[Problem]:
     clean["duration"] = clean["duration"].where(~clean.index.isin(short.index))
     win = start_windows(clean, project_durations(clean, costs, demands), periods)
     must = (clean["status"] == "mandatory") | (clean["force"] == "in")
-    for p in win.index[(~win["fits"] & must).to_numpy()]:
-        out.append(Problem("projects", int(rows[p]), "latest_start",
-                           f"{'mandatory' if clean.at[p, 'status'] == 'mandatory' else 'forced-in'}"
-                           f" project cannot fit the horizon: duration {win.at[p, 'duration']} "
-                           f"in its window of {len(periods)} periods"))
+    out += [_no_fit(clean, win, p, int(rows[p]), periods)
+            for p in win.index[(~win["fits"] & must).to_numpy()]]
     for p in win.index[win["clipped"].to_numpy()]:
         warnings.append(f"projects: {p} latest_start clipped to "
                         f"{periods[win.at[p, 'latest']]} (the last period where it fits)")
     for p in win.index[(~win["fits"] & ~must).to_numpy()]:
         warnings.append(f"projects: {p} cannot fit the horizon or its window (no_fit)")
     return out
+
+
+def _no_fit(projects: pd.DataFrame, win: pd.DataFrame, p: str, row: int,
+            periods: tuple[str, ...]) -> Problem:
+    """A mandatory or forced-in project with no start that ends within the horizon."""
+    kind = "mandatory" if projects.at[p, "status"] == "mandatory" else "forced-in"
+    d = int(win.at[p, "duration"])
+    if d > len(periods):
+        return Problem("projects", row, "duration",
+                       f"{kind} project cannot fit the horizon: duration {d} is longer "
+                       f"than the {len(periods)} periods")
+    start = periods[int(win.at[p, "earliest"])]
+    return Problem("projects", row, "earliest_start",
+                   f"{kind} project cannot fit the horizon: starting at {start} or later, "
+                   f"its {d} periods run past {periods[-1]}")
 
 
 def _rule_cycles(typed, rows, warnings) -> list[Problem]:
@@ -176,7 +188,7 @@ def _rule_skills(typed, rows, warnings) -> list[Problem]:
     out = [Problem("demands", int(r), "skill",
                    f"unknown skill '{demands.at[r, 'skill']}' (not in the capacity table)")
            for r in demands.index[unknown.to_numpy()]]
-    periods = list(typed["periods"]["id"].dropna())
+    periods = list(dict.fromkeys(typed["periods"]["id"].dropna()))
     for skill in sorted(set(demands["skill"].dropna()) & known):
         have = set(capacity.loc[capacity["skill"] == skill, "period"])
         missing = [p for p in periods if p not in have]

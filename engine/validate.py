@@ -8,6 +8,8 @@ and the settings objects. Nothing is solved until this passes.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 from pydantic import ValidationError
 
@@ -16,9 +18,10 @@ from .errors import InvalidPortfolio, Problem
 from .io import RawPortfolio
 from .portfolio import TABLE_NAMES, Portfolio, RiskAppetite, Settings
 from .rules import check_rules
-from .schema import TABLES
+from .schema import SINGLE_TABLES, TABLES
 
 SOLVER_NAMES = ("auto", "cpsat", "highs", "cbc")
+REQUIRED_TABLES = ("periods", "projects")
 
 
 def validate(raw: RawPortfolio) -> Portfolio:
@@ -29,18 +32,20 @@ def validate(raw: RawPortfolio) -> Portfolio:
     for name in TABLES:
         frame = raw.tables.get(name)
         if frame is None:
-            if name in ("periods", "projects"):
+            if name in REQUIRED_TABLES and not any(p.table == name for p in problems):
                 problems.append(Problem(name, None, None, "required table is missing"))
             frame = pd.DataFrame(index=pd.Index([], dtype="int64"))
         table, cell_problems, cell_warnings = type_table(name, frame)
         typed[name] = table
         problems += cell_problems
         warnings += cell_warnings
-    if "periods" in raw.tables and typed["periods"]["id"].dropna().empty:
+    unusable = _unusable(raw, typed)
+    if "periods" in raw.tables and "periods" in unusable and \
+            not any(p.table == "periods" and p.row is None for p in problems):
         problems.append(Problem("periods", None, "id", "at least one period is needed"))
     _apply_defaults(typed)
-    problems += _check_references(typed)
-    risk, settings = _singles(raw.singles, problems, warnings)
+    problems += _check_references(typed, unusable)
+    risk, settings = _singles(raw, problems, warnings)
     rows = pd.Series(typed["projects"].index, index=typed["projects"]["id"])
     rule_problems, rule_warnings = check_rules(typed, rows, settings)
     problems += rule_problems
@@ -48,6 +53,21 @@ def validate(raw: RawPortfolio) -> Portfolio:
     if problems:
         raise InvalidPortfolio(problems)
     return _assemble(raw, typed, risk, settings, warnings)
+
+
+def _unusable(raw: RawPortfolio, typed: dict[str, pd.DataFrame]) -> set[str]:
+    """Tables whose ids cannot be looked up at all (absent, no id column, no
+    valid id): references into them are not reported row by row, since the
+    table's own problem says it all."""
+    out = {name for name in REQUIRED_TABLES if name not in raw.tables}
+    for name, key in (("periods", "id"), ("projects", "id"), ("objectives", "id"),
+                      ("groups", "group")):
+        frame = raw.tables.get(name)
+        if frame is not None and len(frame) and key not in frame.columns:
+            out.add(name)
+    if typed["periods"]["id"].dropna().empty:
+        out.add("periods")
+    return out
 
 
 def _apply_defaults(typed: dict[str, pd.DataFrame]) -> None:
@@ -64,8 +84,9 @@ def _apply_defaults(typed: dict[str, pd.DataFrame]) -> None:
         typed["capacity"][col] = typed["capacity"][col].fillna(0.0)
 
 
-def _check_references(typed: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Every `ref:` column names an existing id of its table."""
+def _check_references(typed: dict[str, pd.DataFrame], unusable: set[str]) -> list[Problem]:
+    """Every `ref:` column names an existing id of its table (unless that
+    table is unusable: see `_unusable`)."""
     known = {
         "projects": set(typed["projects"]["id"].dropna()),
         "periods": set(typed["periods"]["id"].dropna()),
@@ -76,7 +97,7 @@ def _check_references(typed: dict[str, pd.DataFrame]) -> list[Problem]:
     for name, columns in TABLES.items():
         frame = typed[name]
         for col in columns:
-            if not col.kind.startswith("ref:") or frame.empty:
+            if not col.kind.startswith("ref:") or frame.empty or col.kind[4:] in unusable:
                 continue
             target = col.kind[4:]
             values = frame[col.name]
@@ -88,28 +109,52 @@ def _check_references(typed: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
-def _singles(singles: dict, problems: list[Problem],
+def _not_finite(value: object) -> bool:
+    """A number-like value that is NaN or infinite (or a boolean posing as a number)."""
+    if isinstance(value, bool):
+        return True
+    try:
+        return not math.isfinite(float(value))
+    except OverflowError:
+        return True
+    except (TypeError, ValueError):
+        return False  # not a number at all: the model reports the type
+
+
+def _single(raw: RawPortfolio, name: str, model, problems: list[Problem],
+            warnings: list[str]):
+    """One single object through its pydantic model; its problems appended."""
+    rows = raw.single_rows.get(name, {})
+    given = {k: v for k, v in (raw.singles.get(name) or {}).items()
+             if v is not None and not (isinstance(v, str) and not v.strip())}
+    for key in [k for k in given if k not in model.model_fields]:
+        warnings.append(f"{name}: unknown key '{key}' ignored")
+        given.pop(key)
+    numeric = {c.name for c in SINGLE_TABLES[name] if c.kind in ("float", "int")}
+    for key in [k for k in given if k in numeric and _not_finite(given[k])]:
+        problems.append(Problem(name, rows.get(key), key,
+                                f"expected a finite number, got {given.pop(key)!s}"))
+    try:
+        return model.model_validate(given)
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0]) if err["loc"] else None
+            problems.append(Problem(name, rows.get(key), key,
+                                    f"{err['msg']}, got {err.get('input')!r}"))
+        return model()
+
+
+def _singles(raw: RawPortfolio, problems: list[Problem],
              warnings: list[str]) -> tuple[RiskAppetite, Settings]:
     """risk_appetite and settings through their pydantic models."""
-    out = []
-    for name, model in (("risk_appetite", RiskAppetite), ("settings", Settings)):
-        given = {k: v for k, v in (singles.get(name) or {}).items()
-                 if v is not None and not (isinstance(v, str) and not v.strip())}
-        for key in [k for k in given if k not in model.model_fields]:
-            warnings.append(f"{name}: unknown key '{key}' ignored")
-            given.pop(key)
-        try:
-            obj = model.model_validate(given)
-        except ValidationError as exc:
-            for err in exc.errors():
-                key = str(err["loc"][0]) if err["loc"] else None
-                problems.append(Problem(name, None, key, err["msg"]))
-            obj = model()
-        out.append(obj)
-    risk, settings = out
-    if settings.solver.lower() not in SOLVER_NAMES:
-        problems.append(Problem("settings", None, "solver",
-                                f"unknown solver '{settings.solver}' "
+    risk = _single(raw, "risk_appetite", RiskAppetite, problems, warnings)
+    settings = _single(raw, "settings", Settings, problems, warnings)
+    given = (raw.singles.get("settings") or {}).get("solver")
+    reported = any(p.table == "settings" and p.column == "solver" for p in problems)
+    if isinstance(given, str) and given.strip() and not reported \
+            and given.strip().lower() not in SOLVER_NAMES:
+        problems.append(Problem("settings", raw.single_rows.get("settings", {}).get("solver"),
+                                "solver", f"unknown solver '{str(given).strip()}' "
                                 f"(one of {', '.join(SOLVER_NAMES)})"))
     return risk, settings
 

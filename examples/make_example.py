@@ -18,7 +18,7 @@ from spmo.engine.generate import generate_portfolio
 from spmo.engine.io import write_csv_folder, write_json, write_workbook
 
 HERE = Path(__file__).resolve().parent
-SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 11
+SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 33
 
 
 def northwind(seed: int = SEED) -> dict:

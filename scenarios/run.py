@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pandas as pd
 from spmo.engine.check import Assignment, check
-from spmo.engine.derive import Derived, derive
+from spmo.engine.derive import Derived, derive, least_consistent
 from spmo.engine.errors import CheckFailed
 from spmo.engine.model.build import build
 from spmo.engine.model.linear import LinearModel
@@ -57,8 +57,11 @@ def assignment_of(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> As
 
 
 def plan(portfolio: Portfolio, *, solver: str | None = None, time_limit_s: float | None = None,
-         relative_gap: float | None = None, hint=None):
-    """The optimal (or best found) plan of a validated portfolio, checked."""
+         relative_gap: float | None = None, hint=None, explain: str = "none", progress=None):
+    """The optimal (or best found) plan of a validated portfolio, checked.
+
+    `explain`: none (first reasons only), estimate, exact or auto (see
+    scenarios.explain); `progress(done, total)` follows the counterfactuals."""
     from spmo.engine.plan import Plan
 
     t0 = time.perf_counter()
@@ -71,12 +74,26 @@ def plan(portfolio: Portfolio, *, solver: str | None = None, time_limit_s: float
     warnings = list(portfolio.warnings) + result.notes
     if derived.consistency_ratio is not None and derived.consistency_ratio > 0.1:
         warnings.append(f"pairwise judgements are inconsistent: consistency ratio "
-                        f"{derived.consistency_ratio:.3f} > 0.1")
+                        f"{derived.consistency_ratio:.3f} > 0.1; least consistent: "
+                        + "; ".join(least_consistent(portfolio, derived.weights)))
     if result.x is None:
+        conflicts, relax = [], []
+        if result.status == Status.INFEASIBLE:
+            from .infeasible import explain_infeasible
+
+            conflicts, relax = explain_infeasible(portfolio, derived, model,
+                                                  min(20.0, options.time_limit_s))
         return Plan(status=result.status.value, solver=result.solver,
                     solve_seconds=round(result.seconds, 4), warnings=warnings,
-                    model_size=model.size())
-    return _report(portfolio, derived, model, result, warnings, t0)
+                    conflicts=conflicts, relaxation=relax, model_size=model.size())
+    result_plan = _report(portfolio, derived, model, result, warnings, t0)
+    if explain != "none":
+        from .explain import explain as explain_plan
+
+        explain_plan(result_plan, portfolio, derived, model, backend.name, options, explain,
+                     progress)
+        result_plan.model_size["seconds_total"] = round(time.perf_counter() - t0, 4)
+    return result_plan
 
 
 def _report(portfolio: Portfolio, derived: Derived, model: LinearModel, result: Result,

@@ -34,6 +34,12 @@ class HighsBackend:
         import highspy
 
         started = time.perf_counter()
+        if model.n_vars == 0:
+            empty_ok = bool(np.all(model.row_lo <= 0) and np.all(model.row_hi >= 0))
+            seconds = time.perf_counter() - started
+            if not empty_ok:
+                return Result(Status.INFEASIBLE, None, None, None, seconds, self.name, [])
+            return Result(Status.OPTIMAL, np.zeros(0), 0.0, 0.0, seconds, self.name, [])
         h = _quiet_highs(highspy)
         h.setOptionValue("time_limit", float(options.time_limit_s))
         h.setOptionValue("mip_rel_gap", float(options.relative_gap))

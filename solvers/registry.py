@@ -37,6 +37,13 @@ def pick(name: str, model: LinearModel) -> Backend:
     if name == "auto":
         return known["highs"] if known["highs"].available() else known["cpsat"]
     backend = known.get(name)
+    if name.startswith("pulp:"):  # any solver PuLP can drive, e.g. pulp:highs
+        try:
+            from .pulp import PulpBackend
+
+            backend = PulpBackend(name)
+        except (ImportError, ValueError):
+            backend = None
     if backend is None or not backend.available():
         raise UnknownSolver(f"solver '{name}' is not available (installed: "
                             f"{', '.join(n for n, b in known.items() if b.available())})")

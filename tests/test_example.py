@@ -32,7 +32,7 @@ def test_three_forms_same_portfolio(form):
 
 def test_cli_json_prints_only_the_plan():
     out = subprocess.run([sys.executable, "-m", "spmo", "solve",
-                          str(EXAMPLES / "northwind_csv"), "--json"],
+                          str(EXAMPLES / "northwind_csv"), "--json", "--explain", "none"],
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     plan = json.loads(out.stdout)

@@ -1,0 +1,92 @@
+"""Why a model is infeasible: a small set of named constraints that clash.
+
+Every named constraint that a person could change (budgets, capacities,
+mandatory and forced projects, dependencies, group limits, balance and risk
+limits, alignment) gets an enforcement literal; CP-SAT solves with all of
+them assumed true and, when infeasible, returns a sufficient subset
+(`sufficient_assumptions_for_infeasibility`). A deletion filter then drops
+every member whose removal keeps the rest infeasible, so a small set comes
+back irreducible: removing any one of its constraints makes it feasible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.sat.python import cp_model
+from spmo.engine.model.linear import LinearModel
+
+from .cpsat import ScaledRows, _var_units
+
+STRUCTURAL = {"window", "synergy"}
+FILTER_LIMIT = 16
+
+
+def _guarded_model(model: LinearModel):
+    """A feasibility CP-SAT model whose soft rows are enforced by one literal per name."""
+    cp = cp_model.CpModel()
+    unit = _var_units(model)
+    lb = np.ceil(model.lb / unit - 1e-9).astype(np.int64)
+    ub = np.floor(model.ub / unit + 1e-9).astype(np.int64)
+    xs = [cp.new_int_var(int(a), int(b), f"v{j}") for j, (a, b) in enumerate(zip(lb, ub,
+                                                                              strict=True))]
+    names = [n for n in dict.fromkeys(model.row_name)
+             if n.split("[", 1)[0] not in STRUCTURAL]
+    literal = {n: cp.new_bool_var(f"on:{n}") for n in names}
+    rows = ScaledRows(model)
+    for i in range(model.n_rows):
+        a, b = rows.starts[i], rows.starts[i + 1]
+        expr_vars = [xs[j] for j in model.a_col[a:b]]
+        for coefs, lo, hi in _sides(rows, i, a, b):
+            ct = cp.add_linear_constraint(
+                cp_model.LinearExpr.weighted_sum(expr_vars, coefs),
+                int(lo) if np.isfinite(lo) else cp_model.INT_MIN,
+                int(hi) if np.isfinite(hi) else cp_model.INT_MAX)
+            if model.row_name[i] in literal:
+                ct.only_enforce_if(literal[model.row_name[i]])
+    return cp, literal
+
+
+def _sides(rows: ScaledRows, i: int, a: int, b: int):
+    """The integer constraint(s) of row i, as in the CP-SAT backend."""
+    lo, hi = rows.lo[i], rows.hi[i]
+    if not (np.isfinite(lo) or np.isfinite(hi)):
+        return []
+    if rows.exact[i] or not (np.isfinite(lo) and np.isfinite(hi)):
+        coefs = rows.up[a:b] if np.isfinite(hi) else rows.down[a:b]
+        return [(coefs.tolist(), lo, hi)]
+    return [(rows.up[a:b].tolist(), -np.inf, hi), (rows.down[a:b].tolist(), lo, np.inf)]
+
+
+def _infeasible(cp, literal, subset, seconds: float) -> bool | None:
+    """True if the constraints in `subset` alone cannot all hold (None: unknown)."""
+    cp.clear_assumptions()
+    cp.add_assumptions([literal[n] for n in subset])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+    code = solver.solve(cp)
+    if code == cp_model.INFEASIBLE:
+        return True
+    return False if code in (cp_model.FEASIBLE, cp_model.OPTIMAL) else None
+
+
+def find_conflict(model: LinearModel, seconds: float = 20.0) -> list[str]:
+    """Names of a small set of constraints that cannot all hold ([] if none found)."""
+    cp, literal = _guarded_model(model)
+    names = list(literal)
+    cp.add_assumptions([literal[n] for n in names])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+    if solver.solve(cp) != cp_model.INFEASIBLE:
+        return []
+    index = {literal[n].index: n for n in names}
+    core = [index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index]
+    if not core:
+        core = names
+    if len(core) <= FILTER_LIMIT:
+        for name in list(core):
+            trial = [n for n in core if n != name]
+            if _infeasible(cp, literal, trial, seconds / 4) is True:
+                core = trial
+    return core

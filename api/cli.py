@@ -100,13 +100,12 @@ def explain_cmd(
     from .sentences import explain_sentences
 
     portfolio = _load(path, as_json)
+    unknown = [p for p in project or [] if p not in portfolio.projects.index]
+    if unknown:
+        _fail([Problem("projects", None, "id", f"unknown project '{p}'") for p in unknown],
+              as_json)
     result = _solve(portfolio, as_json, time_limit_s=time_limit,
-                    explain="exact" if project else "auto")
-    if project:
-        unknown = [p for p in project if p not in portfolio.projects.index]
-        if unknown:
-            _fail([Problem("projects", None, "id", f"unknown project '{p}'") for p in unknown],
-                  as_json)
+                    explain="exact" if project else "auto", explain_only=project or None)
     lines = explain_sentences(portfolio, result, project)
     if as_json:
         print(json.dumps({"status": result.status, "sentences": lines}, indent=1))

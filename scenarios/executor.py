@@ -2,8 +2,8 @@
 
 `run_batch(fn, items)` maps a picklable top-level function over items: in a
 local process pool by default (fork where the platform has it: the workers
-inherit the imported modules, so scripts need no `__main__` guard; solver
-threads are all joined between solves),
+inherit the imported modules, so scripts need no `__main__` guard; the
+HiGHS thread pool inherited from the parent is reset in each worker),
 on a Dask distributed cluster when SPMO_DASK_SCHEDULER names one, or in the
 calling process when there is one worker or one item. Results keep order;
 `progress(done, total)` is called as results arrive.
@@ -41,13 +41,25 @@ def run_batch(fn: Callable, items: Iterable, workers: int | None = None,
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_die_with_parent) as pool:
+                             initializer=_worker_start) as pool:
         futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
         for done, future in enumerate(as_completed(futures), start=1):
             results[futures[future]] = future.result()
             if progress:
                 progress(done, len(items))
     return results
+
+
+def _worker_start() -> None:
+    """A forked worker: drop HiGHS's inherited thread pool (its threads did not
+    survive the fork; reusing it deadlocks), and die with the parent."""
+    try:
+        import highspy
+
+        highspy.Highs.resetGlobalScheduler(True)
+    except (ImportError, AttributeError):
+        pass
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:

@@ -1,7 +1,10 @@
 """Explanations of a solved plan: exact cost_to_include for excluded projects,
 counterfactual value of every in-flight recommendation, infeasible-alone
 conflicts. Mode `exact` re-solves (a batch through the executor), `estimate`
-uses LP reduced costs, `auto` is exact up to EXACT_LIMIT candidates."""
+uses LP reduced costs, `auto` is exact up to EXACT_LIMIT candidates when the
+batch is expected to take at most EXACT_BUDGET_S (counterfactuals x the main
+solve's seconds / workers), else an estimate that says how to get the exact
+figure (`spmo explain --project P`)."""
 
 from __future__ import annotations
 
@@ -15,21 +18,26 @@ from spmo.solvers.cpsat_conflicts import find_conflict
 from .counterfactual import exact_costs, forced, lp_estimates
 
 EXACT_LIMIT = 300
+EXACT_BUDGET_S = 60.0
 ALTERNATIVE = {"continue": "out", "stall": "now", "kill": "in"}
 
 
-def explain_mode(mode: str, portfolio: Portfolio) -> str:
-    """`auto` resolved by the number of candidate projects."""
+def explain_mode(mode: str, portfolio: Portfolio, plan: Plan) -> str:
+    """`auto` resolved by the number of projects and the expected batch time."""
     if mode != "auto":
         return mode
-    return "exact" if len(portfolio.projects) <= EXACT_LIMIT else "estimate"
+    from .executor import default_workers
+
+    expected = len(plan.excluded) * max(0.05, plan.solve_seconds) / default_workers()
+    small = len(portfolio.projects) <= EXACT_LIMIT and expected <= EXACT_BUDGET_S
+    return "exact" if small else "estimate"
 
 
 def explain(plan: Plan, portfolio: Portfolio, derived: Derived, model: LinearModel,
             solver: str, options: SolveOptions, mode: str = "auto", progress=None,
             only: list[str] | None = None) -> Plan:
     """The plan with cost_to_include and recommendation values filled in."""
-    mode = explain_mode(mode, portfolio)
+    mode = explain_mode(mode, portfolio, plan)
     if mode == "none" or plan.objective is None:
         return plan
     fits = derived.windows["fits"]
@@ -41,7 +49,8 @@ def explain(plan: Plan, portfolio: Portfolio, derived: Derived, model: LinearMod
             if e.project in estimates:
                 e.cost_to_include = estimates[e.project]
                 e.reason += f"; forcing it in costs about {estimates[e.project]:.4g} " \
-                            "(estimate from LP reduced costs)"
+                            "(estimate from LP reduced costs; exact: spmo explain --project " \
+                            f"{e.project})"
         return plan
     tasks = [(p, "in") for p in targets] + [
         (r.project, ALTERNATIVE[r.action]) for r in plan.recommendations

@@ -57,7 +57,8 @@ def assignment_of(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> As
 
 
 def plan(portfolio: Portfolio, *, solver: str | None = None, time_limit_s: float | None = None,
-         relative_gap: float | None = None, hint=None, explain: str = "none", progress=None):
+         relative_gap: float | None = None, hint=None, explain: str = "none", progress=None,
+         explain_only: list[str] | None = None):
     """The optimal (or best found) plan of a validated portfolio, checked.
 
     `explain`: none (first reasons only), estimate, exact or auto (see
@@ -91,7 +92,7 @@ def plan(portfolio: Portfolio, *, solver: str | None = None, time_limit_s: float
         from .explain import explain as explain_plan
 
         explain_plan(result_plan, portfolio, derived, model, backend.name, options, explain,
-                     progress)
+                     progress, explain_only)
         result_plan.model_size["seconds_total"] = round(time.perf_counter() - t0, 4)
     return result_plan
 

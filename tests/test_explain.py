@@ -192,3 +192,42 @@ def test_ahp_inconsistency_is_named():
     result = solve_checked(portfolio_of(d))
     warning = next(w for w in result.warnings if "consistency ratio" in w)
     assert "a:b = 9" in warning or "b:c = 9" in warning or "c:a = 9" in warning
+
+
+def test_overcommitted_example_exits_3_with_conflicts(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from .conftest import EXAMPLES
+
+    document = json.loads((EXAMPLES / "northwind.json").read_text())
+    for p in document["projects"][:30]:
+        if p.get("status") != "in_flight":
+            p["status"] = "mandatory"
+    path = tmp_path / "overcommitted.json"
+    path.write_text(json.dumps(document))
+    out = subprocess.run([sys.executable, "-m", "spmo", "solve", str(path), "--json"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 3, out.stderr
+    plan = json.loads(out.stdout)
+    assert plan["status"] == "infeasible" and plan["objective"] is None
+    assert plan["conflicts"] and all(c["sentence"] for c in plan["conflicts"])
+    assert any(c["constraint"].startswith("mandatory[") for c in plan["conflicts"])
+    assert plan["relaxation"]
+
+
+def test_batch_of_counterfactuals_in_worker_processes():
+    """Several excluded projects: the counterfactuals run in the process pool
+    (after the parent has used HiGHS) and each equals an independent forced solve."""
+    projects = [{"id": f"P{i}", "value": 10 - i} for i in range(6)]
+    base = doc(projects, costs=[{"project": f"P{i}", "offset": 0, "amount": 4 + i}
+                                for i in range(6)], budgets=[{"limit": 10}])
+    result = solve_checked(base, explain="exact")
+    out = [e for e in result.excluded]
+    assert len(out) >= 3
+    for e in out:
+        forced = copy.deepcopy(base)
+        next(p for p in forced["projects"] if p["id"] == e.project)["force"] = "in"
+        other = solve_checked(forced)
+        assert e.cost_to_include == pytest.approx(result.objective - other.objective, abs=1e-9)

@@ -61,7 +61,7 @@ def explain(plan: Plan, portfolio: Portfolio, derived: Derived, model: LinearMod
     for e in plan.excluded:
         c = costs.get((e.project, "in"))
         if c is not None:
-            _describe_exclusion(e, c, selected, model, options)
+            _describe_exclusion(e, c, selected, model, options, plan.objective)
     for r in plan.recommendations:
         c = costs.get((r.project, ALTERNATIVE[r.action]))
         if c is not None and not c.get("infeasible") and c["cost"] is not None:
@@ -74,7 +74,7 @@ def explain(plan: Plan, portfolio: Portfolio, derived: Derived, model: LinearMod
 
 
 def _describe_exclusion(e, c: dict, selected: set[str], model: LinearModel,
-                        options: SolveOptions) -> None:
+                        options: SolveOptions, objective: float) -> None:
     """cost_to_include, displaced projects and, when impossible, the conflict."""
     if c.get("infeasible"):
         e.code = "infeasible_alone"
@@ -92,7 +92,8 @@ def _describe_exclusion(e, c: dict, selected: set[str], model: LinearModel,
     label = "exact" if c["exact"] else (
         f"estimate: between {c['low']:.4g} and {c['cost']:.4g}" if c["low"] is not None
         else "estimate")
-    e.reason += f"; forcing it in costs {c['cost']:.4g} ({label})"
+    share = f", {c['cost'] / abs(objective):.1%} of the objective" if objective else ""
+    e.reason += f"; forcing it in costs {c['cost']:.4g} ({label}{share})"
     if displaced:
         e.reason += f" and displaces {', '.join(displaced[:6])}" + \
             (" and more" if len(displaced) > 6 else "")

@@ -48,3 +48,9 @@ def example_path() -> Path:
 
 
 __all__ = ["portfolio_of", "solve_checked", "assignment_of", "ROOT", "EXAMPLES", "SHARED"]
+
+
+@pytest.fixture(params=["highs", "cpsat"])
+def solver(request) -> str:
+    """Every solving family test runs on both backends."""
+    return request.param

@@ -11,79 +11,21 @@ contract's row name.
 
 from __future__ import annotations
 
-import json
-from functools import cache
-
-import pandas as pd
 import pytest
 from spmo.engine.check import Assignment, check
-from spmo.engine.derive import derive
 
-from .conftest import portfolio_of, solve_checked
-
-REL = 1e-6
-
-
-@pytest.fixture(params=["highs", "cpsat"])
-def solver(request) -> str:
-    return request.param
-
-
-def doc(projects: list[dict], periods: int = 1, **tables) -> dict:
-    """A JSON-shaped portfolio with periods T1..Tn."""
-    out = {"name": "t", "periods": [{"id": f"T{i + 1}"} for i in range(periods)],
-           "projects": projects}
-    out.update({k: v for k, v in tables.items() if v is not None})
-    return out
-
-
-def costs(pid: str, *amounts: float) -> list[dict]:
-    """Cost rows of a project at offsets 0, 1, ..."""
-    return [{"project": pid, "offset": k, "amount": a} for k, a in enumerate(amounts)]
-
-
-def values(**vals: float) -> list[dict]:
-    """Flat-valued projects: values(A=10, B=-3)."""
-    return [{"id": p, "value": v} for p, v in vals.items()]
-
-
-@cache
-def _validated(text: str):
-    p = portfolio_of(json.loads(text))
-    return p, derive(p)
-
-
-def validated(d: dict):
-    """(Portfolio, Derived) of a document, validated once per worker (both are immutable)."""
-    return _validated(json.dumps(d, sort_keys=True))
-
-
-def solve(d: dict, solver: str, objective: float):
-    """Solve (checked), assert the proven optimum is the hand-computed objective."""
-    result = solve_checked(validated(d)[0], solver=solver)
-    assert result.status == "optimal", result.status
-    assert result.objective == pytest.approx(objective, rel=REL, abs=1e-9), \
-        (solver, result.objective, objective)
-    return result
-
-
-def picked(result) -> dict[str, str]:
-    """project -> start period of the selection."""
-    return {r.project: r.start for r in result.selected}
-
-
-def excluded(result) -> dict[str, tuple[str, list[str]]]:
-    """project -> (code, binding)."""
-    return {e.project: (e.code, e.binding) for e in result.excluded}
-
-
-def broken(d: dict, starts: dict[str, int]) -> list[str]:
-    """Rows the independent checker names for a hand-made Assignment."""
-    p, derived = validated(d)
-    report = check(p, derived, Assignment(starts, pd.DataFrame(
-        columns=["skill", "period", "fte"])))
-    return sorted({v.row for v in report.violations})
-
+from .family_helpers import (  # noqa: F401
+    REL,
+    broken,
+    costs,
+    doc,
+    excluded,
+    picked,
+    report_of,
+    solve,
+    validated,
+    values,
+)
 
 # ---------------------------------------------------------------- start windows
 

@@ -11,74 +11,20 @@ contract's row name.
 
 from __future__ import annotations
 
-import json
-from functools import cache
-
-import pandas as pd
 import pytest
-from spmo.engine.check import Assignment, check
-from spmo.engine.derive import derive
 
-from .conftest import portfolio_of, solve_checked
-
-REL = 1e-6
-
-
-@pytest.fixture(params=["highs", "cpsat"])
-def solver(request) -> str:
-    return request.param
-
-
-def doc(projects: list[dict], periods: int = 1, **tables) -> dict:
-    """A JSON-shaped portfolio with periods T1..Tn."""
-    out = {"name": "t", "periods": [{"id": f"T{i + 1}"} for i in range(periods)],
-           "projects": projects}
-    out.update({k: v for k, v in tables.items() if v is not None})
-    return out
-
-
-def costs(pid: str, *amounts: float, pool: str | None = None) -> list[dict]:
-    """Cost rows of a project at offsets 0, 1, ..."""
-    return [{"project": pid, "offset": k, "amount": a} | ({"pool": pool} if pool else {})
-            for k, a in enumerate(amounts)]
-
-
-@cache
-def _validated(text: str):
-    p = portfolio_of(json.loads(text))
-    return p, derive(p)
-
-
-def validated(d: dict):
-    """(Portfolio, Derived) of a document, validated once per worker (both are immutable)."""
-    return _validated(json.dumps(d, sort_keys=True))
-
-
-def solve(d: dict, solver: str, objective: float):
-    """Solve (checked), assert the proven optimum is the hand-computed objective."""
-    result = solve_checked(validated(d)[0], solver=solver)
-    assert result.status == "optimal", result.status
-    assert result.objective == pytest.approx(objective, rel=REL, abs=1e-9), \
-        (solver, result.objective, objective)
-    return result
-
-
-def picked(result) -> dict[str, str]:
-    """project -> start period of the selection."""
-    return {r.project: r.start for r in result.selected}
-
-
-def broken(d: dict, starts: dict[str, int], bought: list[tuple] = ()) -> list[str]:
-    """Rows the independent checker names for a hand-made Assignment."""
-    report = report_of(d, starts, bought)
-    return sorted({v.row for v in report.violations})
-
-
-def report_of(d: dict, starts: dict[str, int], bought: list[tuple] = ()):
-    p, derived = validated(d)
-    frame = pd.DataFrame(list(bought), columns=["skill", "period", "fte"])
-    return check(p, derived, Assignment(starts, frame))
-
+from .family_helpers import (  # noqa: F401
+    REL,
+    broken,
+    costs,
+    doc,
+    excluded,
+    picked,
+    report_of,
+    solve,
+    validated,
+    values,
+)
 
 # ---------------------------------------------------------------- budgets
 
@@ -440,8 +386,8 @@ F_A0 = 0.8 * (100 / 1.1 + 100 / 1.1**2) - 50
 def test_financial_objective_discounts_start_dependent_value(solver):
     result = solve(financial_doc(), solver, F_A0 + 20 - 40 / 1.1**2)
     assert picked(result) == {"A": "T1", "B": "T2", "M": "T3"}
-    values = {r.project: r.value for r in result.selected}
-    assert values == pytest.approx({"A": F_A0, "B": 20, "M": -40 / 1.21})
+    value_of = {r.project: r.value for r in result.selected}
+    assert value_of == pytest.approx({"A": F_A0, "B": 20, "M": -40 / 1.21})
     # A may not start before T2: one period of discount more.
     late = solve(financial_doc({"earliest_start": "T2"}), solver,
                  F_A0 / 1.1 + 20 - 40 / 1.1**2)

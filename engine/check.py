@@ -69,18 +69,24 @@ def _schedule(portfolio: Portfolio, derived: Derived, a: Assignment) -> pd.DataF
     benefits = portfolio.table("benefits")
     costs = portfolio.table("costs")
     value = projects["value"].fillna(0.0) * projects["success_probability"]
-    dependent = [p for p in ids if (benefits["project"] == p).any()]
-    for p in dependent:
-        b = benefits[benefits["project"] == p]
-        c = costs[costs["project"] == p]
-        disc_b = (b["amount"] / (1 + rate) ** (start[p] + b["offset"])).sum()
-        disc_c = (c["amount"] / (1 + rate) ** (start[p] + c["offset"])).sum()
-        value[p] = projects.at[p, "success_probability"] * disc_b - disc_c
+    dependent = benefits["project"][benefits["project"].isin(ids)].unique()
+    if len(dependent):
+        disc_b = _discounted_sum(benefits, dependent, start, rate)
+        disc_c = _discounted_sum(costs, dependent, start, rate)
+        value[dependent] = projects.loc[dependent, "success_probability"] * disc_b - disc_c
     return pd.DataFrame({"start": start, "duration": duration,
                          "finish": start + duration - 1,
                          "cost": derived.total_cost.reindex(ids), "value": value,
                          "score": derived.scores.reindex(ids),
                          "risk": projects["risk"]}, index=pd.Index(ids, dtype=object))
+
+
+def _discounted_sum(table: pd.DataFrame, ids, start: pd.Series, rate: float) -> pd.Series:
+    """sum_k amount_k / (1+r)^(s+k) per project in ids, s its chosen start."""
+    rows = table[table["project"].isin(ids)]
+    when = rows["project"].map(start) + rows["offset"]
+    disc = rows["amount"] / (1.0 + rate) ** when
+    return disc.groupby(rows["project"]).sum().reindex(ids).fillna(0.0)
 
 
 def _selection_rules(portfolio, derived, sched, out: list[Violation]) -> None:

@@ -37,6 +37,15 @@ class Derived:
     windows: pd.DataFrame
     starts: pd.DataFrame
     """Columns project, start (0-based), value (F_p at that start); one row per option."""
+    base_value: pd.Series
+    """F_p(0) per project; F_p(s) = base * (1+r)^-s when `start_dependent`."""
+    start_dependent: pd.Series
+    discount_rate: float
+
+    def value_at(self, project: str, start: int) -> float:
+        """F_p(s) for one project and start, without recomputing the tables."""
+        factor = (1.0 + self.discount_rate) ** -start if self.start_dependent[project] else 1.0
+        return float(self.base_value[project] * factor)
 
 
 def ahp_weights(ids: list[str], pairwise: pd.DataFrame) -> tuple[np.ndarray, float]:
@@ -104,13 +113,6 @@ def financial_base(portfolio: Portfolio) -> tuple[pd.Series, pd.Series]:
     return base, dependent
 
 
-def financial_value_at(portfolio: Portfolio, project: str, start: int) -> float:
-    """F_p(s) for one project and start, from the definitions."""
-    base, dependent = financial_base(portfolio)
-    factor = (1.0 + portfolio.settings.discount_rate) ** -start if dependent[project] else 1.0
-    return float(base[project] * factor)
-
-
 def derive(portfolio: Portfolio) -> Derived:
     """All derived quantities of a portfolio."""
     projects = portfolio.projects
@@ -132,7 +134,8 @@ def derive(portfolio: Portfolio) -> Derived:
     value = base.reindex(project).to_numpy() * factor
     starts = pd.DataFrame({"project": project.astype(object), "start": start.astype("int64"),
                            "value": value})
-    return Derived(weights, ratio, scores, scores > 1e-12, total, windows, starts)
+    return Derived(weights, ratio, scores, scores > 1e-12, total, windows, starts, base,
+                   dependent, rate)
 
 
 def blend_normalisers(portfolio: Portfolio, derived: Derived) -> tuple[float, float]:

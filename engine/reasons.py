@@ -65,9 +65,12 @@ def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
     starts = model.starts
     var_project = starts["project"].to_numpy(dtype=object)
     count = np.bincount(cols, minlength=model.n_vars)[: len(starts)]
-    by_var = pd.DataFrame({"row": rows, "var": cols})
-    by_var = by_var[by_var["var"] < len(starts)]
-    grouped = by_var.groupby("var")["row"].apply(list).to_dict()
+    keep = cols < len(starts)
+    order = np.argsort(cols[keep], kind="stable")
+    sorted_cols, sorted_rows = cols[keep][order], rows[keep][order]
+    bounds = np.searchsorted(sorted_cols, np.arange(len(starts) + 1))
+    grouped = {j: sorted_rows[bounds[j]:bounds[j + 1]].tolist()
+               for j in np.flatnonzero(np.diff(bounds))}
     per_project = pd.DataFrame({"project": var_project, "count": count,
                                 "var": np.arange(len(starts))})
     best = per_project.sort_values(["count", "var"]).drop_duplicates("project") \

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .check import Assignment
-from .derive import Derived, blend_normalisers, financial_value_at
+from .derive import Derived, blend_normalisers
 from .model.linear import LinearModel
 from .plan import AlignmentRow, Recommendation, SelectedProject
 from .portfolio import Portfolio
@@ -18,7 +18,7 @@ def selected_rows(portfolio: Portfolio, derived: Derived, a: Assignment) -> list
         rows.append(SelectedProject(
             project=pid, start=periods[s], finish=periods[s + d - 1],
             cost=float(derived.total_cost[pid]),
-            value=financial_value_at(portfolio, pid, s), score=float(derived.scores[pid])))
+            value=derived.value_at(pid, s), score=float(derived.scores[pid])))
     return rows
 
 
@@ -34,19 +34,21 @@ def alignment_trace(portfolio: Portfolio, derived: Derived, a: Assignment) -> li
                                   align["score"][keep], contribution[keep], strict=True)]
 
 
-def own_terms(portfolio: Portfolio, derived: Derived, pid: str, start: int) -> float:
-    """The project's own objective terms at a start: w_S S_p + w_F F_p(s)."""
+def term_weights(portfolio: Portfolio, derived: Derived) -> tuple[float, float]:
+    """(w_S, w_F): the weights of strategic score and financial value in the objective."""
     kind = portfolio.objective_kind
-    s = float(derived.scores[pid])
-    f = financial_value_at(portfolio, pid, start)
     if kind == "strategic":
-        return s
+        return 1.0, 0.0
     if kind == "financial":
-        return f
+        return 0.0, 1.0
     beta = portfolio.settings.blend
     s_all, f_all = blend_normalisers(portfolio, derived)
-    return (beta * s / s_all if s_all > 0 else 0.0) + ((1 - beta) * f / f_all if f_all > 0
-                                                       else 0.0)
+    return (beta / s_all if s_all > 0 else 0.0), ((1 - beta) / f_all if f_all > 0 else 0.0)
+
+
+def own_terms(derived: Derived, weights: tuple[float, float], pid: str, start: int) -> float:
+    """The project's own objective terms at a start: w_S S_p + w_F F_p(s)."""
+    return weights[0] * float(derived.scores[pid]) + weights[1] * derived.value_at(pid, start)
 
 
 def recommendations(portfolio: Portfolio, derived: Derived, a: Assignment,
@@ -56,9 +58,10 @@ def recommendations(portfolio: Portfolio, derived: Derived, a: Assignment,
     (continue vs kill; stall vs continue now; kill vs continue now)."""
     p = portfolio.projects
     out = []
+    weights = term_weights(portfolio, derived)
     for pid in p.index[(p["status"] == "in_flight").to_numpy()]:
         fits = bool(derived.windows.at[pid, "fits"])
-        now = own_terms(portfolio, derived, pid, 0) if fits else 0.0
+        now = own_terms(derived, weights, pid, 0) if fits else 0.0
         if pid in a.starts and a.starts[pid] == 0:
             out.append(Recommendation(project=pid, action="continue", value_delta=now,
                                       reason="continuing it now is part of the optimal plan"))
@@ -66,7 +69,7 @@ def recommendations(portfolio: Portfolio, derived: Derived, a: Assignment,
             s = a.starts[pid]
             out.append(Recommendation(
                 project=pid, action="stall", restart=portfolio.periods[s],
-                value_delta=own_terms(portfolio, derived, pid, s) - now,
+                value_delta=own_terms(derived, weights, pid, s) - now,
                 reason=f"pausing it until {portfolio.periods[s]} frees budget or people "
                        "for better-valued work now"))
         else:

@@ -14,6 +14,7 @@ from spmo.engine.model.linear import LinearModel
 from spmo.engine.portfolio import Portfolio
 from spmo.engine.report import alignment_trace, recommendations, selected_rows
 from spmo.solvers.base import Result, SolveOptions, Status
+from spmo.solvers.greedy import greedy_plan
 from spmo.solvers.registry import pick
 
 
@@ -56,6 +57,16 @@ def assignment_of(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> As
     return Assignment(starts, minimal_purchase(portfolio, model, x))
 
 
+def last_resort(result: Result, model: LinearModel, first: np.ndarray | None) -> Result:
+    """When the solver found no plan in time, the greedy plan is the answer (feasible)."""
+    if result.status != Status.NO_SOLUTION or first is None:
+        return result
+    result.notes.append(f"{result.solver} found no plan within the time limit: the greedy "
+                        "first plan is returned")
+    return Result(Status.FEASIBLE, first, float(model.c @ first), result.bound,
+                  result.seconds, result.solver, result.notes)
+
+
 def plan(portfolio: Portfolio, *, solver: str | None = None, time_limit_s: float | None = None,
          relative_gap: float | None = None, hint=None, explain: str = "none", progress=None,
          explain_only: list[str] | None = None):
@@ -69,9 +80,10 @@ def plan(portfolio: Portfolio, *, solver: str | None = None, time_limit_s: float
     derived = derive(portfolio)
     model = build(portfolio, derived)
     backend = pick(solver or portfolio.settings.solver, model)
+    first = greedy_plan(model)
     options = options_for(portfolio, time_limit_s=time_limit_s, relative_gap=relative_gap,
-                          hint=hint)
-    result = backend.solve(model, options)
+                          hint=first if hint is None and backend.capability.hints else hint)
+    result = last_resort(backend.solve(model, options), model, first)
     warnings = list(portfolio.warnings) + result.notes
     if derived.consistency_ratio is not None and derived.consistency_ratio > 0.1:
         warnings.append(f"pairwise judgements are inconsistent: consistency ratio "

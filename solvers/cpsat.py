@@ -106,7 +106,9 @@ class CpSatBackend:
         if code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"CP-SAT rejected the model: {cp.validate()}")
         if status in (Status.INFEASIBLE, Status.NO_SOLUTION):
-            return Result(status, None, None, None, seconds, self.name, notes)
+            bound = solver.best_objective_bound / obj_scale + obj_error \
+                if status == Status.NO_SOLUTION and cp.proto.objective.vars else None
+            return Result(status, None, None, bound, seconds, self.name, notes)
         unit = _var_units(model)
         x = np.array([solver.value(v) for v in xs], dtype=float) * unit
         objective = solver.objective_value / obj_scale

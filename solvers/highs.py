@@ -63,11 +63,12 @@ class HighsBackend:
             code = Status.INFEASIBLE
         else:
             code = Status.FEASIBLE if has_plan else Status.NO_SOLUTION
+        bound = -info.mip_dual_bound if np.isfinite(info.mip_dual_bound) else None
         if code in (Status.INFEASIBLE, Status.NO_SOLUTION):
-            return Result(code, None, None, None, seconds, self.name, [])
+            return Result(code, None, None, bound if code == Status.NO_SOLUTION else None,
+                          seconds, self.name, [])
         x = np.asarray(h.getSolution().col_value, dtype=float)
         x = np.where(model.integer, np.round(x), np.clip(x, model.lb, model.ub))
-        bound = -info.mip_dual_bound if np.isfinite(info.mip_dual_bound) else None
         return Result(code, x, -info.objective_function_value, bound, seconds, self.name, [])
 
     @staticmethod

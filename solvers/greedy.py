@@ -1,0 +1,78 @@
+"""A first plan without a solver: greedy by value density.
+
+Projects that must be selected (mandatory, forced in) are placed first, then
+the others in decreasing order of c_j / w_j, where w_j = sum over the <= rows
+of a_ij / max(1, |hi_i|) is the start's share of the limits it uses. A start
+is accepted when every <= row stays within its limit (no capacity is bought:
+e = 0). Synergy variables are set afterwards (z = y_a AND y_b). The result is
+returned only if every row holds, so it is a valid hint for any backend and
+the answer of last resort when a solver finds nothing in time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from spmo.engine.model.linear import LinearModel
+
+SKIP = ("window", "synergy")
+TOL = 1e-9
+
+
+def _columns(model: LinearModel):
+    """Column-wise (row, value) access to the model's matrix."""
+    order = np.argsort(model.a_col, kind="stable")
+    starts = np.searchsorted(model.a_col[order], np.arange(model.n_vars + 1))
+    return model.a_row[order], model.a_val[order], starts
+
+
+def greedy_plan(model: LinearModel) -> np.ndarray | None:
+    """A feasible assignment x, or None when the greedy cannot find one."""
+    rows, vals, col = _columns(model)
+    checked = ~np.isin(model.row_family, SKIP)
+    hi = np.where(checked, model.row_hi, np.inf)
+    act = np.zeros(model.n_rows)
+    x = np.zeros(model.n_vars)
+    starts = model.starts
+    n = len(starts)
+    weight = np.zeros(n)
+    pos = (vals > 0) & np.isfinite(hi[rows])
+    use = np.where(pos, vals / np.maximum(1.0, np.abs(np.where(np.isfinite(hi[rows]),
+                                                               hi[rows], 1.0))), 0.0)
+    per_col = np.add.reduceat(use, col[:-1]) if len(use) else np.zeros(model.n_vars)
+    per_col = np.where(np.diff(col) > 0, per_col, 0.0)
+    weight[:] = per_col[:n]
+    density = model.c[:n] / np.maximum(weight, 1e-9)
+    must = _must_projects(model)
+    project = starts["project"].to_numpy(dtype=object)
+    order = np.lexsort((-density, ~np.isin(project, list(must))))
+    placed: set = set()
+    for j in order:
+        p = project[j]
+        if p in placed or (p not in must and model.c[j] <= 0):
+            continue
+        r, v = rows[col[j]:col[j + 1]], vals[col[j]:col[j + 1]]
+        if np.all(act[r] + v <= hi[r] + TOL * np.maximum(1.0, np.abs(hi[r]))):
+            act[r] += v
+            x[j] = 1.0
+            placed.add(p)
+    _set_synergies(model, x, placed)
+    full = model.activity(x)
+    tol = TOL * np.maximum(1.0, np.abs(np.nan_to_num(full)))
+    if np.all(full <= model.row_hi + tol) and np.all(full >= model.row_lo - tol):
+        return x
+    return None
+
+
+def _must_projects(model: LinearModel) -> set:
+    """Projects whose mandatory[] or force[] row asks for selection (lo >= 1)."""
+    names = model.row_name[(model.row_lo >= 1) & np.isin(model.row_family,
+                                                          ("mandatory", "force"))]
+    return {n[n.index("[") + 1:-1] for n in names}
+
+
+def _set_synergies(model: LinearModel, x: np.ndarray, placed: set) -> None:
+    """z_ab = 1 exactly when both projects are placed."""
+    pairs = model.pairs
+    if len(pairs):
+        both = pairs["project_a"].isin(placed) & pairs["project_b"].isin(placed)
+        x[pairs["var"].to_numpy()] = both.to_numpy(dtype=float)

@@ -1,0 +1,37 @@
+"""The greedy first plan: always checked-feasible, and the answer of last resort."""
+
+from __future__ import annotations
+
+import pytest
+from spmo.engine.check import check
+from spmo.engine.derive import derive
+from spmo.engine.generate import generate_portfolio
+from spmo.engine.model.build import build
+from spmo.scenarios.run import assignment_of, last_resort
+from spmo.solvers.base import Result, Status
+from spmo.solvers.greedy import greedy_plan
+
+from .conftest import portfolio_of
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_greedy_plan_passes_the_independent_check(seed):
+    portfolio = portfolio_of(generate_portfolio(200, 8, seed, skills=6))
+    model = build(portfolio)
+    x = greedy_plan(model)
+    assert x is not None
+    report = check(portfolio, derive(portfolio), assignment_of(portfolio, model, x))
+    assert report.ok, report.violations
+    assert len(assignment_of(portfolio, model, x).starts) > 0
+
+
+def test_no_solution_falls_back_to_the_greedy_plan():
+    portfolio = portfolio_of(generate_portfolio(50, 6, 4, skills=4))
+    model = build(portfolio)
+    first = greedy_plan(model)
+    timed_out = Result(Status.NO_SOLUTION, None, None, 1.0, 5.0, "highs")
+    result = last_resort(timed_out, model, first)
+    assert result.status == Status.FEASIBLE
+    assert result.objective == pytest.approx(float(model.c @ first))
+    assert "greedy" in result.notes[-1]
+    assert last_resort(timed_out, model, None).status == Status.NO_SOLUTION

@@ -2,10 +2,13 @@
 
 CP-SAT needs integer coefficients. Each row i is multiplied by 10^d_i, the
 smallest d_i <= 6 making all its coefficients integers (continuous variables
-are integer counts of 1/1000 of a unit). When no such d_i exists the row is
-rounded the safe way (variables are non-negative, so coefficients are
+are integer counts of 1/1000 of a unit), or else q * 10^d_i with q the least
+common denominator of small fractions (a share of 1/3 gives coefficients
+(1 - 1/3) * cost). When neither exists the row is rounded the safe way (variables are non-negative, so coefficients are
 rounded up in a <= row and down in a >= row): every integer solution then
-satisfies the original float row. Bounds are rounded inwards. The objective
+satisfies the original float row, but optimality is then proven only for
+the rounded model, so the status is downgraded to feasible (no bound).
+Bounds are rounded inwards. The objective
 is scaled likewise; where it cannot be made exact, the rounding error is
 added to the reported bound so the gap stays honest.
 """
@@ -13,6 +16,7 @@ added to the reported bound so the gap stays honest.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 import time
 
 import numpy as np
@@ -23,15 +27,20 @@ from .base import Capability, Result, SolveOptions, Status
 
 CONTINUOUS_UNITS = 1000
 MAX_DECIMALS = 6
-EXACT_TOL = 1e-9
+EXACT_TOL = 1e-6
+"""A scaled coefficient is integral when within this (or a few float ulps) of an integer."""
+
+
+def _integral(scaled: np.ndarray) -> np.ndarray:
+    """Which scaled values are integers up to EXACT_TOL or float rounding."""
+    return np.abs(scaled - np.round(scaled)) <= np.maximum(EXACT_TOL, 1e-15 * np.abs(scaled))
 
 
 def decimals_needed(values: np.ndarray, limit: int = MAX_DECIMALS) -> np.ndarray:
     """Per value, the smallest d <= limit with values * 10^d integral (limit + 1: none)."""
     need = np.full(len(values), limit + 1, dtype=np.int64)
     for d in range(limit, -1, -1):
-        scaled = values * 10.0**d
-        ok = np.abs(scaled - np.round(scaled)) <= EXACT_TOL * np.maximum(1.0, np.abs(scaled))
+        ok = _integral(values * 10.0**d)
         need[ok] = d
     return need
 
@@ -50,19 +59,35 @@ class ScaledRows:
         need = decimals_needed(coef)
         row_need = np.zeros(model.n_rows, dtype=np.int64)
         np.maximum.at(row_need, model.a_row, need)
-        self.exact = row_need <= MAX_DECIMALS
+        self.starts = np.searchsorted(model.a_row, np.arange(model.n_rows + 1))
         scale = 10.0 ** np.minimum(row_need, MAX_DECIMALS)
+        for i in np.flatnonzero(row_need > MAX_DECIMALS):
+            scale[i] = _rational_scale(coef[self.starts[i]:self.starts[i + 1]], scale[i])
         scaled = coef * scale[model.a_row]
         rounded = np.round(scaled)
-        close = np.abs(scaled - rounded) <= EXACT_TOL * np.maximum(1.0, np.abs(scaled))
+        close = _integral(scaled)
+        self.exact = np.ones(model.n_rows, dtype=bool)
+        np.logical_and.at(self.exact, model.a_row, close)
         self.up = np.where(close, rounded, np.ceil(scaled)).astype(np.int64)
         self.down = np.where(close, rounded, np.floor(scaled)).astype(np.int64)
         with np.errstate(invalid="ignore"):
             hi, lo = model.row_hi * scale, model.row_lo * scale
             self.hi = np.floor(hi + 1e-7 * np.maximum(1.0, np.abs(np.nan_to_num(hi))))
             self.lo = np.ceil(lo - 1e-7 * np.maximum(1.0, np.abs(np.nan_to_num(lo))))
-        self.starts = np.searchsorted(model.a_row, np.arange(model.n_rows + 1))
-        self.decimals = int(row_need[self.exact].max()) if self.exact.any() else 0
+        self.decimals = int(row_need[row_need <= MAX_DECIMALS].max(initial=0))
+
+
+def _rational_scale(coef: np.ndarray, fallback: float) -> float:
+    """q * 10^d making every coefficient integral when they are decimals times
+    small fractions (shares like 1/3 give (1 - 1/3) * cost): q is the least common
+    denominator of the coefficients' best rational approximations."""
+    q = 1
+    for c in coef:
+        q = math.lcm(q, Fraction(float(c)).limit_denominator(1000).denominator)
+        if q > 10**6:
+            return fallback
+    need = decimals_needed(coef * q)
+    return float(q * 10.0 ** int(need.max())) if need.max() <= MAX_DECIMALS else fallback
 
 
 def _scaled_objective(model: LinearModel) -> tuple[np.ndarray, float, float]:
@@ -88,7 +113,7 @@ class CpSatBackend:
 
     def solve(self, model: LinearModel, options: SolveOptions) -> Result:
         started = time.perf_counter()
-        cp, xs, obj_scale, obj_error, notes = self.translate(model)
+        cp, xs, obj_scale, obj_error, notes, rounded = self.translate(model)
         if options.hint is not None:
             steps = np.round(np.asarray(options.hint, dtype=float) / _var_units(model))
             for var, value in zip(xs, steps.astype(np.int64).tolist(), strict=True):
@@ -109,14 +134,21 @@ class CpSatBackend:
             bound = solver.best_objective_bound / obj_scale + obj_error \
                 if status == Status.NO_SOLUTION and cp.proto.objective.vars else None
             return Result(status, None, None, bound, seconds, self.name, notes)
+        if status == Status.OPTIMAL and rounded:
+            status = Status.FEASIBLE
+            notes.append("cpsat: optimality is proven only for the conservatively rounded "
+                         "rows; reported as feasible, without a bound")
         unit = _var_units(model)
         x = np.array([solver.value(v) for v in xs], dtype=float) * unit
         objective = solver.objective_value / obj_scale
         bound = solver.best_objective_bound / obj_scale + obj_error
+        if rounded:
+            bound = None
         return Result(status, x, objective, bound, seconds, self.name, notes)
 
     def translate(self, model: LinearModel):
-        """The CP-SAT model, its variables, objective scale and error, notes."""
+        """The CP-SAT model, its variables, objective scale and error, notes, and the
+        number of rows that had to be rounded conservatively."""
         cp = cp_model.CpModel()
         unit = _var_units(model)
         lb = np.ceil(model.lb / unit - 1e-9).astype(np.int64)
@@ -144,9 +176,9 @@ class CpSatBackend:
         proto.objective.coeffs.extend((-ints[nz]).tolist())
         proto.objective.scaling_factor = -1.0
         inexact = int((~rows.exact).sum())
-        notes = [f"cpsat: amounts scaled to integers at a precision of 1e-{rows.decimals}"
+        notes = [f"cpsat: amounts scaled to integers at a precision of {10.0 ** -rows.decimals:g}"
                  + (f"; {inexact} row(s) rounded conservatively" if inexact else " (exact)")]
-        return cp, xs, obj_scale, obj_error, notes
+        return cp, xs, obj_scale, obj_error, notes, inexact
 
 
 def _add_linear(proto, cols: list[int], coefs: list[int], lo: float, hi: float) -> None:

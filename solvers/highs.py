@@ -83,11 +83,14 @@ class HighsBackend:
         lp.col_upper_ = model.ub
         lp.row_lower_ = np.where(np.isfinite(model.row_lo), model.row_lo, -inf)
         lp.row_upper_ = np.where(np.isfinite(model.row_hi), model.row_hi, inf)
-        order = np.lexsort((model.a_row, model.a_col))
+        key = model.a_col.astype(np.int64) * max(1, model.n_rows) + model.a_row
+        unique, inverse = np.unique(key, return_inverse=True)  # repeated entries are summed
+        values = np.bincount(inverse, weights=model.a_val, minlength=len(unique))
+        cols, rows = unique // max(1, model.n_rows), unique % max(1, model.n_rows)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.searchsorted(model.a_col[order], np.arange(model.n_vars + 1))
-        lp.a_matrix_.index_ = model.a_row[order]
-        lp.a_matrix_.value_ = model.a_val[order]
+        lp.a_matrix_.start_ = np.searchsorted(cols, np.arange(model.n_vars + 1))
+        lp.a_matrix_.index_ = rows
+        lp.a_matrix_.value_ = values
         kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
         lp.integrality_ = [kinds[int(i)] for i in model.integer]
         return lp

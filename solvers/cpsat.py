@@ -4,8 +4,9 @@ CP-SAT needs integer coefficients. Each row i is multiplied by 10^d_i, the
 smallest d_i <= 6 making all its coefficients integers (continuous variables
 are integer counts of 1/1000 of a unit), or else q * 10^d_i with q the least
 common denominator of small fractions (a share of 1/3 gives coefficients
-(1 - 1/3) * cost). When neither exists the row is rounded the safe way (variables are non-negative, so coefficients are
-rounded up in a <= row and down in a >= row): every integer solution then
+(1 - 1/3) * cost). When neither exists the row is rounded the safe way
+(variables are non-negative, so coefficients are rounded up in a <= row and
+down in a >= row): every integer solution then
 satisfies the original float row, but optimality is then proven only for
 the rounded model, so the status is downgraded to feasible (no bound).
 Bounds are rounded inwards. The objective
@@ -16,8 +17,8 @@ added to the reported bound so the gap stays honest.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 import time
+from fractions import Fraction
 
 import numpy as np
 from ortools.sat.python import cp_model

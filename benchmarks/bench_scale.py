@@ -1,0 +1,181 @@
+"""Section c: generated portfolios at scale, one subprocess per case.
+
+Each case runs in its own Python process, so its peak RSS is its own (VmHWM from
+/proc/self/status, which starts afresh at exec; ru_maxrss, also recorded, keeps the
+forking parent's RSS on Linux), and reports every stage as a JSON line while it goes:
+generate -> serialise (json.dumps) -> read (json.loads + from_document) -> validate
+-> derive -> build -> solve (auto backend, 60 s) -> check (assignment + independent
+checker) -> report (the Plan: check again, reasons, spend, utilisation...).
+Run directly as `python bench_scale.py --child N P SEED TIME_LIMIT`.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+CASES_FULL = ((1_000, 12), (10_000, 20), (50_000, 20))
+CASES_QUICK = ((1_000, 12),)
+SEED = 7
+STAGES = ("generate", "serialise", "read", "validate", "derive", "build", "solve", "check",
+          "report")
+
+
+def _peak_mb() -> float:
+    """This process's peak RSS in MiB: VmHWM, which starts afresh at exec; ru_maxrss
+    (KiB on Linux) is the fallback, but it keeps the forking parent's RSS."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _emit(**fields) -> None:
+    print(json.dumps(fields, default=str), flush=True)
+
+
+def child(n: int, periods: int, seed: int, time_limit: float) -> None:
+    """One case, stage by stage; a JSON line per stage, then a summary line."""
+    from spmo.engine.check import check
+    from spmo.engine.derive import derive
+    from spmo.engine.generate import generate_portfolio
+    from spmo.engine.io import from_document
+    from spmo.engine.model.build import build
+    from spmo.engine.validate import validate
+    from spmo.scenarios.run import _report, assignment_of, options_for
+    from spmo.solvers.registry import pick
+
+    out: dict = {"projects": n, "periods": periods, "seed": seed, "time_limit_s": time_limit}
+    t_start = time.perf_counter()
+
+    @contextmanager
+    def stage(name: str):
+        t0 = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - t0
+        out[f"{name}_s"] = round(seconds, 4)
+        out[f"{name}_peak_mb"] = round(_peak_mb(), 1)
+        _emit(stage=name, seconds=seconds, peak_mb=_peak_mb())
+
+    with stage("generate"):
+        doc = generate_portfolio(n, periods, seed)
+    out["rows"] = {k: len(v) for k, v in doc.items() if isinstance(v, list)}
+    with stage("serialise"):
+        text = json.dumps(doc)
+    out["json_mb"] = round(len(text.encode()) / 1e6, 2)
+    del doc  # what a server would hold: the request text, then the tables
+    with stage("read"):
+        raw = from_document(json.loads(text))
+    del text
+    with stage("validate"):
+        portfolio = validate(raw)
+    del raw
+    with stage("derive"):
+        derived = derive(portfolio)
+    with stage("build"):
+        model = build(portfolio, derived)
+    out["model"] = model.size()
+    _emit(stage="info", data={k: out[k] for k in ("rows", "json_mb", "model")})
+    backend = pick("auto", model)
+    options = options_for(portfolio, time_limit_s=time_limit)
+    with stage("solve"):
+        result = backend.solve(model, options)
+    out["backend"] = result.solver
+    out["solver_status"] = result.status.value
+    if result.x is not None:
+        with stage("check"):
+            report = check(portfolio, derived, assignment_of(portfolio, model, result.x))
+        out["check_ok"] = report.ok
+        warnings = list(portfolio.warnings) + result.notes
+        with stage("report"):
+            plan = _report(portfolio, derived, model, result, warnings, time.perf_counter())
+        out.update(status=plan.status, objective=plan.objective, bound=plan.bound,
+                   gap=plan.gap, selected=len(plan.selected), excluded=len(plan.excluded))
+    else:
+        out.update(status=result.status.value)
+    out["total_s"] = round(time.perf_counter() - t_start, 3)
+    out["peak_mb"] = round(_peak_mb(), 1)
+    out["ru_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    _emit(stage="done", result=out)
+
+
+def run_case(n: int, periods: int, time_limit: float, on_stage=None,
+             timeout: float = 1800.0) -> dict:
+    """Run one case in a subprocess; on_stage(name) follows its progress. A case that
+    is still running after `timeout` seconds is killed and reported with the stages
+    it finished."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), str(periods),
+           str(SEED), str(time_limit)]
+    started = time.perf_counter()
+    partial: dict = {"projects": n, "periods": periods}
+    result = None
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue
+                if event.get("stage") == "done":
+                    result = event["result"]
+                elif event.get("stage") == "info":
+                    partial.update(event["data"])
+                else:
+                    partial[f"{event['stage']}_s"] = round(event["seconds"], 4)
+                    partial[f"{event['stage']}_peak_mb"] = round(event["peak_mb"], 1)
+                    if on_stage:
+                        on_stage(event["stage"])
+            code = proc.wait()
+        finally:
+            timer.cancel()
+        err.seek(0)
+        tail = err.read().strip().splitlines()[-3:]
+    if result is None:
+        elapsed = time.perf_counter() - started
+        why = f"killed after {timeout:g} s" if elapsed >= timeout else f"exit {code}"
+        partial.update(status="error", error=f"{why}: {' | '.join(tail)}",
+                       total_s=round(elapsed, 1))
+        return partial
+    return result
+
+
+def flat_row(case: dict) -> dict:
+    """A CSV/markdown row of one case."""
+    model = case.get("model", {})
+    row = {"section": "scale", "case": f"{case['projects']:,}x{case['periods']}",
+           "status": case.get("status"), "backend": case.get("backend", ""),
+           "gap": case.get("gap"), "objective": case.get("objective"),
+           "selected": case.get("selected"), "json_mb": case.get("json_mb"),
+           "variables": model.get("variables"), "binaries": model.get("binaries"),
+           "rows": model.get("rows"), "nonzeros": model.get("nonzeros")}
+    for name in STAGES:
+        row[f"{name}_s"] = case.get(f"{name}_s")
+    row["total_s"] = case.get("total_s")
+    row["peak_mb"] = case.get("peak_mb")
+    row["ru_maxrss_mb"] = case.get("ru_maxrss_mb")
+    for name in STAGES:
+        row[f"{name}_peak_mb"] = case.get(f"{name}_peak_mb")
+    if case.get("error"):
+        row["error"] = case["error"]
+    return row
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "--child":
+        child(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))
+    else:
+        raise SystemExit("usage: bench_scale.py --child PROJECTS PERIODS SEED TIME_LIMIT")

@@ -24,8 +24,8 @@ from pathlib import Path
 CASES_FULL = ((1_000, 12), (10_000, 20), (50_000, 20))
 CASES_QUICK = ((1_000, 12),)
 SEED = 7
-STAGES = ("generate", "serialise", "read", "validate", "derive", "build", "solve", "check",
-          "report")
+STAGES = ("generate", "serialise", "read", "validate", "derive", "build", "first_plan", "solve",
+          "check", "report")
 
 
 def _peak_mb() -> float:
@@ -52,7 +52,8 @@ def child(n: int, periods: int, seed: int, time_limit: float) -> None:
     from spmo.engine.io import from_document
     from spmo.engine.model.build import build
     from spmo.engine.validate import validate
-    from spmo.scenarios.run import _report, assignment_of, options_for
+    from spmo.scenarios.run import _report, assignment_of, last_resort, options_for
+    from spmo.solvers.greedy import greedy_plan
     from spmo.solvers.registry import pick
 
     out: dict = {"projects": n, "periods": periods, "seed": seed, "time_limit_s": time_limit}
@@ -87,9 +88,11 @@ def child(n: int, periods: int, seed: int, time_limit: float) -> None:
     out["model"] = model.size()
     _emit(stage="info", data={k: out[k] for k in ("rows", "json_mb", "model")})
     backend = pick("auto", model)
-    options = options_for(portfolio, time_limit_s=time_limit)
+    with stage("first_plan"):
+        first = greedy_plan(model)
+    options = options_for(portfolio, time_limit_s=time_limit, hint=first)
     with stage("solve"):
-        result = backend.solve(model, options)
+        result = last_resort(backend.solve(model, options), model, first)
     out["backend"] = result.solver
     out["solver_status"] = result.status.value
     if result.x is not None:

@@ -11,7 +11,9 @@ from spmo.engine.derive import Derived, derive, least_consistent
 from spmo.engine.errors import CheckFailed
 from spmo.engine.model.build import build
 from spmo.engine.model.linear import LinearModel
+from spmo.engine.plan import Plan
 from spmo.engine.portfolio import Portfolio
+from spmo.engine.reasons import first_reasons
 from spmo.engine.report import alignment_trace, recommendations, selected_rows
 from spmo.solvers.base import Result, SolveOptions, Status
 from spmo.solvers.greedy import greedy_plan
@@ -74,8 +76,6 @@ def plan(portfolio: Portfolio, *, solver: str | None = None, time_limit_s: float
 
     `explain`: none (first reasons only), estimate, exact or auto (see
     scenarios.explain); `progress(done, total)` follows the counterfactuals."""
-    from spmo.engine.plan import Plan
-
     t0 = time.perf_counter()
     derived = derive(portfolio)
     model = build(portfolio, derived)
@@ -112,9 +112,6 @@ def plan(portfolio: Portfolio, *, solver: str | None = None, time_limit_s: float
 def _report(portfolio: Portfolio, derived: Derived, model: LinearModel, result: Result,
             warnings: list[str], t0: float):
     """Check the assignment and turn it into the Plan."""
-    from spmo.engine.plan import Plan
-    from spmo.engine.reasons import first_reasons
-
     assignment = assignment_of(portfolio, model, result.x)
     report = check(portfolio, derived, assignment)
     if not report.ok:

@@ -67,27 +67,35 @@ def add_dependencies(ctx: Context) -> None:
     _add_after(ctx, deps[deps["kind"] == "after"])
 
 
+def _own_starts(ctx: Context, project: str) -> tuple[np.ndarray, np.ndarray]:
+    """(start periods, variable indices) of a project: a contiguous block of x."""
+    if project not in ctx.var_count.index:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    first = int(ctx.first_var[project])
+    var = np.arange(first, first + int(ctx.var_count[project]))
+    return ctx.start_of[var], var
+
+
 def _add_after(ctx: Context, after: pd.DataFrame) -> None:
     """The cumulative precedence rows of `after` dependencies."""
     if after.empty:
         return
-    starts = ctx.starts
     duration = ctx.derived.windows["duration"]
     names, rows, cols, vals = [], [], [], []
     for a, b, lag in zip(after["project"], after["other"], after["lag"], strict=True):
-        sa = starts[starts["project"] == a]
-        sb = starts[starts["project"] == b]
+        start_a, var_a = _own_starts(ctx, a)
+        start_b, var_b = _own_starts(ctx, b)
         shift = int(duration[b]) + int(lag)
-        ts = sa["start"].to_numpy()
-        for t in ts:
+        for t in start_a:
             k = len(names)
             names.append(f"after[{a},{b}]")
-            ma = sa["start"].to_numpy() <= t
-            mb = sb["start"].to_numpy() <= t - shift
-            rows += [k] * int(ma.sum() + mb.sum())
-            cols += list(sa["var"].to_numpy()[ma]) + list(sb["var"].to_numpy()[mb])
-            vals += [1.0] * int(ma.sum()) + [-1.0] * int(mb.sum())
-    ctx.builder.add_rows("after", names, -INF, 0.0, rows, cols, vals)
+            ma, mb = var_a[start_a <= t], var_b[start_b <= t - shift]
+            rows.append(np.full(len(ma) + len(mb), k))
+            cols += [ma, mb]
+            vals += [np.ones(len(ma)), -np.ones(len(mb))]
+    if names:
+        ctx.builder.add_rows("after", names, -INF, 0.0, np.concatenate(rows),
+                             np.concatenate(cols), np.concatenate(vals))
 
 
 def add_group_limits(ctx: Context) -> None:

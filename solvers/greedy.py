@@ -12,6 +12,7 @@ the answer of last resort when a solver finds nothing in time.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from spmo.engine.model.linear import LinearModel
 
 SKIP = ("window", "synergy")
@@ -44,7 +45,8 @@ def greedy_plan(model: LinearModel) -> np.ndarray | None:
     density = model.c[:n] / np.maximum(weight, 1e-9)
     must = _must_projects(model)
     project = starts["project"].to_numpy(dtype=object)
-    order = np.lexsort((-density, ~np.isin(project, list(must))))
+    is_must = pd.Series(project).isin(must).to_numpy()  # hashed, not an O(n x m) scan
+    order = np.lexsort((-density, ~is_must))
     placed: set = set()
     for j in order:
         p = project[j]

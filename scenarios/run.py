@@ -60,12 +60,17 @@ def assignment_of(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> As
 
 
 def last_resort(result: Result, model: LinearModel, first: np.ndarray | None) -> Result:
-    """When the solver found no plan in time, the greedy plan is the answer (feasible)."""
-    if result.status != Status.NO_SOLUTION or first is None:
+    """When the solver found no plan in time, or only a worse one than the greedy
+    first plan, the greedy plan is the answer (feasible, with the solver's bound)."""
+    if first is None or result.status in (Status.OPTIMAL, Status.INFEASIBLE):
         return result
-    result.notes.append(f"{result.solver} found no plan within the time limit: the greedy "
-                        "first plan is returned")
-    return Result(Status.FEASIBLE, first, float(model.c @ first), result.bound,
+    greedy_value = float(model.c @ first)
+    if result.status == Status.FEASIBLE and result.objective is not None and \
+            result.objective >= greedy_value - 1e-9 * max(1.0, abs(greedy_value)):
+        return result
+    result.notes.append(f"{result.solver} found no better plan within the time limit than "
+                        "the greedy first plan, which is returned")
+    return Result(Status.FEASIBLE, first, greedy_value, result.bound,
                   result.seconds, result.solver, result.notes)
 
 

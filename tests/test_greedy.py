@@ -35,3 +35,15 @@ def test_no_solution_falls_back_to_the_greedy_plan():
     assert result.objective == pytest.approx(float(model.c @ first))
     assert "greedy" in result.notes[-1]
     assert last_resort(timed_out, model, None).status == Status.NO_SOLUTION
+
+
+def test_a_worse_feasible_plan_gives_way_to_the_greedy_plan():
+    portfolio = portfolio_of(generate_portfolio(50, 6, 4, skills=4))
+    model = build(portfolio)
+    first = greedy_plan(model)
+    value = float(model.c @ first)
+    worse = Result(Status.FEASIBLE, first * 0, value - 1.0, value + 1.0, 5.0, "cpsat")
+    kept = last_resort(worse, model, first)
+    assert kept.x is first and kept.objective == pytest.approx(value) and kept.bound == value + 1
+    better = Result(Status.FEASIBLE, first, value + 0.5, value + 1.0, 5.0, "cpsat")
+    assert last_resort(better, model, first) is better

@@ -159,3 +159,16 @@ def least_consistent(portfolio: Portfolio, weights: pd.Series, count: int = 3) -
     order = np.argsort(-error)[:count]
     return [f"{pairwise['a'].iloc[i]}:{pairwise['b'].iloc[i]} = {pairwise['ratio'].iloc[i]:g} "
             f"(the weights imply {implied[i]:.3g})" for i in order]
+
+
+def objective_term_weights(portfolio: Portfolio, derived: Derived) -> tuple[float, float]:
+    """(w_S, w_F) of the objective in force: strategic (1, 0), financial (0, 1),
+    blend (beta / S_all, (1 - beta) / F_all), a term with a zero normaliser left out."""
+    kind = portfolio.objective_kind
+    if kind == "strategic":
+        return 1.0, 0.0
+    if kind == "financial":
+        return 0.0, 1.0
+    beta = portfolio.settings.blend
+    s_all, f_all = blend_normalisers(portfolio, derived)
+    return (beta / s_all if s_all > 0 else 0.0), ((1 - beta) / f_all if f_all > 0 else 0.0)

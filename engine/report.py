@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .check import Assignment
-from .derive import Derived, blend_normalisers
+from .derive import Derived, objective_term_weights
 from .model.linear import LinearModel
 from .plan import AlignmentRow, Recommendation, SelectedProject
 from .portfolio import Portfolio
@@ -34,18 +34,6 @@ def alignment_trace(portfolio: Portfolio, derived: Derived, a: Assignment) -> li
                                   align["score"][keep], contribution[keep], strict=True)]
 
 
-def term_weights(portfolio: Portfolio, derived: Derived) -> tuple[float, float]:
-    """(w_S, w_F): the weights of strategic score and financial value in the objective."""
-    kind = portfolio.objective_kind
-    if kind == "strategic":
-        return 1.0, 0.0
-    if kind == "financial":
-        return 0.0, 1.0
-    beta = portfolio.settings.blend
-    s_all, f_all = blend_normalisers(portfolio, derived)
-    return (beta / s_all if s_all > 0 else 0.0), ((1 - beta) / f_all if f_all > 0 else 0.0)
-
-
 def own_terms(derived: Derived, weights: tuple[float, float], pid: str, start: int) -> float:
     """The project's own objective terms at a start: w_S S_p + w_F F_p(s)."""
     return weights[0] * float(derived.scores[pid]) + weights[1] * derived.value_at(pid, start)
@@ -58,7 +46,7 @@ def recommendations(portfolio: Portfolio, derived: Derived, a: Assignment,
     (continue vs kill; stall vs continue now; kill vs continue now)."""
     p = portfolio.projects
     out = []
-    weights = term_weights(portfolio, derived)
+    weights = objective_term_weights(portfolio, derived)
     for pid in p.index[(p["status"] == "in_flight").to_numpy()]:
         fits = bool(derived.windows.at[pid, "fits"])
         now = own_terms(derived, weights, pid, 0) if fits else 0.0

@@ -12,25 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..derive import blend_normalisers
+from ..derive import objective_term_weights
 from .variables import Context
-
-
-def term_weights(ctx: Context) -> tuple[float, float]:
-    """(weight of S, weight of F) in the objective in force."""
-    kind = ctx.portfolio.objective_kind
-    if kind == "strategic":
-        return 1.0, 0.0
-    if kind == "financial":
-        return 0.0, 1.0
-    beta = ctx.portfolio.settings.blend
-    s_all, f_all = blend_normalisers(ctx.portfolio, ctx.derived)
-    return (beta / s_all if s_all > 0 else 0.0), ((1 - beta) / f_all if f_all > 0 else 0.0)
 
 
 def set_objective(ctx: Context) -> None:
     """Objective coefficients of x, z and e."""
-    ws, wf = term_weights(ctx)
+    ws, wf = objective_term_weights(ctx.portfolio, ctx.derived)
     starts, pairs, extra = ctx.starts, ctx.pairs, ctx.extra
     ctx.builder.set_objective(starts["var"].to_numpy(),
                               ws * starts["score"].to_numpy() + wf * starts["value"].to_numpy())

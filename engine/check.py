@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .derive import Derived, blend_normalisers
+from .names import row_name
 from .portfolio import Portfolio
 
 TOLERANCE = 1e-6
@@ -136,11 +137,7 @@ def _budgets(portfolio, lines, bought, out, rows) -> None:
         if pool is None and cat is None and len(bought):
             b = bought if period is None else bought[bought["period"] == period]
             amount += float((b["fte"] * b["extra_cost"]).sum())
-        keys = [k for k in (period, pool, cat)]
-        parts = ["*" if k is None else k for k in keys]
-        while len(parts) > 1 and parts[-1] == "*":
-            parts.pop()
-        name = f"budget[{','.join(parts)}]"
+        name = row_name("budget", period, pool, cat)
         rows.append({"constraint": name, "period": period, "pool": pool, "category": cat,
                      "amount": amount, "limit": float(limit)})
         if amount > limit + tol(limit):

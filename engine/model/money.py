@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .variables import Context, row_name
+from ..names import row_name
+from .variables import Context
 
 INF = np.inf
 

@@ -73,12 +73,3 @@ def make_context(portfolio: Portfolio, derived: Derived, builder: ModelBuilder) 
     pairs["var"] = builder.add_vars(np.zeros(len(pairs)), 1.0, integer=True)
     return Context(portfolio, derived, builder, starts, first_var, var_count, extra, pairs,
                    starts["start"].to_numpy())
-
-
-def row_name(family: str, *parts) -> str:
-    """`family[a,b,...]` with '*' for blank parts and trailing '*' parts dropped."""
-    keys = ["*" if p is None or (isinstance(p, float) and np.isnan(p)) else str(p)
-            for p in parts]
-    while len(keys) > 1 and keys[-1] == "*":
-        keys.pop()
-    return f"{family}[{','.join(keys)}]"

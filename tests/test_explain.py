@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from spmo.engine.names import row_name
 
 from .conftest import portfolio_of, solve_checked
 
@@ -103,10 +104,7 @@ def _restrict(document: dict, keep: set[str]) -> dict:
 
 
 def _budget_name(b: dict) -> str:
-    parts = [b.get("period") or "*", b.get("pool") or "*", b.get("category") or "*"]
-    while len(parts) > 1 and parts[-1] == "*":
-        parts.pop()
-    return f"budget[{','.join(parts)}]"
+    return row_name("budget", b.get("period"), b.get("pool"), b.get("category"))
 
 
 def _apply_relaxation(document: dict, relaxation) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .check import Assignment
 from .derive import Derived, objective_term_weights
-from .model.linear import LinearModel
 from .plan import AlignmentRow, Recommendation, SelectedProject
 from .portfolio import Portfolio
 
@@ -39,8 +38,7 @@ def own_terms(derived: Derived, weights: tuple[float, float], pid: str, start: i
     return weights[0] * float(derived.scores[pid]) + weights[1] * derived.value_at(pid, start)
 
 
-def recommendations(portfolio: Portfolio, derived: Derived, a: Assignment,
-                    model: LinearModel) -> list[Recommendation]:
+def recommendations(portfolio: Portfolio, derived: Derived, a: Assignment) -> list[Recommendation]:
     """continue / stall / kill for every in_flight project. value_delta is the
     project's own objective terms under the action minus under the alternative
     (continue vs kill; stall vs continue now; kill vs continue now)."""

@@ -152,10 +152,11 @@ def _singles(raw: RawPortfolio, problems: list[Problem],
     given = (raw.singles.get("settings") or {}).get("solver")
     reported = any(p.table == "settings" and p.column == "solver" for p in problems)
     if isinstance(given, str) and given.strip() and not reported \
-            and given.strip().lower() not in SOLVER_NAMES:
+            and given.strip().lower() not in SOLVER_NAMES \
+            and not given.strip().lower().startswith("pulp:"):
         problems.append(Problem("settings", raw.single_rows.get("settings", {}).get("solver"),
                                 "solver", f"unknown solver '{str(given).strip()}' "
-                                f"(one of {', '.join(SOLVER_NAMES)})"))
+                                f"(one of {', '.join(SOLVER_NAMES)}, or pulp:NAME)"))
     return risk, settings
 
 

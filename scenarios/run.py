@@ -140,6 +140,6 @@ def _report(portfolio: Portfolio, derived: Derived, model: LinearModel, result: 
         utilisation=report.usage.astype(object).where(report.usage.notna(), None)
         .to_dict("records"),
         kpis=report.kpis, alignment=alignment_trace(portfolio, derived, assignment),
-        recommendations=recommendations(portfolio, derived, assignment, model),
+        recommendations=recommendations(portfolio, derived, assignment),
         warnings=warnings, model_size=model.size() | {
             "seconds_total": round(time.perf_counter() - t0, 4)})

@@ -14,14 +14,12 @@ from __future__ import annotations
 import pytest
 from spmo.engine.check import Assignment, check
 
-from .family_helpers import (  # noqa: F401
-    REL,
+from .family_helpers import (
     broken,
     costs,
     doc,
     excluded,
     picked,
-    report_of,
     solve,
     validated,
     values,

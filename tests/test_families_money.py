@@ -13,17 +13,13 @@ from __future__ import annotations
 
 import pytest
 
-from .family_helpers import (  # noqa: F401
-    REL,
+from .family_helpers import (
     broken,
     costs,
     doc,
-    excluded,
     picked,
     report_of,
     solve,
-    validated,
-    values,
 )
 
 # ---------------------------------------------------------------- budgets

@@ -17,7 +17,7 @@ import pytest
 from spmo.engine.errors import InvalidPortfolio
 
 from .conftest import portfolio_of, solve_checked
-from .validation_base import BASE, N_CAPACITY, QS, base, problems_of, where  # noqa: F401
+from .validation_base import BASE, N_CAPACITY, base, problems_of, where
 
 # --- mutations: small functions that break a copy of BASE ----------------------------
 

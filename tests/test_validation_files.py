@@ -16,7 +16,7 @@ from spmo.engine.io import read_portfolio, write_csv_folder, write_workbook
 from spmo.engine.validate import validate
 
 from .conftest import EXAMPLES, portfolio_of
-from .validation_base import BASE, N_CAPACITY, QS, base, problems_of, where  # noqa: F401
+from .validation_base import base, problems_of, where
 
 # --- files: JSON literals, Excel and CSV rows ---------------------------------------
 

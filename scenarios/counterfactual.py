@@ -11,14 +11,19 @@ portfolios an estimate: the LP reduced cost of the project's best start
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import numpy as np
 from spmo.engine.model.linear import LinearModel
 from spmo.solvers.base import SolveOptions, Status
+from spmo.solvers.greedy import greedy_plan
 from spmo.solvers.registry import pick
 
+MIN_SOLVE_S = 2.0
+"""Time limit of a counterfactual that starts after the batch's deadline."""
 SOLVE_LIMIT_S = 10.0
-"""Time limit of one counterfactual; an unproven one is reported as an estimate."""
+"""Longest time limit of one counterfactual under `--explain auto`; an
+unproven one is reported as the interval it proved."""
 
 
 def forced(model: LinearModel, project: str, mode: str = "in") -> LinearModel:
@@ -40,20 +45,32 @@ def forced(model: LinearModel, project: str, mode: str = "in") -> LinearModel:
 
 def solve_forced(task: tuple) -> dict:
     """One counterfactual (top-level so a process pool can run it)."""
-    model, project, mode, solver, options = task
-    result = pick(solver, model).solve(forced(model, project, mode), options)
+    model, project, mode, solver, options, base_x, deadline = task
+    if deadline is not None:
+        left = max(MIN_SOLVE_S, deadline - time.time())
+        options = dataclasses.replace(options, time_limit_s=min(options.time_limit_s, left))
+    changed = forced(model, project, mode)
+    backend = pick(solver, changed)
+    hint = greedy_plan(changed, prefer=base_x)
+    if hint is not None and backend.capability.hints:
+        options = dataclasses.replace(options, hint=hint)
+    result = backend.solve(changed, options)
     out = {"project": project, "mode": mode, "status": result.status.value, "objective": None,
            "bound": result.bound, "selected": []}
-    if result.x is not None:
-        out["objective"] = float(model.c @ result.x)
-        chosen = result.x[: len(model.starts)] > 0.5
+    x = result.x
+    if hint is not None and result.status != Status.OPTIMAL and (
+            x is None or model.c @ hint > model.c @ x):
+        x, out["status"] = hint, Status.FEASIBLE.value
+    if x is not None:
+        out["objective"] = float(model.c @ x)
+        chosen = x[: len(model.starts)] > 0.5
         out["selected"] = sorted(set(model.starts["project"][chosen]))
     return out
 
 
 def exact_costs(model: LinearModel, tasks: list[tuple[str, str]], objective: float,
-                proven: bool, solver: str, options: SolveOptions,
-                progress=None) -> dict[tuple[str, str], dict]:
+                proven: bool, solver: str, options: SolveOptions, base_x: np.ndarray | None,
+                progress=None, deadline: float | None = None) -> dict[tuple[str, str], dict]:
     """Objective drop per (project, mode) counterfactual, by re-solves.
 
     Each entry: infeasible, or cost = OPT - OPT_forced (>= 0), exact when both
@@ -61,9 +78,9 @@ def exact_costs(model: LinearModel, tasks: list[tuple[str, str]], objective: flo
     forced plan's selection."""
     from .executor import run_batch
 
-    single = dataclasses.replace(options, workers=1, hint=None,
-                                 time_limit_s=min(options.time_limit_s, SOLVE_LIMIT_S))
-    results = run_batch(solve_forced, [(model, p, m, solver, single) for p, m in tasks],
+    single = dataclasses.replace(options, workers=1, hint=None)
+    results = run_batch(solve_forced, [(model, p, m, solver, single, base_x, deadline)
+                                             for p, m in tasks],
                         progress=progress)
     out = {}
     for r in results:

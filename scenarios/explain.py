@@ -1,12 +1,17 @@
 """Explanations of a solved plan: exact cost_to_include for excluded projects,
 counterfactual value of every in-flight recommendation, infeasible-alone
-conflicts. Mode `exact` re-solves (a batch through the executor), `estimate`
-uses LP reduced costs, `auto` is exact up to EXACT_LIMIT candidates when the
-batch is expected to take at most EXACT_BUDGET_S (counterfactuals x the main
-solve's seconds / workers), else an estimate that says how to get the exact
-figure (`spmo explain --project P`)."""
+conflicts. Mode `exact` re-solves (a batch through the executor), each
+re-solve with the portfolio's own time limit; `estimate` uses LP reduced
+costs; `auto` re-solves up to EXACT_LIMIT projects, each within SOLVE_LIMIT_S,
+and once the batch has run EXPLAIN_BUDGET_S wall seconds each remaining
+re-solve gets MIN_SOLVE_S (one not proven in time is reported as the
+interval it proved), and beyond EXACT_LIMIT projects gives
+the estimate with the way to the exact figure (`spmo explain --project P`)."""
 
 from __future__ import annotations
+
+import dataclasses
+import time
 
 from spmo.engine.derive import Derived
 from spmo.engine.model.linear import LinearModel
@@ -15,29 +20,29 @@ from spmo.engine.portfolio import Portfolio
 from spmo.solvers.base import SolveOptions
 from spmo.solvers.cpsat_conflicts import find_conflict
 
-from .counterfactual import exact_costs, forced, lp_estimates
+from .counterfactual import SOLVE_LIMIT_S, exact_costs, forced, lp_estimates
 
 EXACT_LIMIT = 300
-EXACT_BUDGET_S = 60.0
+EXPLAIN_BUDGET_S = 120.0
 ALTERNATIVE = {"continue": "out", "stall": "now", "kill": "in"}
 
 
-def explain_mode(mode: str, portfolio: Portfolio, plan: Plan) -> str:
-    """`auto` resolved by the number of projects and the expected batch time."""
-    if mode != "auto":
-        return mode
-    from .executor import default_workers
-
-    expected = len(plan.excluded) * max(0.05, plan.solve_seconds) / default_workers()
-    small = len(portfolio.projects) <= EXACT_LIMIT and expected <= EXACT_BUDGET_S
-    return "exact" if small else "estimate"
+def solve_limits(mode: str, options: SolveOptions) -> tuple[SolveOptions, float | None]:
+    """Options of one counterfactual and the batch's deadline (time.time()):
+    the portfolio's own limit and no deadline when exact figures were asked for."""
+    if mode == "exact":
+        return options, None
+    limit = min(options.time_limit_s, SOLVE_LIMIT_S)
+    return dataclasses.replace(options, time_limit_s=limit), time.time() + EXPLAIN_BUDGET_S
 
 
 def explain(plan: Plan, portfolio: Portfolio, derived: Derived, model: LinearModel,
             solver: str, options: SolveOptions, mode: str = "auto", progress=None,
-            only: list[str] | None = None) -> Plan:
+            only: list[str] | None = None, base_x=None) -> Plan:
     """The plan with cost_to_include and recommendation values filled in."""
-    mode = explain_mode(mode, portfolio, plan)
+    asked = mode
+    if mode == "auto":
+        mode = "exact" if len(portfolio.projects) <= EXACT_LIMIT else "estimate"
     if mode == "none" or plan.objective is None:
         return plan
     fits = derived.windows["fits"]
@@ -55,8 +60,9 @@ def explain(plan: Plan, portfolio: Portfolio, derived: Derived, model: LinearMod
     tasks = [(p, "in") for p in targets] + [
         (r.project, ALTERNATIVE[r.action]) for r in plan.recommendations
         if r.action != "kill" and (only is None or r.project in only)]
+    single, deadline = solve_limits(asked, options)
     costs = exact_costs(model, tasks, plan.objective, plan.status == "optimal",
-                        solver, options, progress)
+                        solver, single, base_x, progress, deadline)
     selected = {s.project for s in plan.selected}
     for e in plan.excluded:
         c = costs.get((e.project, "in"))

@@ -1,9 +1,12 @@
 """A first plan without a solver: greedy by value density.
 
-Projects that must be selected (mandatory, forced in) are placed first, then
-the others in decreasing order of c_j / w_j, where w_j = sum over the <= rows
+Projects that must be selected (mandatory, forced in, or a window row with
+lower bound 1 as in a forced-in counterfactual) are placed first, then the
+starts of a preferred plan (a repair: the base optimum with a project forced
+in keeps what still fits), then the others in decreasing order of c_j / w_j, where w_j = sum over the <= rows
 of a_ij / max(1, |hi_i|) is the start's share of the limits it uses. A start
-is accepted when every <= row stays within its limit (no capacity is bought:
+with upper bound 0 is never placed; one is accepted when every <= row stays
+within its limit (no capacity is bought:
 e = 0). Synergy variables are set afterwards (z = y_a AND y_b). The result is
 returned only if every row holds, so it is a valid hint for any backend and
 the answer of last resort when a solver finds nothing in time.
@@ -26,8 +29,11 @@ def _columns(model: LinearModel):
     return model.a_row[order], model.a_val[order], starts
 
 
-def greedy_plan(model: LinearModel) -> np.ndarray | None:
-    """A feasible assignment x, or None when the greedy cannot find one."""
+def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None) -> np.ndarray | None:
+    """A feasible assignment x, or None when the greedy cannot find one.
+
+    `prefer`: an assignment whose chosen starts are tried right after the
+    must-select projects (repairing it after a change of the model)."""
     rows, vals, col = _columns(model)
     checked = ~np.isin(model.row_family, SKIP)
     hi = np.where(checked, model.row_hi, np.inf)
@@ -46,11 +52,14 @@ def greedy_plan(model: LinearModel) -> np.ndarray | None:
     must = _must_projects(model)
     project = starts["project"].to_numpy(dtype=object)
     is_must = pd.Series(project).isin(must).to_numpy()  # hashed, not an O(n x m) scan
-    order = np.lexsort((-density, ~is_must))
+    preferred = np.zeros(n, dtype=bool) if prefer is None else prefer[:n] > 0.5
+    order = np.lexsort((-density, ~preferred, ~is_must))
+    allowed = model.ub[:n] >= 0.5
     placed: set = set()
     for j in order:
         p = project[j]
-        if p in placed or (p not in must and model.c[j] <= 0):
+        if p in placed or not allowed[j] or (p not in must and model.c[j] <= 0
+                                             and not preferred[j]):
             continue
         r, v = rows[col[j]:col[j + 1]], vals[col[j]:col[j + 1]]
         if np.all(act[r] + v <= hi[r] + TOL * np.maximum(1.0, np.abs(hi[r]))):
@@ -66,9 +75,9 @@ def greedy_plan(model: LinearModel) -> np.ndarray | None:
 
 
 def _must_projects(model: LinearModel) -> set:
-    """Projects whose mandatory[] or force[] row asks for selection (lo >= 1)."""
+    """Projects whose mandatory[], force[] or window[] row asks for selection (lo >= 1)."""
     names = model.row_name[(model.row_lo >= 1) & np.isin(model.row_family,
-                                                          ("mandatory", "force"))]
+                                                          ("mandatory", "force", "window"))]
     return {n[n.index("[") + 1:-1] for n in names}
 
 

@@ -47,3 +47,30 @@ def test_a_worse_feasible_plan_gives_way_to_the_greedy_plan():
     assert kept.x is first and kept.objective == pytest.approx(value) and kept.bound == value + 1
     better = Result(Status.FEASIBLE, first, value + 0.5, value + 1.0, 5.0, "cpsat")
     assert last_resort(better, model, first) is better
+
+
+def test_repair_keeps_the_preferred_plan_around_a_forced_project():
+    """The counterfactual warm start: the base plan's starts come first, the
+    forced project is placed, closed starts (ub 0) never are, and it checks."""
+    from spmo.scenarios.counterfactual import forced
+
+    portfolio = portfolio_of(generate_portfolio(60, 6, 5, skills=4))
+    model = build(portfolio)
+    base = greedy_plan(model)
+    chosen = set(model.starts["project"][base[: len(model.starts)] > 0.5])
+    outside = [p for p in portfolio.projects.index if p not in chosen
+               and portfolio.projects.at[p, "force"] != "out"]
+    target = next(p for p in outside
+                  if greedy_plan(forced(model, p, "in"), prefer=base) is not None)
+    repaired = greedy_plan(forced(model, target, "in"), prefer=base)
+    plan = assignment_of(portfolio, model, repaired)
+    assert target in plan.starts
+    kept = chosen & set(plan.starts)
+    assert len(kept) >= len(chosen) - 6, "the repair should keep most of the base plan"
+    for p in kept:
+        row = model.starts[(model.starts["project"] == p)
+                           & (model.starts["start"] == plan.starts[p])].index[0]
+        assert base[row] == 1.0, "a kept project keeps its start"
+    dropped = next(iter(chosen))
+    closed = greedy_plan(forced(model, dropped, "out"), prefer=base)
+    assert dropped not in assignment_of(portfolio, model, closed).starts

@@ -125,6 +125,8 @@ def _type_column(table: str, col: Column, frame: pd.DataFrame,
     if numeric and series.dtype.kind in "fiu":
         return _type_numeric_fast(table, col, series, problems)
     names_row = _names_a_row(table, col)
+    if not numeric and pd.api.types.infer_dtype(series, skipna=True) == "string":
+        return _type_text_fast(table, col, series, names_row, problems)
     out = []
     for row, value in zip(frame.index, frame[col.name].tolist(), strict=True):
         typed, message = number_cell(value, col) if numeric else \
@@ -159,6 +161,31 @@ def _type_numeric_fast(table: str, col: Column, series: pd.Series,
         for row in series.index[blank]:
             problems.append(Problem(table, int(row), col.name, "required value is blank"))
     return values.where(~bad)
+
+
+def _type_text_fast(table: str, col: Column, series: pd.Series, names_row: bool,
+                    problems: list[Problem]) -> pd.Series:
+    """A column of Python strings (and blanks): the same result as text_cell,
+    vectorised; only the bad cells go through text_cell for their message."""
+    text = series.str.strip()
+    blank = text.isna() | (text == "")
+    if col.kind == "enum":
+        text = text.str.lower()
+    bad = ~blank & ~text.isin(col.choices) if col.kind == "enum" else \
+        pd.Series(False, index=series.index)
+    if names_row:
+        bad |= ~blank & text.str.contains(r"[,\[\]]", regex=True).fillna(False).astype(bool)
+    literal = series.index[series.isin(["NaN", "Infinity", "-Infinity"]).to_numpy()]
+    bad[[row for row in literal if isinstance(series[row], NonFinite)]] = True
+    for row in series.index[bad.to_numpy()]:
+        problems.append(Problem(table, int(row), col.name,
+                                text_cell(series[row], col, names_row)[1]))
+    if col.required:
+        for row in series.index[blank.to_numpy()]:
+            problems.append(Problem(table, int(row), col.name, "required value is blank"))
+    out = text.to_numpy(dtype=object, na_value=None).copy()
+    out[(blank | bad).to_numpy()] = None
+    return pd.Series(out, index=series.index, dtype=object)
 
 
 def _blank_column(col: Column, index: pd.Index) -> pd.Series:

@@ -58,6 +58,21 @@ class LinearModel:
         return np.bincount(self.a_row, weights=self.a_val * x[self.a_col], minlength=self.n_rows)
 
 
+def summed(row: np.ndarray, col: np.ndarray, val: np.ndarray):
+    """Entries with the same (row, col) merged into one whose value is their sum.
+    Column-major stable sort: fast on entries in runs of ascending column, as
+    expansions over start variables come."""
+    if len(row) == 0:
+        return row, col, val
+    height = int(row.max()) + 1
+    key = col.astype(np.int64) * height + row
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    new = np.r_[True, key[1:] != key[:-1]]
+    first = key[new]
+    return first % height, first // height, np.bincount(np.cumsum(new) - 1, weights=val[order])
+
+
 class ModelBuilder:
     """Collects variables and row blocks; `finish` returns the LinearModel."""
 

@@ -6,49 +6,80 @@ import numpy as np
 import pandas as pd
 
 from ..names import row_name
+from .linear import summed
 from .variables import Context
 
 INF = np.inf
 
 
-def budget_scope_mask(spend: pd.DataFrame, period: int | None, pool, category) -> np.ndarray:
-    """Rows of an expanded spend table inside a budget's scope (None = all)."""
-    mask = np.ones(len(spend), dtype=bool)
-    if period is not None:
-        mask &= spend["period"].to_numpy() == period
-    if pool is not None:
-        mask &= spend["pool"].to_numpy() == pool
-    if category is not None:
-        mask &= spend["category"].to_numpy() == category
-    return mask
-
-
 def add_budget_limits(ctx: Context) -> None:
     """budget[t,pool,cat]: sum_{p,s,k: s+k in t, pool, cat} cost_pk x[p,s]
-    + [pool, cat blank] sum_{k, t' in t} extra_cost_kt' e[k,t'] <= limit."""
+    + [pool, cat blank] sum_{k, t' in t} extra_cost_kt' e[k,t'] <= limit.
+
+    A blank period, pool or category in a budget row means "all". Every cost
+    entry is matched to the budget rows whose scope contains it with one
+    integer key per scope pattern (which of period, pool, category are set):
+    key = ((t+1) B_pool + pool+1) B_cat + cat+1 over the set fields (0 for
+    the others), so matching is a sorted search, not a scan per budget."""
     budgets = ctx.portfolio.table("budgets")
     if budgets.empty:
         return
-    spend = ctx.spend().groupby(["var", "period", "pool", "category"], dropna=False,
-                                as_index=False)["amount"].sum()
+    costs = ctx.portfolio.table("costs")
+    at, var, start = ctx.expand(costs)
     index_of = {p: i for i, p in enumerate(ctx.portfolio.periods)}
+    pool, pool_limit = _codes(costs["pool"], budgets["pool"])
+    category, category_limit = _codes(
+        costs["project"].map(ctx.portfolio.projects["category"]), budgets["category"])
+    fields = {
+        "period": (start + costs["offset"].to_numpy(dtype=np.int64)[at],
+                   budgets["period"].map(index_of).to_numpy(dtype=float)),
+        "pool": (pool[at], pool_limit),
+        "category": (category[at], category_limit),
+    }
+    amount = costs["amount"].to_numpy(dtype=float)[at]
+    is_set = {f: budgets[f].notna().to_numpy() for f in fields}
+    pattern = sum(is_set[f].astype(int) << i for i, f in enumerate(fields))
+    rows, cols, vals = [], [], []
+    for shape in np.unique(pattern):
+        chosen = np.flatnonzero(pattern == shape)
+        spend_key, budget_key = np.zeros(len(var), np.int64), np.zeros(len(chosen), np.int64)
+        for f, (spent, limit) in fields.items():
+            width = int(max(spent.max(initial=0), np.max(limit, initial=0, where=limit >= 0)))
+            width += 2
+            if is_set[f][chosen[0]]:
+                spend_key = spend_key * width + spent + 1
+                budget_key = budget_key * width + limit[chosen] + 1
+            else:
+                spend_key, budget_key = spend_key * width, budget_key * width
+        order = np.argsort(budget_key)
+        sorted_key = budget_key[order].astype(np.int64)
+        pos = np.minimum(np.searchsorted(sorted_key, spend_key), len(sorted_key) - 1)
+        hit = sorted_key[pos] == spend_key
+        rows.append(chosen[order][pos[hit]])
+        cols.append(var[hit])
+        vals.append(amount[hit])
     extra = ctx.extra
-    names, rows, cols, vals = [], [], [], []
-    for k, (period, pool, category) in enumerate(
-            zip(budgets["period"], budgets["pool"], budgets["category"], strict=True)):
-        names.append(row_name("budget", period, pool, category))
-        t = None if period is None else index_of[period]
-        inside = spend[budget_scope_mask(spend, t, pool, category)]
-        per_var = inside.groupby("var")["amount"].sum()
-        cols.append(per_var.index.to_numpy())
-        vals.append(per_var.to_numpy())
-        if pool is None and category is None and len(extra):
-            e = extra if t is None else extra[extra["period"] == t]
-            cols.append(e["var"].to_numpy())
-            vals.append(e["extra_cost"].to_numpy(dtype=float))
-        rows.append(np.full(sum(len(c) for c in cols) - sum(len(r) for r in rows), k))
+    whole = np.flatnonzero(~is_set["pool"] & ~is_set["category"])
+    for k in whole[:len(whole) * bool(len(extra))]:
+        t = budgets["period"].iloc[k]
+        e = extra if pd.isna(t) else extra[extra["period"] == index_of[t]]
+        rows.append(np.full(len(e), k))
+        cols.append(e["var"].to_numpy())
+        vals.append(e["extra_cost"].to_numpy(dtype=float))
+    names = [row_name("budget", *key) for key in
+             zip(budgets["period"], budgets["pool"], budgets["category"], strict=True)]
     ctx.builder.add_rows("budget", names, -INF, budgets["limit"].to_numpy(dtype=float),
-                         np.concatenate(rows), np.concatenate(cols), np.concatenate(vals))
+                         *summed(np.concatenate(rows), np.concatenate(cols),
+                                 np.concatenate(vals)))
+
+
+def _codes(spent: pd.Series, limits: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a text field in the cost rows and the budget rows (one
+    code book; a blank cost cell gets -1, which no budget value matches; a
+    blank budget cell gets NaN, "all")."""
+    book = pd.Index(pd.unique(pd.concat([limits.dropna(), spent.dropna()])))
+    limit_code = np.where(limits.notna(), book.get_indexer(limits.fillna("")), np.nan)
+    return book.get_indexer(spent), limit_code
 
 
 def add_balance_shares(ctx: Context) -> None:

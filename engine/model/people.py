@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
+from .linear import summed
 from .variables import Context
 
 INF = np.inf
@@ -16,20 +18,25 @@ def add_skill_capacity(ctx: Context) -> None:
     demands = ctx.portfolio.table("demands")
     if capacity.empty or demands.empty:
         return
-    index_of = {p: i for i, p in enumerate(ctx.portfolio.periods)}
-    cap = capacity[["skill", "period", "fte"]].copy()
-    cap["t"] = cap["period"].map(index_of).astype("int64")
-    cap["k"] = np.arange(len(cap))
-    use = ctx.starts[["project", "start", "var"]].merge(
-        demands[["project", "skill", "offset", "fte"]], on="project")
-    use["t"] = use["start"] + use["offset"]
-    use = use.groupby(["skill", "t", "var"], as_index=False)["fte"].sum()
-    entries = use.merge(cap[["skill", "t", "k"]], on=["skill", "t"])
-    extra = ctx.extra.merge(cap[["skill", "t", "k"]], left_on=["skill", "period"],
-                            right_on=["skill", "t"])
-    names = [f"capacity[{s},{p}]" for s, p in zip(cap["skill"], cap["period"], strict=True)]
+    periods = ctx.portfolio.periods
+    index_of = {p: i for i, p in enumerate(periods)}
+    skills = pd.Index(pd.unique(capacity["skill"]))
+    row_of = np.full((len(skills), len(periods)), -1, dtype=np.int64)  # (skill, t) -> row
+    row_of[skills.get_indexer(capacity["skill"]),
+           capacity["period"].map(index_of).to_numpy(dtype=np.int64)] = np.arange(len(capacity))
+    at, var, start = ctx.expand(demands)
+    skill = skills.get_indexer(demands["skill"])[at]
+    t = start + demands["offset"].to_numpy(dtype=np.int64)[at]
+    inside = (skill >= 0) & (t < len(periods))
+    k = np.where(inside, row_of[np.maximum(skill, 0), np.minimum(t, len(periods) - 1)], -1)
+    keep = k >= 0
+    extra = ctx.extra
+    extra_row = row_of[skills.get_indexer(extra["skill"]), extra["period"].to_numpy()]
+    names = [f"capacity[{s},{p}]" for s, p in zip(capacity["skill"], capacity["period"],
+                                                   strict=True)]
+    row, col, val = summed(k[keep], var[keep],
+                           demands["fte"].to_numpy(dtype=float)[at][keep])
     ctx.builder.add_rows(
-        "capacity", names, -INF, cap["fte"].to_numpy(dtype=float),
-        np.r_[entries["k"].to_numpy(), extra["k"].to_numpy()],
-        np.r_[entries["var"].to_numpy(), extra["var"].to_numpy()],
-        np.r_[entries["fte"].to_numpy(dtype=float), -np.ones(len(extra))])
+        "capacity", names, -INF, capacity["fte"].to_numpy(dtype=float),
+        np.r_[row, extra_row], np.r_[col, extra["var"].to_numpy()],
+        np.r_[val, -np.ones(len(extra))])

@@ -43,16 +43,23 @@ class Context:
         return (np.repeat(np.asarray(row), counts), rep_first + within,
                 np.repeat(np.asarray(coef, dtype=float), counts))
 
-    def spend(self) -> pd.DataFrame:
-        """Cost rows expanded over start options: var, period (0-based), pool,
-        category, amount. Cached: budgets and balance both read it."""
-        if not hasattr(self, "_spend"):
-            costs = self.portfolio.table("costs")[["project", "offset", "pool", "amount"]]
-            merged = self.starts[["project", "start", "var"]].merge(costs, on="project")
-            merged["period"] = merged["start"] + merged["offset"]
-            merged["category"] = merged["project"].map(self.portfolio.projects["category"])
-            self._spend = merged[["var", "project", "period", "pool", "category", "amount"]]
-        return self._spend
+    def expand(self, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A per-project table (costs, demands) crossed with the start options:
+        (row position in `table`, x variable, start period), one entry per row
+        of a project and start of the same project, grouped by variable."""
+        projects = pd.Index(self.first_var.index)
+        code = projects.get_indexer(table["project"])
+        known = np.flatnonzero(code >= 0)
+        by_project = known[np.argsort(code[known], kind="stable")]
+        counts = np.bincount(code[known], minlength=len(projects))
+        first_row = np.cumsum(counts) - counts
+        start_code = projects.get_indexer(self.starts["project"])
+        n = counts[start_code]
+        which = np.repeat(np.arange(len(start_code)), n)
+        within = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+        rows = by_project[np.repeat(first_row[start_code], n) + within]
+        return (rows, self.starts["var"].to_numpy()[which],
+                self.starts["start"].to_numpy(dtype=np.int64)[which])
 
 
 def make_context(portfolio: Portfolio, derived: Derived, builder: ModelBuilder) -> Context:

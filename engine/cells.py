@@ -166,26 +166,23 @@ def _type_numeric_fast(table: str, col: Column, series: pd.Series,
 def _type_text_fast(table: str, col: Column, series: pd.Series, names_row: bool,
                     problems: list[Problem]) -> pd.Series:
     """A column of Python strings (and blanks): the same result as text_cell,
-    vectorised; only the bad cells go through text_cell for their message."""
-    text = series.str.strip()
-    blank = text.isna() | (text == "")
-    if col.kind == "enum":
-        text = text.str.lower()
-    bad = ~blank & ~text.isin(col.choices) if col.kind == "enum" else \
-        pd.Series(False, index=series.index)
-    if names_row:
-        bad |= ~blank & text.str.contains(r"[,\[\]]", regex=True).fillna(False).astype(bool)
-    literal = series.index[series.isin(["NaN", "Infinity", "-Infinity"]).to_numpy()]
-    bad[[row for row in literal if isinstance(series[row], NonFinite)]] = True
-    for row in series.index[bad.to_numpy()]:
+    computed once per distinct value; only the bad cells go through text_cell
+    for their message."""
+    code, distinct = pd.factorize(series, use_na_sentinel=True)
+    typed = [text_cell(value, col, names_row) for value in distinct]
+    value = np.array([t for t, _ in typed] + [None], dtype=object)[code]
+    bad = np.array([m is not None for _, m in typed] + [False])[code]
+    for i in np.flatnonzero(series.isin(["NaN", "Infinity", "-Infinity"]).to_numpy()):
+        value[i], message = text_cell(series.iloc[i], col, names_row)  # NonFinite == "NaN"
+        bad[i] = message is not None
+    value[bad] = None
+    for row in series.index[bad]:
         problems.append(Problem(table, int(row), col.name,
                                 text_cell(series[row], col, names_row)[1]))
     if col.required:
-        for row in series.index[blank.to_numpy()]:
+        for row in series.index[pd.isna(value) & ~bad]:
             problems.append(Problem(table, int(row), col.name, "required value is blank"))
-    out = text.to_numpy(dtype=object, na_value=None).copy()
-    out[(blank | bad).to_numpy()] = None
-    return pd.Series(out, index=series.index, dtype=object)
+    return pd.Series(value, index=series.index, dtype=object)
 
 
 def _blank_column(col: Column, index: pd.Index) -> pd.Series:

@@ -20,7 +20,7 @@ from .portfolio import TABLE_NAMES, Portfolio, RiskAppetite, Settings
 from .rules import check_rules
 from .schema import SINGLE_TABLES, TABLES
 
-SOLVER_NAMES = ("auto", "cpsat", "highs", "cbc")
+SOLVER_NAMES = ("auto", "cpsat", "highs", "cbc", "lagrange")
 REQUIRED_TABLES = ("periods", "projects")
 
 

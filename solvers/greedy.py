@@ -29,11 +29,14 @@ def _columns(model: LinearModel):
     return model.a_row[order], model.a_val[order], starts
 
 
-def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None) -> np.ndarray | None:
+def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
+                score: np.ndarray | None = None) -> np.ndarray | None:
     """A feasible assignment x, or None when the greedy cannot find one.
 
     `prefer`: an assignment whose chosen starts are tried right after the
-    must-select projects (repairing it after a change of the model)."""
+    must-select projects (repairing it after a change of the model);
+    `score`: the order of the others (largest first) instead of the density,
+    e.g. Lagrangian reduced costs."""
     rows, vals, col = _columns(model)
     checked = ~np.isin(model.row_family, SKIP)
     hi = np.where(checked, model.row_hi, np.inf)
@@ -41,30 +44,30 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None) -> np.ndar
     x = np.zeros(model.n_vars)
     starts = model.starts
     n = len(starts)
-    weight = np.zeros(n)
-    pos = (vals > 0) & np.isfinite(hi[rows])
-    use = np.where(pos, vals / np.maximum(1.0, np.abs(np.where(np.isfinite(hi[rows]),
-                                                               hi[rows], 1.0))), 0.0)
-    per_col = np.add.reduceat(use, col[:-1]) if len(use) else np.zeros(model.n_vars)
-    per_col = np.where(np.diff(col) > 0, per_col, 0.0)
-    weight[:] = per_col[:n]
-    density = model.c[:n] / np.maximum(weight, 1e-9)
+    density = _density(model, rows, vals, col, hi) if score is None else score[:n]
     must = _must_projects(model)
     project = starts["project"].to_numpy(dtype=object)
     is_must = pd.Series(project).isin(must).to_numpy()  # hashed, not an O(n x m) scan
     preferred = np.zeros(n, dtype=bool) if prefer is None else prefer[:n] > 0.5
     order = np.lexsort((-density, ~preferred, ~is_must))
     allowed = model.ub[:n] >= 0.5
+    buyer = _buyers(model, rows, vals, col)
+    ratio = model.row_family == "balance"  # shares: later projects dilute a must's excess
     placed: set = set()
-    for j in order:
+    retry = order[is_must[order]]  # a must project whose prerequisite came later
+    for j in np.r_[order, retry]:
         p = project[j]
         if p in placed or not allowed[j] or (p not in must and model.c[j] <= 0
                                              and not preferred[j]):
             continue
         r, v = rows[col[j]:col[j + 1]], vals[col[j]:col[j + 1]]
-        if np.all(act[r] + v <= hi[r] + TOL * np.maximum(1.0, np.abs(hi[r]))):
+        fits = (act[r] + v <= hi[r] + TOL * np.maximum(1.0, np.abs(hi[r]))) | (v <= 0)
+        if (fits | (is_must[j] & ratio[r])).all():
             act[r] += v
             x[j] = 1.0
+            placed.add(p)
+        elif buyer is not None and _buy_and_place(model, j, r, v, act, hi, x, buyer,
+                                                  rows, vals, col):
             placed.add(p)
     _set_synergies(model, x, placed)
     full = model.activity(x)
@@ -72,6 +75,57 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None) -> np.ndar
     if np.all(full <= model.row_hi + tol) and np.all(full >= model.row_lo - tol):
         return x
     return None
+
+
+def _buyers(model: LinearModel, rows, vals, col) -> np.ndarray | None:
+    """Per row, the continuous variable that relieves it (bought capacity e[k,t]
+    has -1 in capacity[k,t]), or -1; None when nothing can be bought."""
+    extra = model.extra["var"].to_numpy(dtype=np.int64) if len(model.extra) else []
+    if len(extra) == 0:
+        return None
+    buyer = np.full(model.n_rows, -1, dtype=np.int64)
+    for e in extra:
+        r, v = rows[col[e]:col[e + 1]], vals[col[e]:col[e + 1]]
+        buyer[r[v < 0]] = e
+    return buyer
+
+
+def _buy_and_place(model: LinearModel, j: int, r, v, act, hi, x, buyer, rows, vals,
+                   col) -> bool:
+    """Place start j buying the capacity its overflowing rows lack, when every
+    overflow has a seller with room and what is bought fits its own rows
+    (e.g. its cost in the budgets); updates act and x in place."""
+    over = act[r] + v - hi[r]
+    short = (over > TOL * np.maximum(1.0, np.abs(hi[r]))) & (v > 0)
+    sellers = buyer[r[short]]
+    if (sellers < 0).any():
+        return False
+    amount = over[short]
+    if (x[sellers] + amount > model.ub[sellers] + TOL).any():
+        return False
+    touched = [r] + [rows[col[e]:col[e + 1]] for e in sellers]
+    change = [v] + [vals[col[e]:col[e + 1]] * a for e, a in zip(sellers, amount, strict=True)]
+    where, delta = np.concatenate(touched), np.concatenate(change)
+    unique, inverse = np.unique(where, return_inverse=True)
+    after = np.bincount(inverse, weights=delta)
+    if ((act[unique] + after > hi[unique] + TOL * np.maximum(1.0, np.abs(hi[unique])))
+            & (after > 0)).any():
+        return False
+    act[unique] += after
+    x[sellers] += amount
+    x[j] = 1.0
+    return True
+
+
+def _density(model: LinearModel, rows, vals, col, hi) -> np.ndarray:
+    """c_j / w_j with w_j = sum over the <= rows of a_ij / max(1, |hi_i|)."""
+    n = len(model.starts)
+    limited = np.isfinite(hi[rows]) & (vals > 0)
+    use = np.where(limited, vals / np.maximum(1.0, np.abs(np.where(limited, hi[rows], 1.0))),
+                   0.0)
+    per_col = np.add.reduceat(use, col[:-1]) if len(use) else np.zeros(model.n_vars)
+    per_col = np.where(np.diff(col) > 0, per_col, 0.0)
+    return model.c[:n] / np.maximum(per_col[:n], 1e-9)
 
 
 def _must_projects(model: LinearModel) -> set:

@@ -3,7 +3,10 @@
 `auto` picks HiGHS when it is installed: on portfolio models (knapsack rows
 with start-time options) its LP bound proves optima that CP-SAT on two cores
 leaves open for minutes (see benchmarks/). CP-SAT is the fallback and the
-backend for explanations that need assumptions.
+backend for explanations that need assumptions. Models with more than
+LARGE_NONZEROS matrix entries (about 4,000 projects over 20 periods), whose
+root LP alone outlasts a minute, go to `lagrange`: a Lagrangian bound and a
+priced greedy plan that keep to the time limit.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ from spmo.engine.model.linear import LinearModel
 from .base import Backend
 from .cpsat import CpSatBackend
 from .highs import HighsBackend
+from .lagrange import LagrangeBackend
+
+LARGE_NONZEROS = 1_000_000
 
 
 class UnknownSolver(ValueError):
@@ -21,7 +27,8 @@ class UnknownSolver(ValueError):
 
 def backends() -> dict[str, Backend]:
     """Every backend spmo knows, installed or not."""
-    found: dict[str, Backend] = {"cpsat": CpSatBackend(), "highs": HighsBackend()}
+    found: dict[str, Backend] = {"cpsat": CpSatBackend(), "highs": HighsBackend(),
+                                 "lagrange": LagrangeBackend()}
     try:
         from .pulp import PulpBackend
     except ImportError:
@@ -35,6 +42,8 @@ def pick(name: str, model: LinearModel) -> Backend:
     name = (name or "auto").lower()
     known = backends()
     if name == "auto":
+        if len(model.a_val) > LARGE_NONZEROS:
+            return known["lagrange"]
         return known["highs"] if known["highs"].available() else known["cpsat"]
     backend = known.get(name)
     if name.startswith("pulp:"):  # any solver PuLP can drive, e.g. pulp:highs

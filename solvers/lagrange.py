@@ -1,0 +1,188 @@
+"""A Lagrangian bound and plan for models too large for branch and bound in time.
+
+Keep the start choice (sum_s x[p,s] <= 1, the `window` rows) and price every
+other row i with a multiplier pi_i (pi_i >= 0 on a <= side, <= 0 on a >= side,
+free on a range). For any such pi,
+
+    L(pi) = sum_i (pi_i+ hi_i - pi_i- lo_i) + max_{x in X} (c - A^T pi) x
+
+is an upper bound on the optimum (weak duality), where X keeps only the
+bounds and the one-start-per-project rows: each project takes its start of
+largest reduced cost r = c - A^T pi when that is positive (or anyway when its
+window row demands a start), every other variable sits at the bound its
+reduced cost favours. L is minimised by projected subgradient steps with
+Polyak's step size toward the best known plan; rows are scaled to unit
+largest coefficient first. Every few rounds the greedy, ordered by the
+current reduced costs, turns the prices into a feasible plan, so the result
+is a checked-feasible plan and a proven bound, both improving with time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from spmo.engine.model.linear import LinearModel
+
+from .base import Capability, Result, SolveOptions, Status
+from .greedy import greedy_plan
+
+
+@dataclass
+class LagrangeResult:
+    """Best bound, the multipliers that gave it, and the best plan found."""
+
+    bound: float | None
+    x: np.ndarray | None
+    objective: float | None
+    rounds: int
+    prices: np.ndarray
+
+
+class _Relaxation:
+    """The model split into the kept structure (start choice) and priced rows."""
+
+    def __init__(self, model: LinearModel) -> None:
+        self.model = model
+        n_starts = len(model.starts)
+        window = model.row_family == "window"
+        self.must = np.zeros(n_starts, dtype=bool)
+        win_rows = np.flatnonzero(window)
+        entries = np.isin(model.a_row, win_rows)
+        must_rows = win_rows[model.row_lo[win_rows] >= 1]
+        self.must[model.a_col[entries & np.isin(model.a_row, must_rows)]] = True
+        priced = ~window & (np.isfinite(model.row_lo) | np.isfinite(model.row_hi))
+        keep = priced[model.a_row]
+        rows = np.flatnonzero(priced)
+        self.rows = rows
+        local = np.full(model.n_rows, -1)
+        local[rows] = np.arange(len(rows))
+        self.a_row = local[model.a_row[keep]]
+        self.a_col = model.a_col[keep]
+        scale = np.zeros(len(rows))
+        np.maximum.at(scale, self.a_row, np.abs(model.a_val[keep]))
+        scale = 1.0 / np.where(scale > 0, scale, 1.0)
+        self.a_val = model.a_val[keep] * scale[self.a_row]
+        self.lo = model.row_lo[rows] * scale
+        self.hi = model.row_hi[rows] * scale
+        self.n_starts = n_starts
+        project = model.starts["project"].to_numpy(dtype=object)
+        change = np.r_[True, project[1:] != project[:-1]] if n_starts else np.zeros(0, bool)
+        self.group_start = np.flatnonzero(change)
+        self.group_of = np.cumsum(change) - 1
+        self.open = model.ub[:n_starts] >= 0.5
+        self.group_must = (np.maximum.reduceat(self.must, self.group_start).astype(bool)
+                           if n_starts else np.zeros(0, bool))
+
+    def evaluate(self, pi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """(L(pi), the maximising x, the reduced costs r)."""
+        model = self.model
+        r = model.c - np.bincount(self.a_col, weights=self.a_val * pi[self.a_row],
+                                  minlength=model.n_vars)
+        x = np.where(r > 0, model.ub, model.lb).astype(float)
+        value = float(r[self.n_starts:] @ x[self.n_starts:])
+        x[: self.n_starts] = 0.0
+        if self.n_starts:
+            rs = np.where(self.open, r[: self.n_starts], -np.inf)
+            best = np.maximum.reduceat(rs, self.group_start)
+            take = np.isfinite(best) & ((best > 0) | self.group_must)
+            winner = (rs == best[self.group_of]) & take[self.group_of]
+            groups = self.group_of[winner]
+            first = np.ones(len(groups), dtype=bool)  # one start per project on ties
+            first[1:] = groups[1:] != groups[:-1]
+            x[np.flatnonzero(winner)[first]] = 1.0
+            value += float(best[take].sum())
+        plus, minus = np.maximum(pi, 0.0), np.maximum(-pi, 0.0)
+        value += float(plus @ np.where(plus > 0, self.hi, 0.0)
+                       - minus @ np.where(minus > 0, self.lo, 0.0))
+        return value, x, r
+
+    def subgradient(self, pi: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """dL/dpi at pi for the maximiser x: the side's limit minus the activity."""
+        ax = np.bincount(self.a_row, weights=self.a_val * x[self.a_col], minlength=len(pi))
+        g = np.zeros(len(pi))
+        up = (pi > 0) | ((pi == 0) & (ax > self.hi))
+        down = (pi < 0) | ((pi == 0) & (ax < self.lo))
+        g[up] = self.hi[up] - ax[up]
+        g[down] = self.lo[down] - ax[down]
+        return g
+
+    def project(self, pi: np.ndarray) -> np.ndarray:
+        """Signs allowed by the rows: >= 0 without a lower side, <= 0 without an upper."""
+        pi = np.where(np.isfinite(self.lo), pi, np.maximum(pi, 0.0))
+        return np.where(np.isfinite(self.hi), pi, np.minimum(pi, 0.0))
+
+
+def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = None,
+               greedy_share: float = 0.3) -> LagrangeResult:
+    """Minimise L(pi) for about `seconds`; return the least bound and the best
+    plan: `first`, or the greedy ordered by reduced costs when better (run
+    while the greedy has used under `greedy_share` of the time so far)."""
+    started = time.perf_counter()
+    relax = _Relaxation(model)
+    pi = np.zeros(len(relax.rows))
+    best_x = first
+    best_value = -np.inf if first is None else float(model.c @ first)
+    bound, best_pi, theta, stale, rounds = np.inf, pi, 2.0, 0, 0
+    greedy_s, last_greedy = 0.0, 0.0
+    while True:
+        now = time.perf_counter() - started
+        if now + last_greedy >= seconds:
+            break
+        value, x, r = relax.evaluate(pi)
+        rounds += 1
+        if not np.isfinite(bound) or value < bound - 1e-12 * max(1.0, abs(bound)):
+            bound, best_pi, stale = value, pi, 0
+        else:
+            stale += 1
+            if stale >= 20:
+                theta, stale = theta / 2, 0
+        if rounds >= 10 and greedy_s <= greedy_share * now:
+            best_x, best_value, last_greedy = _priced_plan(model, r, best_x, best_value)
+            greedy_s += last_greedy
+        g = relax.subgradient(pi, x)
+        norm = float(g @ g)
+        target = best_value if np.isfinite(best_value) else value - 0.05 * abs(value)
+        if norm < 1e-18 or value - target <= 1e-9 * max(1.0, abs(value)) or theta < 1e-6:
+            break
+        pi = relax.project(pi - theta * (value - target) / norm * g)
+    best_x, best_value, _ = _priced_plan(model, relax.evaluate(best_pi)[2], best_x, best_value)
+    return LagrangeResult(None if not np.isfinite(bound) else bound, best_x,
+                          None if best_x is None else best_value, rounds, best_pi)
+
+
+def _priced_plan(model: LinearModel, reduced: np.ndarray, best_x, best_value: float):
+    """The greedy in order of Lagrangian reduced cost; kept when better."""
+    started = time.perf_counter()
+    plan = greedy_plan(model, score=reduced)
+    if plan is not None and model.c @ plan > best_value:
+        best_x, best_value = plan, float(model.c @ plan)
+    return best_x, best_value, time.perf_counter() - started
+
+
+class LagrangeBackend:
+    """Large models: a Lagrangian bound and a priced greedy plan, within the
+    time limit (no branching, so `optimal` only when bound and plan meet)."""
+
+    name = "lagrange"
+    capability = Capability(hints=True, assumptions=False, threads=False)
+
+    def available(self) -> bool:
+        return True
+
+    def solve(self, model: LinearModel, options: SolveOptions) -> Result:
+        started = time.perf_counter()
+        first = options.hint if options.hint is not None else greedy_plan(model)
+        out = lagrangian(model, max(0.0, options.time_limit_s - (time.perf_counter()
+                                                                  - started)), first)
+        seconds = time.perf_counter() - started
+        if out.x is None:
+            return Result(Status.NO_SOLUTION, None, None, out.bound, seconds, self.name, [])
+        gap = (out.bound - out.objective) / max(1.0, abs(out.objective)) \
+            if out.bound is not None else None
+        proven = gap is not None and gap <= max(options.relative_gap, 1e-9)
+        note = f"lagrange: {out.rounds} pricing rounds; the bound is the Lagrangian " \
+               "(LP-strength) bound"
+        return Result(Status.OPTIMAL if proven else Status.FEASIBLE, out.x, out.objective,
+                      out.bound, seconds, self.name, [note])

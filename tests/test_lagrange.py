@@ -1,0 +1,72 @@
+"""The Lagrangian backend for large models: its bound is a true upper bound on
+the proven optimum, its plan is feasible (the independent checker accepts it)
+and no better than the optimum, and `auto` sends only large models to it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from spmo.engine.errors import InvalidPortfolio
+from spmo.engine.generate import generate_portfolio
+from spmo.engine.model.build import build
+from spmo.solvers import registry
+from spmo.solvers.base import SolveOptions, Status
+from spmo.solvers.lagrange import _Relaxation, lagrangian
+from spmo.solvers.registry import pick
+
+from .conftest import portfolio_of, solve_checked
+from .strategies import portfolio_docs
+
+TOL = 1e-6
+
+
+@settings(deadline=None, derandomize=True, database=None, max_examples=25,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(portfolio_docs())
+def test_bound_and_plan_bracket_the_optimum_on_random_portfolios(doc):
+    try:
+        portfolio = portfolio_of(doc)
+    except InvalidPortfolio:
+        assume(False)
+    exact = solve_checked(portfolio, solver="highs")
+    assume(exact.status == "optimal")
+    slack = TOL * max(1.0, abs(exact.objective))
+    bound = lagrangian(build(portfolio), 1.0).bound
+    assert bound is not None and bound >= exact.objective - slack
+    heuristic = solve_checked(portfolio, solver="lagrange", time_limit_s=2)
+    assert heuristic.status in ("optimal", "feasible", "no_solution")  # a heuristic may miss
+    if heuristic.objective is not None:  # checked by solve_checked
+        assert heuristic.objective <= exact.objective + slack
+        assert heuristic.bound >= exact.objective - slack
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_every_price_vector_bounds_the_optimum(seed):
+    """Weak duality holds at any multipliers of the right signs, not only the best."""
+    portfolio = portfolio_of(generate_portfolio(40, 6, seed, skills=4))
+    model = build(portfolio)
+    optimum = pick("highs", model).solve(model, SolveOptions(time_limit_s=30)).objective
+    relax = _Relaxation(model)
+    rng = np.random.default_rng(seed)
+    for _ in range(20):
+        prices = relax.project(rng.normal(0, 1e-3, len(relax.rows)))
+        assert relax.evaluate(prices)[0] >= optimum - TOL * max(1.0, abs(optimum))
+
+
+def test_a_generated_portfolio_gets_a_plan_near_its_bound():
+    portfolio = portfolio_of(generate_portfolio(300, 8, 11, skills=6))
+    model = build(portfolio)
+    result = lagrangian(model, 5.0)
+    optimum = pick("highs", model).solve(model, SolveOptions(time_limit_s=60))
+    assert result.x is not None and result.bound >= optimum.objective - TOL
+    assert result.objective >= 0.9 * optimum.objective, (result.objective, optimum.objective)
+
+
+def test_auto_sends_only_large_models_to_lagrange(monkeypatch):
+    model = build(portfolio_of(generate_portfolio(30, 6, 2, skills=4)))
+    assert pick("auto", model).name == "highs"
+    monkeypatch.setattr(registry, "LARGE_NONZEROS", len(model.a_val) - 1)
+    assert pick("auto", model).name == "lagrange"
+    result = pick("auto", model).solve(model, SolveOptions(time_limit_s=1))
+    assert result.status in (Status.FEASIBLE, Status.OPTIMAL) and result.bound is not None

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from spmo.engine.model.linear import LinearModel
 
 from .base import Capability, Result, SolveOptions, Status
@@ -66,6 +67,9 @@ class _Relaxation:
         self.a_val = model.a_val[keep] * scale[self.a_row]
         self.lo = model.row_lo[rows] * scale
         self.hi = model.row_hi[rows] * scale
+        self.matrix = csr_matrix((self.a_val, (self.a_row, self.a_col)),
+                                 shape=(len(rows), model.n_vars))
+        self.transposed = self.matrix.T.tocsr()
         self.n_starts = n_starts
         project = model.starts["project"].to_numpy(dtype=object)
         change = np.r_[True, project[1:] != project[:-1]] if n_starts else np.zeros(0, bool)
@@ -78,8 +82,7 @@ class _Relaxation:
     def evaluate(self, pi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """(L(pi), the maximising x, the reduced costs r)."""
         model = self.model
-        r = model.c - np.bincount(self.a_col, weights=self.a_val * pi[self.a_row],
-                                  minlength=model.n_vars)
+        r = model.c - self.transposed @ pi
         x = np.where(r > 0, model.ub, model.lb).astype(float)
         value = float(r[self.n_starts:] @ x[self.n_starts:])
         x[: self.n_starts] = 0.0
@@ -100,7 +103,7 @@ class _Relaxation:
 
     def subgradient(self, pi: np.ndarray, x: np.ndarray) -> np.ndarray:
         """dL/dpi at pi for the maximiser x: the side's limit minus the activity."""
-        ax = np.bincount(self.a_row, weights=self.a_val * x[self.a_col], minlength=len(pi))
+        ax = self.matrix @ x
         g = np.zeros(len(pi))
         up = (pi > 0) | ((pi == 0) & (ax > self.hi))
         down = (pi < 0) | ((pi == 0) & (ax < self.lo))

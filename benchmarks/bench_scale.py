@@ -24,8 +24,8 @@ from pathlib import Path
 CASES_FULL = ((1_000, 12), (10_000, 20), (50_000, 20))
 CASES_QUICK = ((1_000, 12),)
 SEED = 7
-STAGES = ("generate", "serialise", "read", "validate", "derive", "build", "first_plan", "solve",
-          "check", "report")
+STAGES = ("generate", "serialise", "read", "validate", "derive", "build", "first_plan",
+          "first_check", "solve", "check", "report")
 
 
 def _peak_mb() -> float:
@@ -90,6 +90,14 @@ def child(n: int, periods: int, seed: int, time_limit: float) -> None:
     backend = pick("auto", model)
     with stage("first_plan"):
         first = greedy_plan(model)
+    if first is not None:
+        with stage("first_check"):
+            out["first_check_ok"] = check(portfolio, derived,
+                                          assignment_of(portfolio, model, first)).ok
+        out["first_checked_plan_s"] = round(sum(out[f"{s}_s"] for s in (
+            "read", "validate", "derive", "build", "first_plan", "first_check")), 3)
+        out["read_to_model_s"] = round(sum(out[f"{s}_s"] for s in (
+            "read", "validate", "derive", "build")), 3)
     options = options_for(portfolio, time_limit_s=time_limit, hint=first)
     with stage("solve"):
         result = last_resort(backend.solve(model, options), model, first)
@@ -162,6 +170,9 @@ def flat_row(case: dict) -> dict:
     row = {"section": "scale", "case": f"{case['projects']:,}x{case['periods']}",
            "status": case.get("status"), "backend": case.get("backend", ""),
            "gap": case.get("gap"), "objective": case.get("objective"),
+           "bound": case.get("bound"),
+           "read_to_model_s": case.get("read_to_model_s"),
+           "first_checked_plan_s": case.get("first_checked_plan_s"),
            "selected": case.get("selected"), "json_mb": case.get("json_mb"),
            "variables": model.get("variables"), "binaries": model.get("binaries"),
            "rows": model.get("rows"), "nonzeros": model.get("nonzeros")}

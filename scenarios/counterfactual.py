@@ -98,20 +98,35 @@ def exact_costs(model: LinearModel, tasks: list[tuple[str, str]], objective: flo
     return out
 
 
-def lp_estimates(model: LinearModel, projects: list[str]) -> dict[str, float]:
-    """-reduced cost of each project's best start in the LP relaxation (>= 0)."""
+ESTIMATE_LIMIT_S = 20.0
+"""Seconds for the LP behind the estimates; past it, Lagrangian prices instead."""
+
+
+def lp_estimates(model: LinearModel, projects: list[str],
+                 seconds: float = ESTIMATE_LIMIT_S) -> dict[str, float]:
+    """-reduced cost of each project's best start (>= 0): from the LP relaxation
+    when HiGHS solves it within `seconds`, else from Lagrangian prices
+    (solvers.lagrange) found in as long: r = c - A^T pi, the same first-order
+    drop at prices that bound the optimum."""
     import highspy
     from spmo.solvers.highs import HighsBackend, _quiet_highs
 
     h = _quiet_highs(highspy)
+    h.setOptionValue("time_limit", float(seconds))
     lp = HighsBackend.translate(dataclasses.replace(
         model, integer=np.zeros_like(model.integer)), highspy)
     h.passModel(lp)
     h.run()
-    dual = np.asarray(h.getSolution().col_dual, dtype=float)
-    if len(dual) != model.n_vars:
+    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        drop = np.asarray(h.getSolution().col_dual, dtype=float)  # of min -c.x
+    else:
+        from spmo.solvers.lagrange import _Relaxation, lagrangian
+
+        prices = lagrangian(model, seconds, greedy_share=0.0).prices
+        drop = -_Relaxation(model).evaluate(prices)[2]
+    if len(drop) != model.n_vars:
         return {}
     starts = model.starts
-    drop = np.maximum(0.0, dual[: len(starts)])
-    best = (starts.assign(drop=drop).groupby("project")["drop"].min())
+    best = starts.assign(drop=np.maximum(0.0, drop[: len(starts)])).groupby("project")["drop"]
+    best = best.min()
     return {p: float(best[p]) for p in projects if p in best.index}

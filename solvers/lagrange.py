@@ -121,7 +121,8 @@ def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = No
                greedy_share: float = 0.3) -> LagrangeResult:
     """Minimise L(pi) for about `seconds`; return the least bound and the best
     plan: `first`, or the greedy ordered by reduced costs when better (run
-    while the greedy has used under `greedy_share` of the time so far)."""
+    while the greedy has used under `greedy_share` of the time so far, and
+    once at the end; never with a share of 0, for prices alone)."""
     started = time.perf_counter()
     relax = _Relaxation(model)
     pi = np.zeros(len(relax.rows))
@@ -141,7 +142,7 @@ def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = No
             stale += 1
             if stale >= 20:
                 theta, stale = theta / 2, 0
-        if rounds >= 10 and greedy_s <= greedy_share * now:
+        if rounds >= 10 and greedy_s < greedy_share * now:
             best_x, best_value, last_greedy = _priced_plan(model, r, best_x, best_value)
             greedy_s += last_greedy
         g = relax.subgradient(pi, x)
@@ -150,7 +151,9 @@ def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = No
         if norm < 1e-18 or value - target <= 1e-9 * max(1.0, abs(value)) or theta < 1e-6:
             break
         pi = relax.project(pi - theta * (value - target) / norm * g)
-    best_x, best_value, _ = _priced_plan(model, relax.evaluate(best_pi)[2], best_x, best_value)
+    if greedy_share > 0:
+        best_x, best_value, _ = _priced_plan(model, relax.evaluate(best_pi)[2], best_x,
+                                             best_value)
     return LagrangeResult(None if not np.isfinite(bound) else bound, best_x,
                           None if best_x is None else best_value, rounds, best_pi)
 

@@ -94,9 +94,12 @@ def _selection_rules(portfolio, derived, sched, out: list[Violation]) -> None:
     """window, mandatory, force and alignment rows."""
     p = portfolio.projects
     win = derived.windows
-    for pid, s in sched["start"].items():
-        if not win.at[pid, "fits"] or not win.at[pid, "earliest"] <= s <= win.at[pid, "latest"]:
-            out.append(Violation(f"window[{pid}]", f"starts at index {s}, outside its window"))
+    w = win.loc[sched.index]
+    start = sched["start"]
+    outside = ~w["fits"].astype(bool) | (start < w["earliest"]) | (start > w["latest"])
+    for pid in sched.index[outside.to_numpy()]:
+        out.append(Violation(f"window[{pid}]",
+                             f"starts at index {start[pid]}, outside its window"))
     chosen = set(sched.index)
     for pid in p.index[(p["status"] == "mandatory").to_numpy()]:
         if pid not in chosen:
@@ -106,10 +109,11 @@ def _selection_rules(portfolio, derived, sched, out: list[Violation]) -> None:
             out.append(Violation(f"force[{pid}]", f"forced {force} but "
                                  f"{'not ' if force == 'in' else ''}selected"))
     if portfolio.require_alignment:
-        for pid in sched.index:
-            if (not derived.aligned[pid] and p.at[pid, "status"] != "mandatory"
-                    and p.at[pid, "force"] != "in"):
-                out.append(Violation(f"alignment[{pid}]", "selected but serves no objective"))
+        sel = p.loc[sched.index]
+        unaligned = ~derived.aligned[sched.index].astype(bool).to_numpy() & \
+            (sel["status"] != "mandatory").to_numpy() & (sel["force"] != "in").to_numpy()
+        for pid in sched.index[unaligned]:
+            out.append(Violation(f"alignment[{pid}]", "selected but serves no objective"))
 
 
 def _spend_lines(portfolio, sched) -> pd.DataFrame:
@@ -182,6 +186,7 @@ def _capacity(portfolio, sched, bought, out) -> pd.DataFrame:
 def _logic(portfolio, derived, sched, out) -> None:
     """requires, after, excludes and group limits."""
     chosen = set(sched.index)
+    start, finish = sched["start"].to_dict(), sched["finish"].to_dict()
     for a, kind, b, lag in portfolio.table("dependencies")[
             ["project", "kind", "other", "lag"]].itertuples(index=False):
         if kind == "excludes" and a in chosen and b in chosen:
@@ -189,14 +194,15 @@ def _logic(portfolio, derived, sched, out) -> None:
         if kind in ("requires", "after") and a in chosen and b not in chosen:
             out.append(Violation(f"{kind}[{a},{b}]", f"{a} selected without {b}"))
         if kind == "after" and a in chosen and b in chosen:
-            ready = sched.at[b, "finish"] + 1 + lag
-            if sched.at[a, "start"] < ready:
+            ready = finish[b] + 1 + lag
+            if start[a] < ready:
                 out.append(Violation(f"after[{a},{b}]", f"{a} starts at index "
-                                     f"{sched.at[a, 'start']}, before index {ready}"))
+                                     f"{start[a]}, before index {ready}"))
     groups = portfolio.table("groups")
+    counts = groups["project"].isin(chosen).groupby(groups["group"]).sum()
     for g, lo, hi in portfolio.table("group_limits")[["group", "min", "max"]].itertuples(
             index=False):
-        count = int(groups[groups["group"] == g]["project"].isin(chosen).sum())
+        count = int(counts.get(g, 0))
         if not np.isnan(lo) and count < lo:
             out.append(Violation(f"group[{g},min]", f"{count} selected, min {lo:g}"))
         if not np.isnan(hi) and count > hi:

@@ -41,20 +41,24 @@ def _rows_in_the_way(model: LinearModel, x: np.ndarray) -> tuple[np.ndarray, np.
     return model.a_row[off], model.a_col[off]
 
 
-def _static_reason(portfolio: Portfolio, derived: Derived, pid: str) -> ExcludedProject | None:
-    """Reasons that need no plan: forced out, no fit, unaligned."""
-    p = portfolio.projects.loc[pid]
-    if p["force"] == "out":
-        return ExcludedProject(project=pid, code="forced_out", binding=[f"force[{pid}]"],
-                               reason="forced out by the planner")
-    if not derived.windows.at[pid, "fits"]:
-        return ExcludedProject(project=pid, code="no_fit", binding=[f"window[{pid}]"],
-                               reason="cannot be placed within the horizon or its window")
-    if portfolio.require_alignment and not derived.aligned[pid] and p["status"] != "mandatory" \
-            and p["force"] != "in":
-        return ExcludedProject(project=pid, code="unaligned", binding=[f"alignment[{pid}]"],
-                               reason="serves no strategic objective (strategic score 0)")
-    return None
+def _static_reasons(portfolio: Portfolio, derived: Derived) -> dict[str, ExcludedProject]:
+    """Reasons that need no plan: forced out, no fit, unaligned (by project)."""
+    p = portfolio.projects
+    forced_out = (p["force"] == "out").to_numpy()
+    no_fit = ~derived.windows["fits"].reindex(p.index).astype(bool).to_numpy()
+    unaligned = portfolio.require_alignment & ~derived.aligned.reindex(p.index).astype(
+        bool).to_numpy() & (p["status"] != "mandatory").to_numpy() & (p["force"] != "in").to_numpy()
+    out = {}
+    for pid in p.index[unaligned]:
+        out[pid] = ExcludedProject(project=pid, code="unaligned", binding=[f"alignment[{pid}]"],
+                                   reason="serves no strategic objective (strategic score 0)")
+    for pid in p.index[no_fit]:
+        out[pid] = ExcludedProject(project=pid, code="no_fit", binding=[f"window[{pid}]"],
+                                   reason="cannot be placed within the horizon or its window")
+    for pid in p.index[forced_out]:
+        out[pid] = ExcludedProject(project=pid, code="forced_out", binding=[f"force[{pid}]"],
+                                   reason="forced out by the planner")
+    return out
 
 
 def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
@@ -69,8 +73,7 @@ def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
     order = np.argsort(cols[keep], kind="stable")
     sorted_cols, sorted_rows = cols[keep][order], rows[keep][order]
     bounds = np.searchsorted(sorted_cols, np.arange(len(starts) + 1))
-    grouped = {j: sorted_rows[bounds[j]:bounds[j + 1]].tolist()
-               for j in np.flatnonzero(np.diff(bounds))}
+    static = _static_reasons(portfolio, derived)
     per_project = pd.DataFrame({"project": var_project, "count": count,
                                 "var": np.arange(len(starts))})
     best = per_project.sort_values(["count", "var"]).drop_duplicates("project") \
@@ -78,12 +81,13 @@ def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
     for pid in portfolio.projects.index:
         if pid in selected:
             continue
-        static = _static_reason(portfolio, derived, pid)
-        if static is not None:
-            out.append(static)
+        if pid in static:
+            out.append(static[pid])
             continue
-        names = list(dict.fromkeys(model.row_name[grouped.get(best[pid], [])]))
-        families = {model.row_family[i] for i in grouped.get(best[pid], [])}
+        j = best[pid]
+        in_the_way = sorted_rows[bounds[j]:bounds[j + 1]]
+        names = list(dict.fromkeys(model.row_name[in_the_way]))
+        families = set(model.row_family[in_the_way])
         codes = [c for c in CODE_ORDER if any(FAMILY_CODE.get(f) == c for f in families)]
         if not codes:
             out.append(ExcludedProject(

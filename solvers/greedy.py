@@ -50,24 +50,32 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     is_must = pd.Series(project).isin(must).to_numpy()  # hashed, not an O(n x m) scan
     preferred = np.zeros(n, dtype=bool) if prefer is None else prefer[:n] > 0.5
     order = np.lexsort((-density, ~preferred, ~is_must))
-    allowed = model.ub[:n] >= 0.5
+    candidate = (model.ub[:n] >= 0.5) & (is_must | preferred | (model.c[:n] > 0))
+    order = order[candidate[order]]
     buyer = _buyers(model, rows, vals, col)
-    ratio = model.row_family == "balance"  # shares: later projects dilute a must's excess
+    limit = hi[rows] + TOL * np.maximum(1.0, np.abs(hi[rows]))  # per entry
+    # an entry that cannot break its row: it lowers it, or it is a share row
+    # while a must project is placed (later projects dilute the share)
+    harmless = vals <= 0
+    harmless_for_must = harmless | (model.row_family == "balance")[rows]
     placed: set = set()
     retry = order[is_must[order]]  # a must project whose prerequisite came later
-    for j in np.r_[order, retry]:
-        p = project[j]
-        if p in placed or not allowed[j] or (p not in must and model.c[j] <= 0
-                                             and not preferred[j]):
+    names, musts = project.tolist(), is_must.tolist()
+    for j in np.r_[order, retry].tolist():
+        p = names[j]
+        if p in placed:
             continue
-        r, v = rows[col[j]:col[j + 1]], vals[col[j]:col[j + 1]]
-        fits = (act[r] + v <= hi[r] + TOL * np.maximum(1.0, np.abs(hi[r]))) | (v <= 0)
-        if (fits | (is_must[j] & ratio[r])).all():
+        e = slice(col[j], col[j + 1])
+        r, v = rows[e], vals[e]
+        within = act[r] + v <= limit[e]
+        exempt = harmless_for_must[e] if musts[j] else harmless[e]
+        ok = within | exempt
+        if ok.all():
             act[r] += v
             x[j] = 1.0
             placed.add(p)
-        elif buyer is not None and _buy_and_place(model, j, r, v, act, hi, x, buyer,
-                                                  rows, vals, col):
+        elif buyer is not None and (buyer[r[~ok]] >= 0).all() and _buy_and_place(
+                model, j, r, v, ~ok, r[exempt & ~within], act, hi, x, buyer, rows, vals, col):
             placed.add(p)
     _set_synergies(model, x, placed)
     full = model.activity(x)
@@ -90,17 +98,13 @@ def _buyers(model: LinearModel, rows, vals, col) -> np.ndarray | None:
     return buyer
 
 
-def _buy_and_place(model: LinearModel, j: int, r, v, act, hi, x, buyer, rows, vals,
-                   col) -> bool:
-    """Place start j buying the capacity its overflowing rows lack, when every
-    overflow has a seller with room and what is bought fits its own rows
-    (e.g. its cost in the budgets); updates act and x in place."""
-    over = act[r] + v - hi[r]
-    short = (over > TOL * np.maximum(1.0, np.abs(hi[r]))) & (v > 0)
+def _buy_and_place(model: LinearModel, j: int, r, v, short, exempt, act, hi, x, buyer,
+                   rows, vals, col) -> bool:
+    """Place start j buying the capacity its `short` rows lack, when each has a
+    seller with room and what is bought fits its own rows (e.g. its cost in
+    the budgets; `exempt` rows may stay over); updates act and x in place."""
     sellers = buyer[r[short]]
-    if (sellers < 0).any():
-        return False
-    amount = over[short]
+    amount = (act[r] + v - hi[r])[short]
     if (x[sellers] + amount > model.ub[sellers] + TOL).any():
         return False
     touched = [r] + [rows[col[e]:col[e + 1]] for e in sellers]
@@ -108,8 +112,8 @@ def _buy_and_place(model: LinearModel, j: int, r, v, act, hi, x, buyer, rows, va
     where, delta = np.concatenate(touched), np.concatenate(change)
     unique, inverse = np.unique(where, return_inverse=True)
     after = np.bincount(inverse, weights=delta)
-    if ((act[unique] + after > hi[unique] + TOL * np.maximum(1.0, np.abs(hi[unique])))
-            & (after > 0)).any():
+    over = (act[unique] + after > hi[unique] + TOL * np.maximum(1.0, np.abs(hi[unique])))
+    if (over & (after > 0) & ~np.isin(unique, exempt)).any():
         return False
     act[unique] += after
     x[sellers] += amount

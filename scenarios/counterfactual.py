@@ -17,7 +17,7 @@ import numpy as np
 from spmo.engine.model.linear import LinearModel
 from spmo.solvers.base import SolveOptions, Status
 from spmo.solvers.greedy import greedy_plan
-from spmo.solvers.registry import pick
+from spmo.solvers.registry import LARGE_NONZEROS, pick
 
 MIN_SOLVE_S = 2.0
 """Time limit of a counterfactual that starts after the batch's deadline."""
@@ -105,28 +105,35 @@ ESTIMATE_LIMIT_S = 20.0
 def lp_estimates(model: LinearModel, projects: list[str],
                  seconds: float = ESTIMATE_LIMIT_S) -> dict[str, float]:
     """-reduced cost of each project's best start (>= 0): from the LP relaxation
-    when HiGHS solves it within `seconds`, else from Lagrangian prices
-    (solvers.lagrange) found in as long: r = c - A^T pi, the same first-order
-    drop at prices that bound the optimum."""
-    import highspy
-    from spmo.solvers.highs import HighsBackend, _quiet_highs
+    when HiGHS solves it within `seconds`, else (or straight away for a model
+    `auto` gives to the Lagrangian backend) from Lagrangian prices found in as
+    long: r = c - A^T pi, the same first-order drop at prices that bound the
+    optimum."""
+    drop = None
+    if len(model.a_val) <= LARGE_NONZEROS:
+        drop = _lp_duals(model, seconds)
+    if drop is None:
+        from spmo.solvers.lagrange import lagrangian, reduced_costs
 
-    h = _quiet_highs(highspy)
-    h.setOptionValue("time_limit", float(seconds))
-    lp = HighsBackend.translate(dataclasses.replace(
-        model, integer=np.zeros_like(model.integer)), highspy)
-    h.passModel(lp)
-    h.run()
-    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-        drop = np.asarray(h.getSolution().col_dual, dtype=float)  # of min -c.x
-    else:
-        from spmo.solvers.lagrange import _Relaxation, lagrangian
-
-        prices = lagrangian(model, seconds, greedy_share=0.0).prices
-        drop = -_Relaxation(model).evaluate(prices)[2]
+        drop = -reduced_costs(model, lagrangian(model, seconds, greedy_share=0.0).prices)
     if len(drop) != model.n_vars:
         return {}
     starts = model.starts
     best = starts.assign(drop=np.maximum(0.0, drop[: len(starts)])).groupby("project")["drop"]
     best = best.min()
     return {p: float(best[p]) for p in projects if p in best.index}
+
+
+def _lp_duals(model: LinearModel, seconds: float) -> np.ndarray | None:
+    """Column duals of the LP relaxation of min -c.x, or None if not solved in time."""
+    import highspy
+    from spmo.solvers.highs import HighsBackend, _quiet_highs
+
+    h = _quiet_highs(highspy)
+    h.setOptionValue("time_limit", float(seconds))
+    h.passModel(HighsBackend.translate(dataclasses.replace(
+        model, integer=np.zeros_like(model.integer)), highspy))
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.asarray(h.getSolution().col_dual, dtype=float)

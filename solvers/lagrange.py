@@ -158,6 +158,11 @@ def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = No
                           None if best_x is None else best_value, rounds, best_pi)
 
 
+def reduced_costs(model: LinearModel, prices: np.ndarray) -> np.ndarray:
+    """r = c - A^T pi at the multipliers `lagrangian` returned."""
+    return _Relaxation(model).evaluate(prices)[2]
+
+
 def _priced_plan(model: LinearModel, reduced: np.ndarray, best_x, best_value: float):
     """The greedy in order of Lagrangian reduced cost; kept when better."""
     started = time.perf_counter()

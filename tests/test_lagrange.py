@@ -70,3 +70,17 @@ def test_auto_sends_only_large_models_to_lagrange(monkeypatch):
     assert pick("auto", model).name == "lagrange"
     result = pick("auto", model).solve(model, SolveOptions(time_limit_s=1))
     assert result.status in (Status.FEASIBLE, Status.OPTIMAL) and result.bound is not None
+
+
+def test_estimates_fall_back_to_lagrangian_prices(monkeypatch):
+    """A model too large for the LP gets its cost_to_include estimates from
+    Lagrangian reduced costs: one non-negative figure per project asked."""
+    from spmo.scenarios import counterfactual
+
+    model = build(portfolio_of(generate_portfolio(40, 6, 5, skills=4)))
+    projects = sorted(set(model.starts["project"]))
+    from_lp = counterfactual.lp_estimates(model, projects, seconds=10)
+    monkeypatch.setattr(counterfactual, "LARGE_NONZEROS", 0)
+    from_prices = counterfactual.lp_estimates(model, projects, seconds=1)
+    assert set(from_prices) == set(from_lp) == set(projects)
+    assert all(v >= 0 for v in from_prices.values())

@@ -4,7 +4,8 @@ Each case runs in its own Python process, so its peak RSS is its own (VmHWM from
 /proc/self/status, which starts afresh at exec; ru_maxrss, also recorded, keeps the
 forking parent's RSS on Linux), and reports every stage as a JSON line while it goes:
 generate -> serialise (json.dumps) -> read (json.loads + from_document) -> validate
--> derive -> build -> solve (auto backend, 60 s) -> check (assignment + independent
+-> derive -> build -> first_plan (greedy) -> first_check -> solve (plan()'s
+warm start and the auto backend, 60 s in all) -> check (assignment + independent
 checker) -> report (the Plan: check again, reasons, spend, utilisation...).
 Run directly as `python bench_scale.py --child N P SEED TIME_LIMIT`.
 """
@@ -52,7 +53,7 @@ def child(n: int, periods: int, seed: int, time_limit: float) -> None:
     from spmo.engine.io import from_document
     from spmo.engine.model.build import build
     from spmo.engine.validate import validate
-    from spmo.scenarios.run import _report, assignment_of, last_resort, options_for
+    from spmo.scenarios.run import _report, assignment_of, first_plan, last_resort, options_for
     from spmo.solvers.greedy import greedy_plan
     from spmo.solvers.registry import pick
 
@@ -98,9 +99,10 @@ def child(n: int, periods: int, seed: int, time_limit: float) -> None:
             "read", "validate", "derive", "build", "first_plan", "first_check")), 3)
         out["read_to_model_s"] = round(sum(out[f"{s}_s"] for s in (
             "read", "validate", "derive", "build")), 3)
-    options = options_for(portfolio, time_limit_s=time_limit, hint=first)
-    with stage("solve"):
-        result = last_resort(backend.solve(model, options), model, first)
+    with stage("solve"):  # as plan() does: a warm start on larger models, then the backend
+        start, options = first_plan(model, backend, options_for(portfolio,
+                                                                time_limit_s=time_limit))
+        result = last_resort(backend.solve(model, options), model, start)
     out["backend"] = result.solver
     out["solver_status"] = result.status.value
     if result.x is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -17,6 +18,7 @@ from spmo.engine.reasons import first_reasons
 from spmo.engine.report import alignment_trace, recommendations, selected_rows
 from spmo.solvers.base import Result, SolveOptions, Status
 from spmo.solvers.greedy import greedy_plan
+from spmo.solvers.lagrange import lagrangian
 from spmo.solvers.registry import pick
 
 
@@ -59,6 +61,28 @@ def assignment_of(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> As
     return Assignment(starts, minimal_purchase(portfolio, model, x))
 
 
+WARM_START_NONZEROS = 50_000
+"""Models from this many non-zeros (about 300 projects) start from a Lagrangian plan."""
+WARM_START_SHARE = 0.1
+"""Share of the time limit the Lagrangian warm start may take."""
+
+
+def first_plan(model: LinearModel, backend, options: SolveOptions, hint=None):
+    """The first plan (greedy; on a larger model improved by Lagrangian pricing
+    within WARM_START_SHARE of the time limit, which the solver then loses)
+    and the solver's options carrying it as the hint where the backend takes one."""
+    started = time.perf_counter()
+    first = greedy_plan(model)
+    if hint is None and backend.name != "lagrange" and backend.capability.hints \
+            and len(model.a_val) >= WARM_START_NONZEROS:
+        first = lagrangian(model, WARM_START_SHARE * options.time_limit_s, first).x
+        left = max(1.0, options.time_limit_s - (time.perf_counter() - started))
+        options = dataclasses.replace(options, time_limit_s=left)
+    if hint is None and backend.capability.hints:
+        hint = first
+    return first, dataclasses.replace(options, hint=hint)
+
+
 def last_resort(result: Result, model: LinearModel, first: np.ndarray | None) -> Result:
     """When the solver found no plan in time, or only a worse one than the greedy
     first plan, the greedy plan is the answer (feasible, with the solver's bound)."""
@@ -69,7 +93,8 @@ def last_resort(result: Result, model: LinearModel, first: np.ndarray | None) ->
             result.objective >= greedy_value - 1e-9 * max(1.0, abs(greedy_value)):
         return result
     result.notes.append(f"{result.solver} found no better plan within the time limit than "
-                        "the greedy first plan, which is returned")
+                        "the first plan (greedy, priced by Lagrangian multipliers on larger "
+                        "models), which is returned")
     return Result(Status.FEASIBLE, first, greedy_value, result.bound,
                   result.seconds, result.solver, result.notes)
 
@@ -85,9 +110,8 @@ def plan(portfolio: Portfolio, *, solver: str | None = None, time_limit_s: float
     derived = derive(portfolio)
     model = build(portfolio, derived)
     backend = pick(solver or portfolio.settings.solver, model)
-    first = greedy_plan(model)
-    options = options_for(portfolio, time_limit_s=time_limit_s, relative_gap=relative_gap,
-                          hint=first if hint is None and backend.capability.hints else hint)
+    options = options_for(portfolio, time_limit_s=time_limit_s, relative_gap=relative_gap)
+    first, options = first_plan(model, backend, options, hint)
     result = last_resort(backend.solve(model, options), model, first)
     warnings = list(portfolio.warnings) + result.notes
     if derived.consistency_ratio is not None and derived.consistency_ratio > 0.1:

@@ -84,3 +84,23 @@ def test_estimates_fall_back_to_lagrangian_prices(monkeypatch):
     from_prices = counterfactual.lp_estimates(model, projects, seconds=1)
     assert set(from_prices) == set(from_lp) == set(projects)
     assert all(v >= 0 for v in from_prices.values())
+
+
+def test_plan_warm_starts_larger_models_from_the_lagrangian_plan(monkeypatch):
+    """Above WARM_START_NONZEROS the solver's hint is the priced plan (never worse
+    than the greedy) and the whole solve keeps to the time limit; the optimum
+    is unchanged."""
+    from spmo.scenarios import run
+    from spmo.solvers.base import SolveOptions as Options
+    from spmo.solvers.greedy import greedy_plan
+
+    portfolio = portfolio_of(generate_portfolio(60, 6, 9, skills=4))
+    model = build(portfolio)
+    cold = solve_checked(portfolio, solver="highs")
+    monkeypatch.setattr(run, "WARM_START_NONZEROS", 0)
+    first, options = run.first_plan(model, pick("highs", model), Options(time_limit_s=10))
+    assert options.hint is first and options.time_limit_s <= 10
+    assert model.c @ first >= model.c @ greedy_plan(model) - TOL
+    warm = solve_checked(portfolio, solver="highs")
+    assert warm.status == cold.status == "optimal"
+    assert abs(warm.objective - cold.objective) <= TOL * max(1.0, abs(cold.objective))

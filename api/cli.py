@@ -46,7 +46,8 @@ def _fail(problems: list[Problem], as_json: bool, code: int = 2):
 def solve(
     path: Annotated[Path, typer.Argument(help=".json, .xlsx or a folder of CSVs")],
     as_json: Annotated[bool, typer.Option("--json", help="print only the plan as JSON")] = False,
-    solver: Annotated[str | None, typer.Option(help="auto, highs, cpsat, cbc")] = None,
+    solver: Annotated[str | None, typer.Option(
+        help="auto, highs, cpsat, cbc, lagrange, pulp:NAME")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds")] = None,
     gap: Annotated[float | None, typer.Option(help="relative gap to stop at")] = None,
     out: Annotated[Path | None, typer.Option(help="also write the plan: .json")] = None,

@@ -5,13 +5,17 @@ lower bound 1 as in a forced-in counterfactual) are placed first, then the
 starts of a preferred plan (a repair: the base optimum with a project forced
 in keeps what still fits), then the others in decreasing order of c_j / w_j,
 where w_j = sum over the <= rows of a_ij / max(1, |hi_i|) is the start's
-share of the limits it uses. A start with upper bound 0 is never placed;
-one is accepted when every <= row stays within its limit (no capacity is
-bought: e = 0). Synergy variables are set afterwards (z = y_a AND y_b). The result is
+share of the limits it uses (or of a given score, e.g. Lagrangian reduced
+costs). A start with upper bound 0 is never placed; one is accepted when no
+<= row it raises goes over its limit, or when the rows that would are
+capacity rows with bought capacity e[k,t] still on offer (coefficient -1)
+and what is bought also fits its own rows (its cost in the budgets). While
+must projects are placed, balance (share) rows may go over: later projects
+dilute them; a must project that did not fit is tried again at the end.
+Synergy variables are set afterwards (z = y_a AND y_b). The result is
 returned only if every row holds, so it is a valid hint for any backend and
 the answer of last resort when a solver finds nothing in time.
 """
-
 from __future__ import annotations
 
 import numpy as np

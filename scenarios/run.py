@@ -67,20 +67,20 @@ WARM_START_SHARE = 0.1
 """Share of the time limit the Lagrangian warm start may take."""
 
 
-def first_plan(model: LinearModel, backend, options: SolveOptions, hint=None):
+def first_plan(model: LinearModel, backend, options: SolveOptions, hint=None, greedy=None):
     """The first plan (greedy; on a larger model improved by Lagrangian pricing
-    within WARM_START_SHARE of the time limit, which the solver then loses)
-    and the solver's options carrying it as the hint where the backend takes one."""
+    within WARM_START_SHARE of the time limit) and the solver's options: the
+    time limit less what the first plan took, and the plan as the hint where
+    the backend takes one. `greedy`: the greedy plan when already made."""
     started = time.perf_counter()
-    first = greedy_plan(model)
+    first = greedy_plan(model) if greedy is None else greedy
     if hint is None and backend.name != "lagrange" and backend.capability.hints \
             and len(model.a_val) >= WARM_START_NONZEROS:
         first = lagrangian(model, WARM_START_SHARE * options.time_limit_s, first).x
-        left = max(1.0, options.time_limit_s - (time.perf_counter() - started))
-        options = dataclasses.replace(options, time_limit_s=left)
+    left = max(1.0, options.time_limit_s - (time.perf_counter() - started))
     if hint is None and backend.capability.hints:
         hint = first
-    return first, dataclasses.replace(options, hint=hint)
+    return first, dataclasses.replace(options, time_limit_s=left, hint=hint)
 
 
 def last_resort(result: Result, model: LinearModel, first: np.ndarray | None) -> Result:

@@ -49,27 +49,26 @@ class _Relaxation:
         n_starts = len(model.starts)
         window = model.row_family == "window"
         self.must = np.zeros(n_starts, dtype=bool)
-        win_rows = np.flatnonzero(window)
-        entries = np.isin(model.a_row, win_rows)
-        must_rows = win_rows[model.row_lo[win_rows] >= 1]
-        self.must[model.a_col[entries & np.isin(model.a_row, must_rows)]] = True
+        is_window = window[model.a_row]
+        must_entry = is_window & (model.row_lo[model.a_row] >= 1)
+        self.must[model.a_col[must_entry]] = True
         priced = ~window & (np.isfinite(model.row_lo) | np.isfinite(model.row_hi))
-        keep = priced[model.a_row]
         rows = np.flatnonzero(priced)
         self.rows = rows
         local = np.full(model.n_rows, -1)
         local[rows] = np.arange(len(rows))
-        self.a_row = local[model.a_row[keep]]
-        self.a_col = model.a_col[keep]
+        keep = priced[model.a_row]
+        row = local[model.a_row[keep]]
         scale = np.zeros(len(rows))
-        np.maximum.at(scale, self.a_row, np.abs(model.a_val[keep]))
+        np.maximum.at(scale, row, np.abs(model.a_val[keep]))
         scale = 1.0 / np.where(scale > 0, scale, 1.0)
-        self.a_val = model.a_val[keep] * scale[self.a_row]
         self.lo = model.row_lo[rows] * scale
         self.hi = model.row_hi[rows] * scale
-        self.matrix = csr_matrix((self.a_val, (self.a_row, self.a_col)),
-                                 shape=(len(rows), model.n_vars))
-        self.transposed = self.matrix.T.tocsr()
+        # one copy of the priced rows, row-wise; A x goes through its transpose's view
+        self.transposed = csr_matrix(
+            (model.a_val[keep] * scale[row], (model.a_col[keep], row)),
+            shape=(model.n_vars, len(rows)))
+        self.matrix = self.transposed.T
         self.n_starts = n_starts
         project = model.starts["project"].to_numpy(dtype=object)
         change = np.r_[True, project[1:] != project[:-1]] if n_starts else np.zeros(0, bool)
@@ -118,21 +117,22 @@ class _Relaxation:
 
 
 def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = None,
-               greedy_share: float = 0.3) -> LagrangeResult:
+               greedy_share: float = 0.3, greedy_s: float = 0.0) -> LagrangeResult:
     """Minimise L(pi) for about `seconds`; return the least bound and the best
     plan: `first`, or the greedy ordered by reduced costs when better (run
     while the greedy has used under `greedy_share` of the time so far, and
-    once at the end; never with a share of 0, for prices alone)."""
+    once at the end; never with a share of 0, for prices alone). `greedy_s`,
+    the seconds one greedy is expected to take, is kept back for the last."""
     started = time.perf_counter()
     relax = _Relaxation(model)
     pi = np.zeros(len(relax.rows))
     best_x = first
     best_value = -np.inf if first is None else float(model.c @ first)
     bound, best_pi, theta, stale, rounds = np.inf, pi, 2.0, 0, 0
-    greedy_s, last_greedy = 0.0, 0.0
+    spent, longest = 0.0, greedy_s if greedy_share > 0 else 0.0
     while True:
         now = time.perf_counter() - started
-        if now + last_greedy >= seconds:
+        if now + 1.2 * longest >= seconds:
             break
         value, x, r = relax.evaluate(pi)
         rounds += 1
@@ -142,9 +142,9 @@ def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = No
             stale += 1
             if stale >= 20:
                 theta, stale = theta / 2, 0
-        if rounds >= 10 and greedy_s < greedy_share * now:
-            best_x, best_value, last_greedy = _priced_plan(model, r, best_x, best_value)
-            greedy_s += last_greedy
+        if rounds >= 10 and spent < greedy_share * now:
+            best_x, best_value, took = _priced_plan(model, r, best_x, best_value)
+            spent, longest = spent + took, max(longest, took)
         g = relax.subgradient(pi, x)
         norm = float(g @ g)
         target = best_value if np.isfinite(best_value) else value - 0.05 * abs(value)
@@ -185,8 +185,9 @@ class LagrangeBackend:
     def solve(self, model: LinearModel, options: SolveOptions) -> Result:
         started = time.perf_counter()
         first = options.hint if options.hint is not None else greedy_plan(model)
-        out = lagrangian(model, max(0.0, options.time_limit_s - (time.perf_counter()
-                                                                  - started)), first)
+        took = time.perf_counter() - started
+        out = lagrangian(model, max(0.0, options.time_limit_s - took), first,
+                         greedy_s=took if options.hint is None else 0.0)
         seconds = time.perf_counter() - started
         if out.x is None:
             return Result(Status.NO_SOLUTION, None, None, out.bound, seconds, self.name, [])

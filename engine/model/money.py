@@ -59,8 +59,8 @@ def add_budget_limits(ctx: Context) -> None:
         cols.append(var[hit])
         vals.append(amount[hit])
     extra = ctx.extra
-    whole = np.flatnonzero(~is_set["pool"] & ~is_set["category"])
-    for k in whole[:len(whole) * bool(len(extra))]:
+    whole = np.flatnonzero(~is_set["pool"] & ~is_set["category"]) if len(extra) else []
+    for k in whole:  # bought capacity is paid from budgets without pool or category
         t = budgets["period"].iloc[k]
         e = extra if pd.isna(t) else extra[extra["period"] == index_of[t]]
         rows.append(np.full(len(e), k))

@@ -102,20 +102,20 @@ ESTIMATE_LIMIT_S = 20.0
 """Seconds for the LP behind the estimates; past it, Lagrangian prices instead."""
 
 
-def lp_estimates(model: LinearModel, projects: list[str],
-                 seconds: float = ESTIMATE_LIMIT_S) -> dict[str, float]:
+def lp_estimates(model: LinearModel, projects: list[str], seconds: float = ESTIMATE_LIMIT_S,
+                 reduced: np.ndarray | None = None) -> dict[str, float]:
     """-reduced cost of each project's best start (>= 0): from the LP relaxation
     when HiGHS solves it within `seconds`, else (or straight away for a model
     `auto` gives to the Lagrangian backend) from Lagrangian prices found in as
     long: r = c - A^T pi, the same first-order drop at prices that bound the
-    optimum."""
-    drop = None
-    if len(model.a_val) <= LARGE_NONZEROS:
+    optimum. `reduced`: such r already found (by the Lagrangian backend)."""
+    drop = None if reduced is None else -reduced
+    if drop is None and len(model.a_val) <= LARGE_NONZEROS:
         drop = _lp_duals(model, seconds)
     if drop is None:
-        from spmo.solvers.lagrange import lagrangian, reduced_costs
+        from spmo.solvers.lagrange import lagrangian
 
-        drop = -reduced_costs(model, lagrangian(model, seconds, greedy_share=0.0).prices)
+        drop = -lagrangian(model, seconds, greedy_share=0.0).reduced
     if len(drop) != model.n_vars:
         return {}
     starts = model.starts

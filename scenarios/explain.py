@@ -38,8 +38,10 @@ def solve_limits(mode: str, options: SolveOptions) -> tuple[SolveOptions, float 
 
 def explain(plan: Plan, portfolio: Portfolio, derived: Derived, model: LinearModel,
             solver: str, options: SolveOptions, mode: str = "auto", progress=None,
-            only: list[str] | None = None, base_x=None) -> Plan:
-    """The plan with cost_to_include and recommendation values filled in."""
+            only: list[str] | None = None, base_x=None, reduced=None) -> Plan:
+    """The plan with cost_to_include and recommendation values filled in
+    (`base_x`: the plan's assignment, repaired for warm starts; `reduced`:
+    reduced costs the backend found, reused by estimates)."""
     asked = mode
     if mode == "auto":
         mode = "exact" if len(portfolio.projects) <= EXACT_LIMIT else "estimate"
@@ -49,7 +51,7 @@ def explain(plan: Plan, portfolio: Portfolio, derived: Derived, model: LinearMod
     targets = [e.project for e in plan.excluded if bool(fits[e.project])
                and (only is None or e.project in only)]
     if mode == "estimate":
-        estimates = lp_estimates(model, targets)
+        estimates = lp_estimates(model, targets, reduced=reduced)
         for e in plan.excluded:
             if e.project in estimates:
                 e.cost_to_include = estimates[e.project]

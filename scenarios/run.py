@@ -133,7 +133,7 @@ def plan(portfolio: Portfolio, *, solver: str | None = None, time_limit_s: float
         from .explain import explain as explain_plan
 
         explain_plan(result_plan, portfolio, derived, model, backend.name, options, explain,
-                     progress, explain_only, result.x)
+                     progress, explain_only, result.x, result.reduced_costs)
         result_plan.model_size["seconds_total"] = round(time.perf_counter() - t0, 4)
     return result_plan
 

@@ -54,7 +54,8 @@ class SolveOptions:
 @dataclass
 class Result:
     """A backend's answer: status, assignment x (None without a plan), the
-    solver's objective and proven bound (maximisation), seconds, notes."""
+    solver's objective and proven bound (maximisation), seconds, notes, and
+    where the backend priced the rows, the reduced costs r = c - A^T pi."""
 
     status: Status
     x: np.ndarray | None
@@ -63,6 +64,7 @@ class Result:
     seconds: float
     solver: str
     notes: list[str] = field(default_factory=list)
+    reduced_costs: np.ndarray | None = None
 
 
 class Backend(Protocol):

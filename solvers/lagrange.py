@@ -39,6 +39,8 @@ class LagrangeResult:
     objective: float | None
     rounds: int
     prices: np.ndarray
+    reduced: np.ndarray
+    """r = c - A^T pi at the best multipliers."""
 
 
 class _Relaxation:
@@ -151,16 +153,11 @@ def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = No
         if norm < 1e-18 or value - target <= 1e-9 * max(1.0, abs(value)) or theta < 1e-6:
             break
         pi = relax.project(pi - theta * (value - target) / norm * g)
+    reduced = relax.evaluate(best_pi)[2]
     if greedy_share > 0:
-        best_x, best_value, _ = _priced_plan(model, relax.evaluate(best_pi)[2], best_x,
-                                             best_value)
+        best_x, best_value, _ = _priced_plan(model, reduced, best_x, best_value)
     return LagrangeResult(None if not np.isfinite(bound) else bound, best_x,
-                          None if best_x is None else best_value, rounds, best_pi)
-
-
-def reduced_costs(model: LinearModel, prices: np.ndarray) -> np.ndarray:
-    """r = c - A^T pi at the multipliers `lagrangian` returned."""
-    return _Relaxation(model).evaluate(prices)[2]
+                          None if best_x is None else best_value, rounds, best_pi, reduced)
 
 
 def _priced_plan(model: LinearModel, reduced: np.ndarray, best_x, best_value: float):
@@ -197,4 +194,4 @@ class LagrangeBackend:
         note = f"lagrange: {out.rounds} pricing rounds; the bound is the Lagrangian " \
                "(LP-strength) bound"
         return Result(Status.OPTIMAL if proven else Status.FEASIBLE, out.x, out.objective,
-                      out.bound, seconds, self.name, [note])
+                      out.bound, seconds, self.name, [note], out.reduced)

@@ -104,3 +104,18 @@ def test_plan_warm_starts_larger_models_from_the_lagrangian_plan(monkeypatch):
     warm = solve_checked(portfolio, solver="highs")
     assert warm.status == cold.status == "optimal"
     assert abs(warm.objective - cold.objective) <= TOL * max(1.0, abs(cold.objective))
+
+
+def test_estimates_reuse_the_backends_reduced_costs():
+    """The Lagrangian backend hands its reduced costs to the estimates: the same
+    figures as recomputing them, without a second pricing run."""
+    from spmo.scenarios import counterfactual
+
+    model = build(portfolio_of(generate_portfolio(40, 6, 5, skills=4)))
+    result = pick("lagrange", model).solve(model, SolveOptions(time_limit_s=1))
+    assert result.reduced_costs is not None and len(result.reduced_costs) == model.n_vars
+    projects = sorted(set(model.starts["project"]))
+    given = counterfactual.lp_estimates(model, projects, reduced=result.reduced_costs)
+    drop = np.maximum(0.0, -result.reduced_costs[: len(model.starts)])
+    want = model.starts.assign(drop=drop).groupby("project")["drop"].min()
+    assert given == {p: float(want[p]) for p in projects}

@@ -106,6 +106,7 @@ def child(n: int, periods: int, seed: int, time_limit: float) -> None:
         result = last_resort(backend.solve(model, options), model, start)
     out["backend"] = result.solver
     out["solver_status"] = result.status.value
+    out["solver_notes"] = " ".join(result.notes)
     if result.x is not None:
         with stage("check"):
             report = check(portfolio, derived, assignment_of(portfolio, model, result.x))

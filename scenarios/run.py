@@ -19,6 +19,7 @@ from spmo.engine.report import alignment_trace, recommendations, selected_rows
 from spmo.solvers.base import Result, SolveOptions, Status
 from spmo.solvers.greedy import greedy_plan
 from spmo.solvers.lagrange import lagrangian
+from spmo.solvers.lns import improve
 from spmo.solvers.registry import pick
 
 
@@ -65,18 +66,23 @@ WARM_START_NONZEROS = 50_000
 """Models from this many non-zeros (about 300 projects) start from a Lagrangian plan."""
 WARM_START_SHARE = 0.1
 """Share of the time limit the Lagrangian warm start may take."""
+SEARCH_SHARE = 0.3
+"""Share of the time limit the large-neighbourhood search on the warm start may take."""
 
 
 def first_plan(model: LinearModel, backend, options: SolveOptions, hint=None, greedy=None):
     """The first plan (greedy; on a larger model improved by Lagrangian pricing
-    within WARM_START_SHARE of the time limit) and the solver's options: the
+    within WARM_START_SHARE of the time limit, then by large-neighbourhood
+    search within SEARCH_SHARE) and the solver's options: the
     time limit less what the first plan took, and the plan as the hint where
     the backend takes one. `greedy`: the greedy plan when already made."""
     started = time.perf_counter()
     first = greedy_plan(model) if greedy is None else greedy
     if hint is None and backend.name != "lagrange" and backend.capability.hints \
             and len(model.a_val) >= WARM_START_NONZEROS:
-        first = lagrangian(model, WARM_START_SHARE * options.time_limit_s, first).x
+        warm = lagrangian(model, WARM_START_SHARE * options.time_limit_s, first)
+        first = warm.x if warm.x is None else improve(
+            model, warm.x, SEARCH_SHARE * options.time_limit_s, warm.reduced, options.seed).x
     left = max(1.0, options.time_limit_s - (time.perf_counter() - started))
     if hint is None and backend.capability.hints:
         hint = first

@@ -28,6 +28,7 @@ from spmo.engine.model.linear import LinearModel
 
 from .base import Capability, Result, SolveOptions, Status
 from .greedy import greedy_plan
+from .lns import improve
 
 
 @dataclass
@@ -119,12 +120,15 @@ class _Relaxation:
 
 
 def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = None,
-               greedy_share: float = 0.3, greedy_s: float = 0.0) -> LagrangeResult:
+               greedy_share: float = 0.3, greedy_s: float = 0.0, min_rounds: int = 0,
+               most_seconds: float | None = None) -> LagrangeResult:
     """Minimise L(pi) for about `seconds`; return the least bound and the best
     plan: `first`, or the greedy ordered by reduced costs when better (run
     while the greedy has used under `greedy_share` of the time so far, and
     once at the end; never with a share of 0, for prices alone). `greedy_s`,
-    the seconds one greedy is expected to take, is kept back for the last."""
+    the seconds one greedy is expected to take, is kept back for the last.
+    With `min_rounds`, pricing goes on past `seconds` until that many rounds,
+    up to `most_seconds`."""
     started = time.perf_counter()
     relax = _Relaxation(model)
     pi = np.zeros(len(relax.rows))
@@ -134,7 +138,8 @@ def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = No
     spent, longest = 0.0, greedy_s if greedy_share > 0 else 0.0
     while True:
         now = time.perf_counter() - started
-        if now + 1.2 * longest >= seconds:
+        limit = seconds if rounds >= min_rounds or most_seconds is None else most_seconds
+        if now + 1.2 * longest >= limit:
             break
         value, x, r = relax.evaluate(pi)
         rounds += 1
@@ -169,9 +174,27 @@ def _priced_plan(model: LinearModel, reduced: np.ndarray, best_x, best_value: fl
     return best_x, best_value, time.perf_counter() - started
 
 
+def _gap(out: LagrangeResult) -> float | None:
+    """(bound - objective) / max(1, |objective|), the plan's gap."""
+    if out.bound is None or out.objective is None:
+        return None
+    return (out.bound - out.objective) / max(1.0, abs(out.objective))
+
+
+PRICING_SHARE = 0.45
+"""Share of the backend's time for pricing; the rest improves the priced plan
+by large-neighbourhood search (solvers.lns)."""
+MIN_PRICING_ROUNDS = 1000
+"""Pricing rounds before the search may start, even past PRICING_SHARE. On
+10,000 x 20 (1,300 rounds in 26 s) the priced plan has converged by then and
+the search adds more; on 50,000 x 20 (about 360 rounds in 56 s) prices from
+fewer rounds gave a plan 1-5 % worse, which the search could not recover."""
+
+
 class LagrangeBackend:
-    """Large models: a Lagrangian bound and a priced greedy plan, within the
-    time limit (no branching, so `optimal` only when bound and plan meet)."""
+    """Large models: a Lagrangian bound and a priced greedy plan, improved by
+    large-neighbourhood search with HiGHS sub-MIPs, within the time limit (no
+    branching on the whole model, so `optimal` only when bound and plan meet)."""
 
     name = "lagrange"
     capability = Capability(hints=True, assumptions=False, threads=False)
@@ -183,15 +206,23 @@ class LagrangeBackend:
         started = time.perf_counter()
         first = options.hint if options.hint is not None else greedy_plan(model)
         took = time.perf_counter() - started
-        out = lagrangian(model, max(0.0, options.time_limit_s - took), first,
-                         greedy_s=took if options.hint is None else 0.0)
-        seconds = time.perf_counter() - started
+        budget = max(0.0, options.time_limit_s - took)
+        out = lagrangian(model, PRICING_SHARE * budget, first,
+                         greedy_s=took if options.hint is None else 0.0,
+                         min_rounds=MIN_PRICING_ROUNDS, most_seconds=budget)
         if out.x is None:
-            return Result(Status.NO_SOLUTION, None, None, out.bound, seconds, self.name, [])
-        gap = (out.bound - out.objective) / max(1.0, abs(out.objective)) \
-            if out.bound is not None else None
+            return Result(Status.NO_SOLUTION, None, None, out.bound,
+                          time.perf_counter() - started, self.name, [])
+        gap = _gap(out)
+        rounds = 0
+        if gap is None or gap > max(options.relative_gap, 1e-9):
+            left = options.time_limit_s - (time.perf_counter() - started)
+            search = improve(model, out.x, left, out.reduced, options.seed)
+            out.x, out.objective, rounds = search.x, search.objective, search.rounds
+        seconds = time.perf_counter() - started
+        gap = _gap(out)
         proven = gap is not None and gap <= max(options.relative_gap, 1e-9)
-        note = f"lagrange: {out.rounds} pricing rounds; the bound is the Lagrangian " \
-               "(LP-strength) bound"
+        note = f"lagrange: {out.rounds} pricing rounds, {rounds} neighbourhood re-solves; " \
+               "the bound is the Lagrangian (LP-strength) bound"
         return Result(Status.OPTIMAL if proven else Status.FEASIBLE, out.x, out.objective,
                       out.bound, seconds, self.name, [note], out.reduced)

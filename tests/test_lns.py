@@ -1,0 +1,94 @@
+"""Large-neighbourhood search: every plan it keeps passes the independent check,
+it never loses value, and with every project free it reaches the optimum."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from spmo.engine.check import check
+from spmo.engine.derive import derive
+from spmo.engine.errors import InvalidPortfolio
+from spmo.engine.generate import generate_portfolio
+from spmo.engine.model.build import build
+from spmo.scenarios.run import assignment_of
+from spmo.solvers import lns
+from spmo.solvers.base import SolveOptions
+from spmo.solvers.greedy import greedy_plan
+from spmo.solvers.lagrange import lagrangian
+from spmo.solvers.registry import pick
+
+from .conftest import portfolio_of, solve_checked
+from .strategies import portfolio_docs
+
+TOL = 1e-6
+
+
+def _checked(portfolio, model, x) -> None:
+    report = check(portfolio, derive(portfolio), assignment_of(portfolio, model, x))
+    assert report.ok, report.violations
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_small_neighbourhoods_keep_the_plan_feasible_and_never_lose(monkeypatch, seed):
+    """Neighbourhoods of a few projects (the rest fixed, their use of every
+    budget, capacity and logic row moved to the bounds) on a portfolio with
+    every table: each kept plan is checked-feasible and at least as good."""
+    monkeypatch.setattr(lns, "FIRST_SIZE", 6)
+    portfolio = portfolio_of(generate_portfolio(120, 8, seed, skills=5))
+    model = build(portfolio)
+    start = greedy_plan(model)
+    assert start is not None
+    out = lns.improve(model, start, 3.0, seed=seed)
+    assert out.rounds > 1
+    assert out.objective >= float(model.c @ start) - TOL
+    assert out.objective == pytest.approx(float(model.c @ out.x))
+    _checked(portfolio, model, out.x)
+    assert out.objective <= lagrangian(model, 1.0).bound + TOL  # an upper bound on any plan
+
+
+def test_with_every_project_free_the_search_is_the_exact_solve():
+    portfolio = portfolio_of(generate_portfolio(40, 6, 5, skills=4))
+    model = build(portfolio)
+    start = greedy_plan(model)
+    exact = pick("highs", model).solve(model, SolveOptions(time_limit_s=60))
+    assert exact.status.value == "optimal"
+    out = lns.improve(model, start, 30.0)
+    assert out.rounds == 1  # the whole model was free and proven: the search stops
+    assert out.objective == pytest.approx(exact.objective, abs=TOL)
+    _checked(portfolio, model, out.x)
+
+
+def test_the_lagrange_backend_ends_with_the_search():
+    """On a model small enough to free entirely, the Lagrangian backend's plan
+    is the proven optimum."""
+    portfolio = portfolio_of(generate_portfolio(50, 6, 2, skills=4))
+    exact = solve_checked(portfolio, solver="highs", time_limit_s=60)
+    heuristic = solve_checked(portfolio, solver="lagrange", time_limit_s=10)
+    assert exact.status == "optimal"
+    assert heuristic.objective == pytest.approx(exact.objective, abs=TOL)
+    assert any("neighbourhood re-solves" in w for w in heuristic.warnings)
+
+
+@settings(deadline=None, derandomize=True, database=None, max_examples=15,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(portfolio_docs())
+def test_neighbourhoods_keep_random_portfolios_feasible(doc):
+    try:
+        portfolio = portfolio_of(doc)
+    except InvalidPortfolio:
+        assume(False)
+    model = build(portfolio)
+    start = greedy_plan(model)
+    assume(start is not None)
+    import spmo.solvers.lns as module
+
+    saved = module.FIRST_SIZE
+    module.FIRST_SIZE = 2
+    try:
+        out = lns.improve(model, start, 0.6, seed=1)
+    finally:
+        module.FIRST_SIZE = saved
+    assert out.objective >= float(model.c @ start) - TOL
+    assert np.all(out.x >= model.lb - TOL) and np.all(out.x <= model.ub + TOL)
+    _checked(portfolio, model, out.x)

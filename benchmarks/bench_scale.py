@@ -187,6 +187,7 @@ def flat_row(case: dict) -> dict:
     row["ru_maxrss_mb"] = case.get("ru_maxrss_mb")
     for name in STAGES:
         row[f"{name}_peak_mb"] = case.get(f"{name}_peak_mb")
+    row["solver_notes"] = case.get("solver_notes")
     if case.get("error"):
         row["error"] = case["error"]
     return row

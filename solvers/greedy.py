@@ -14,7 +14,9 @@ must projects are placed, balance (share) rows may go over: later projects
 dilute them; a must project that did not fit is tried again at the end.
 Synergy variables are set afterwards (z = y_a AND y_b). The result is
 returned only if every row holds, so it is a valid hint for any backend and
-the answer of last resort when a solver finds nothing in time.
+the answer of last resort when a solver finds nothing in time. Starts are
+pre-tested a chunk at a time with array operations, skipping those that
+cannot fit at their turn either (see _rejection); the plan is the same.
 """
 from __future__ import annotations
 
@@ -23,14 +25,9 @@ import pandas as pd
 from spmo.engine.model.linear import LinearModel
 
 SKIP = ("window", "synergy")
+CHUNK = 512
+"""Starts pre-tested together (see _rejection)."""
 TOL = 1e-9
-
-
-def _columns(model: LinearModel):
-    """Column-wise (row, value) access to the model's matrix."""
-    order = np.argsort(model.a_col, kind="stable")
-    starts = np.searchsorted(model.a_col[order], np.arange(model.n_vars + 1))
-    return model.a_row[order], model.a_val[order], starts
 
 
 def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
@@ -41,7 +38,7 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     must-select projects (repairing it after a change of the model);
     `score`: the order of the others (largest first) instead of the density,
     e.g. Lagrangian reduced costs."""
-    rows, vals, col = _columns(model)
+    rows, vals, col = model.by_column
     checked = ~np.isin(model.row_family, SKIP)
     hi = np.where(checked, model.row_hi, np.inf)
     act = np.zeros(model.n_rows)
@@ -65,28 +62,58 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     placed: set = set()
     retry = order[is_must[order]]  # a must project whose prerequisite came later
     names, musts = project.tolist(), is_must.tolist()
-    for j in np.r_[order, retry].tolist():
-        p = names[j]
-        if p in placed:
-            continue
-        e = slice(col[j], col[j + 1])
-        r, v = rows[e], vals[e]
-        within = act[r] + v <= limit[e]
-        exempt = harmless_for_must[e] if musts[j] else harmless[e]
-        ok = within | exempt
-        if ok.all():
-            act[r] += v
-            x[j] = 1.0
-            placed.add(p)
-        elif buyer is not None and (buyer[r[~ok]] >= 0).all() and _buy_and_place(
-                model, j, r, v, ~ok, r[exempt & ~within], act, hi, x, buyer, rows, vals, col):
-            placed.add(p)
+    sure_no = _rejection(model, rows, vals, col, n, buyer)
+    for chunk in [order[i:i + CHUNK] for i in range(0, len(order), CHUNK)] + [retry]:
+        chunk = chunk[~sure_no(chunk, act, limit, x)]
+        for j in chunk.tolist():
+            p = names[j]
+            if p in placed:
+                continue
+            e = slice(col[j], col[j + 1])
+            r, v = rows[e], vals[e]
+            within = act[r] + v <= limit[e]
+            exempt = harmless_for_must[e] if musts[j] else harmless[e]
+            ok = within | exempt
+            if ok.all():
+                act[r] += v
+                x[j] = 1.0
+                placed.add(p)
+            elif buyer is not None and (buyer[r[~ok]] >= 0).all() and _buy_and_place(
+                    model, j, r, v, ~ok, r[exempt & ~within], act, hi, x, buyer, rows, vals,
+                    col):
+                placed.add(p)
     _set_synergies(model, x, placed)
     full = model.activity(x)
     tol = TOL * np.maximum(1.0, np.abs(np.nan_to_num(full)))
     if np.all(full <= model.row_hi + tol) and np.all(full >= model.row_lo - tol):
         return x
     return None
+
+
+def _rejection(model: LinearModel, rows, vals, col, n: int, buyer):
+    """A vectorised pre-test over a chunk of starts: True where a start must be
+    rejected now and so at its turn too. It looks only at rows whose activity
+    can only rise while the greedy runs (no negative entry of a start; bought
+    capacity lifts a row to its limit, never lowers it) and that no purchase
+    can relieve (no seller, or the seller sold out), so it changes no
+    decision of the sequential loop, only skips work."""
+    falls = np.zeros(model.n_rows, dtype=bool)
+    start_entry = np.repeat(np.arange(model.n_vars) < n, np.diff(col))
+    falls[rows[start_entry & (vals < 0)]] = True
+    seller = np.full(model.n_rows, -1) if buyer is None else buyer
+
+    def sure_no(chunk: np.ndarray, act, limit, x) -> np.ndarray:
+        if len(chunk) == 0:
+            return np.zeros(0, dtype=bool)
+        lengths = col[chunk + 1] - col[chunk]
+        entry = np.repeat(col[chunk] - np.cumsum(np.r_[0, lengths[:-1]]), lengths) \
+            + np.arange(lengths.sum())
+        r = rows[entry]
+        sold_out = (seller[r] < 0) | (x[seller[r]] >= model.ub[seller[r]] - TOL)
+        over = (act[r] + vals[entry] > limit[entry]) & (vals[entry] > 0) & ~falls[r] & sold_out
+        return np.bincount(np.repeat(np.arange(len(chunk)), lengths), weights=over,
+                           minlength=len(chunk)) > 0
+    return sure_no
 
 
 def _buyers(model: LinearModel, rows, vals, col) -> np.ndarray | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from spmo.engine.check import check
 from spmo.engine.derive import derive
@@ -76,3 +77,21 @@ def test_repair_keeps_the_preferred_plan_around_a_forced_project():
     assert closed, "some selected project can be closed"
     for p, x in closed.items():
         assert p not in assignment_of(portfolio, model, x).starts
+
+
+@pytest.mark.parametrize("seed", [1, 5])
+def test_the_chunked_pre_test_changes_no_decision(monkeypatch, seed):
+    """Starts rejected together in a chunk are exactly those the one-by-one loop
+    rejects: the plans match a chunk size of 1 (every start tested at its
+    turn), in density order, in a random score order and repairing a plan."""
+    from spmo.solvers import greedy
+
+    model = build(portfolio_of(generate_portfolio(300, 8, seed, skills=6)))
+    rng = np.random.default_rng(seed)
+    orders = [{}, {"score": rng.normal(size=model.n_vars)},
+              {"prefer": greedy_plan(model, score=rng.normal(size=model.n_vars))}]
+    chunked = [greedy_plan(model, **kw) for kw in orders]
+    monkeypatch.setattr(greedy, "CHUNK", 1)
+    for kw, plan in zip(orders, chunked, strict=True):
+        one_by_one = greedy_plan(model, **kw)
+        assert plan is not None and np.array_equal(plan, one_by_one)

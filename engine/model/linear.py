@@ -10,6 +10,7 @@ Backends translate this and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,14 @@ class LinearModel:
         return {"variables": self.n_vars, "binaries": int(self.integer.sum()),
                 "rows": self.n_rows, "nonzeros": len(self.a_val),
                 "constraints": len(set(self.row_name))}
+
+    @cached_property
+    def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, value, start): column j's entries are row[start[j]:start[j+1]]
+        and value[...] (computed once per model; the arrays are never changed)."""
+        order = np.argsort(self.a_col, kind="stable")
+        start = np.searchsorted(self.a_col[order], np.arange(self.n_vars + 1))
+        return self.a_row[order], self.a_val[order], start
 
     def activity(self, x: np.ndarray) -> np.ndarray:
         """A x for a full assignment x."""

@@ -54,8 +54,8 @@ def raw_cpsat(inst: MkpInstance, time_limit: float, workers: int) -> dict:
     t2 = time.perf_counter()
     status = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}.get(code, "no_solution")
     found = solver.objective_value if status != "no_solution" else None
-    return {"status": status, "objective": found, "build_s": t1 - t0, "solve_s": t2 - t1,
-            "total_s": t2 - t0}
+    return {"status": status, "objective": found, "bound": solver.best_objective_bound,
+            "build_s": t1 - t0, "solve_s": t2 - t1, "total_s": t2 - t0}
 
 
 def raw_highs(inst: MkpInstance, time_limit: float) -> dict:
@@ -91,8 +91,8 @@ def raw_highs(inst: MkpInstance, time_limit: float) -> dict:
     else:
         status = "feasible" if info.primal_solution_status == 2 else "no_solution"
     found = -info.objective_function_value if status != "no_solution" else None
-    return {"status": status, "objective": found, "build_s": t1 - t0, "solve_s": t2 - t1,
-            "total_s": t2 - t0}
+    return {"status": status, "objective": found, "bound": -info.mip_dual_bound,
+            "build_s": t1 - t0, "solve_s": t2 - t1, "total_s": t2 - t0}
 
 
 def through_spmo(text: str, backend: str, time_limit: float) -> dict:

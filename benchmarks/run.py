@@ -1,6 +1,6 @@
 """spmo benchmarks: published MKP optima, spmo's overhead over raw solvers, scale.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--time-limit S] [--sections a,b,c]
+    .venv/bin/python benchmarks/run.py [--quick] [--time-limit S] [--sections a,b,c,d]
 
 Writes benchmarks/results/<YYYY-MM-DD>-<hostname>.md and .csv (-quick.md/.csv with
 --quick, so a quick run never overwrites the day's full one; one CSV row per
@@ -10,9 +10,11 @@ which), headed by the machine. Sections:
                 per backend, through plan(), at --time-limit (default 20 s);
   b. overhead - mknapcb1 #0 on raw CP-SAT / raw highspy vs through spmo;
   c. scale    - generated 1,000x12, 10,000x20, 50,000x20 portfolios, stage by
-                stage, each in its own process (peak RSS per case).
+                stage, each in its own process (peak RSS per case);
+  d. raw      - GK gk1-11 and mknapcb3/6/9 #0: raw CP-SAT, raw HiGHS and spmo
+                (auto) at --time-limit, gaps side by side.
 --quick: mknap1+mknap2 on highs only, mknapcb1/4/7 #0 at 5 s, overhead at 5 s,
-scale 1,000x12 only: a few minutes.
+scale 1,000x12 only, no section d: a few minutes.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_optima  # noqa: E402
 import bench_overhead  # noqa: E402
+import bench_raw  # noqa: E402
 import bench_scale  # noqa: E402
 
 console = Console(stderr=True)
@@ -208,7 +211,27 @@ def section_scale(args, out: list[str], rows: list[dict]) -> None:
     out.append(md_table(peaks))
 
 
-SECTIONS = {"a": section_optima, "b": section_overhead, "c": section_scale}
+def section_raw(args, out: list[str], rows: list[dict]) -> None:
+    if args.quick:
+        return
+    pairs = bench_raw.instances()
+    results = []
+    with new_progress() as progress:
+        task = progress.add_task("d. spmo vs raw solvers", total=len(pairs))
+        for set_name, inst in pairs:
+            results.append(bench_raw.run_instance(set_name, inst, args.time_limit))
+            progress.advance(task)
+    rows += results
+    out.append(f"## d. spmo against raw solvers (time limit {args.time_limit:g} s each)\n")
+    out.append(bench_raw.__doc__.split("\n\n", 1)[1].strip() + "\n")
+    out.append(md_table(results))
+    kept = sum(bool(r["spmo_gap_not_worse"]) for r in results)
+    out.append(f"\nspmo's gap no worse than the better raw solver's on {kept} of "
+               f"{len(results)} instances.\n")
+
+
+SECTIONS = {"a": section_optima, "b": section_overhead, "c": section_scale,
+            "d": section_raw}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds per solve in section c (default 60)")
     parser.add_argument("--scale-timeout", type=float, default=1800.0,
                         help="kill a scale case after this many seconds (default 1800)")
-    parser.add_argument("--sections", default="a,b,c", help="which of a,b,c (default all)")
+    parser.add_argument("--sections", default="a,b,c,d",
+                        help="which of a,b,c,d (default all)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="results folder")
     parser.add_argument("--tag", default="",
                         help="suffix of the result file names (default: 'quick' with --quick)")
@@ -234,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = [s for s in chosen if s not in SECTIONS]
     if unknown:
-        parser.error(f"unknown section(s) {unknown}; choose from a, b, c")
+        parser.error(f"unknown section(s) {unknown}; choose from a, b, c, d")
     bench_optima.data_dir()  # fail early and clearly without the data
 
     info = machine()

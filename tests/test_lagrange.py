@@ -119,3 +119,18 @@ def test_estimates_reuse_the_backends_reduced_costs():
     drop = np.maximum(0.0, -result.reduced_costs[: len(model.starts)])
     want = model.starts.assign(drop=drop).groupby("project")["drop"].min()
     assert given == {p: float(want[p]) for p in projects}
+
+
+def test_small_models_give_the_solver_no_greedy_hint():
+    """Below WARM_START_NONZEROS the solver searches cold (a bare greedy hint
+    steered HiGHS to worse plans on GK) and the greedy plan is kept only as
+    the answer of last resort."""
+    from spmo.scenarios import run
+    from spmo.solvers.base import SolveOptions as Options
+
+    model = build(portfolio_of(generate_portfolio(30, 6, 2, skills=4)))
+    assert len(model.a_val) < run.WARM_START_NONZEROS
+    first, options = run.first_plan(model, pick("highs", model), Options(time_limit_s=10))
+    assert first is not None and options.hint is None
+    first, options = run.first_plan(model, pick("lagrange", model), Options(time_limit_s=10))
+    assert options.hint is first

@@ -111,7 +111,7 @@ def improve(model: LinearModel, x: np.ndarray, seconds: float,
             x = trial
             improved += 1
         if result.status == Status.OPTIMAL and size >= hoods.n_projects:
-            break  # every project was free: x is optimal for the whole model
+            break  # every project was free: x is optimal within SUB_GAP
         if result.status == Status.OPTIMAL:
             size = min(int(size * 1.25) + 1, hoods.n_projects)
         elif not better:

@@ -102,8 +102,8 @@ def last_resort(result: Result, model: LinearModel, first: np.ndarray | None) ->
             result.objective >= greedy_value - 1e-9 * max(1.0, abs(greedy_value)):
         return result
     result.notes.append(f"{result.solver} found no better plan within the time limit than "
-                        "the first plan (greedy, priced by Lagrangian multipliers on larger "
-                        "models), which is returned")
+                        "the first plan (greedy; on larger models priced by Lagrangian "
+                        "multipliers and improved by neighbourhood search), which is returned")
     return Result(Status.FEASIBLE, first, greedy_value, result.bound,
                   result.seconds, result.solver, result.notes)
 

@@ -213,15 +213,16 @@ class LagrangeBackend:
         if out.x is None:
             return Result(Status.NO_SOLUTION, None, None, out.bound,
                           time.perf_counter() - started, self.name, [])
+        tolerance = max(options.relative_gap, 1e-9)
         gap = _gap(out)
         rounds = 0
-        if gap is None or gap > max(options.relative_gap, 1e-9):
+        if gap is None or gap > tolerance:
             left = options.time_limit_s - (time.perf_counter() - started)
             search = improve(model, out.x, left, out.reduced, options.seed)
             out.x, out.objective, rounds = search.x, search.objective, search.rounds
         seconds = time.perf_counter() - started
         gap = _gap(out)
-        proven = gap is not None and gap <= max(options.relative_gap, 1e-9)
+        proven = gap is not None and gap <= tolerance
         note = f"lagrange: {out.rounds} pricing rounds, {rounds} neighbourhood re-solves; " \
                "the bound is the Lagrangian (LP-strength) bound"
         return Result(Status.OPTIMAL if proven else Status.FEASIBLE, out.x, out.objective,

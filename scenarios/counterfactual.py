@@ -115,7 +115,7 @@ def lp_estimates(model: LinearModel, projects: list[str], seconds: float = ESTIM
     if drop is None:
         from spmo.solvers.lagrange import lagrangian
 
-        drop = -lagrangian(model, seconds, greedy_share=0.0).reduced
+        drop = -lagrangian(model, seconds, greedy=False).reduced
     if len(drop) != model.n_vars:
         return {}
     starts = model.starts

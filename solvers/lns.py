@@ -33,9 +33,9 @@ from spmo.engine.model.linear import LinearModel
 from .base import SolveOptions, Status
 from .highs import HighsBackend
 
-SUB_SECONDS = 6.0
+SUB_SECONDS = 3.0
 """Time limit of one sub-MIP."""
-FIRST_SIZE = 150
+FIRST_SIZE = 80
 """Projects freed in the first neighbourhood."""
 SUB_GAP = 1e-4
 """Relative gap at which a sub-MIP stops."""

@@ -1,0 +1,85 @@
+"""The smoothed Lagrangian dual: its gradient is the derivative of its value,
+its bound is never below the LP optimum (weak duality) and reaches it, and it
+keeps to its time budget."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from spmo.engine.generate import generate_portfolio
+from spmo.engine.model.build import build
+from spmo.solvers.lagrange import _Relaxation
+from spmo.solvers.smoothed import _Smoothed, smoothed_dual
+
+from .conftest import portfolio_of
+
+
+def _lp_optimum(model) -> float:
+    """The LP relaxation's optimum, by HiGHS (integrality dropped)."""
+    import highspy
+    from spmo.solvers.highs import HighsBackend, _quiet_highs
+
+    h = _quiet_highs(highspy)
+    lp = HighsBackend.translate(model, highspy)
+    lp.integrality_ = []
+    h.passModel(lp)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return -h.getInfo().objective_function_value
+
+
+@pytest.fixture(scope="module")
+def model():
+    return build(portfolio_of(generate_portfolio(120, 8, 5, skills=5)))
+
+
+def test_gradient_is_the_derivative_of_the_smoothed_value(model):
+    smooth = _Smoothed(_Relaxation(model))
+    rng = np.random.default_rng(0)
+    c = model.c[: len(model.starts)]
+    tau = float(np.median(np.abs(c[c != 0])))
+    z = rng.uniform(0.0, 2e-3, len(smooth.up) + len(smooth.down))
+    value, gradient = smooth.value_and_gradient(z, tau)
+    sides = len(smooth.up)  # upper-side prices first, then lower-side ones
+    assert 0 < sides < len(z)
+    picks = np.r_[rng.choice(sides, 8, replace=False),
+                  sides + rng.choice(len(z) - sides, min(8, len(z) - sides), replace=False)]
+    for i in picks:
+        step = np.zeros(len(z))
+        step[i] = 1e-7
+        up = smooth.value_and_gradient(z + step, tau)[0]
+        down = smooth.value_and_gradient(z - step, tau)[0]
+        assert (up - down) / 2e-7 == pytest.approx(gradient[i], rel=1e-4, abs=1e-7)
+
+
+def test_smoothed_value_bounds_the_exact_lagrangian(model):
+    """L_tau >= L at any prices, and the gap closes as tau shrinks."""
+    relax = _Relaxation(model)
+    smooth = _Smoothed(relax)
+    z = np.random.default_rng(1).uniform(0.0, 1e-3, len(smooth.up) + len(smooth.down))
+    exact = relax.evaluate(smooth.prices(z))[0]
+    gaps = [smooth.value_and_gradient(z, tau)[0] - exact for tau in (1e-3, 1e-5, 1e-7)]
+    assert all(g >= -1e-12 for g in gaps)
+    assert gaps[0] > gaps[1] > gaps[2]
+
+
+@pytest.mark.parametrize("seed", [5, 8])
+def test_bound_reaches_the_lp_optimum_from_above(seed):
+    model = build(portfolio_of(generate_portfolio(150, 8, seed, skills=5)))
+    lp = _lp_optimum(model)
+    dual = smoothed_dual(_Relaxation(model), 20.0)
+    assert dual.bound >= lp - 1e-7 * max(1.0, abs(lp))  # weak duality
+    assert dual.bound <= lp + 1e-4 * abs(lp), (dual.bound, lp)  # 7 stages: 1e-5 here
+    assert len(dual.stage_prices) >= 1
+
+
+def test_keeps_to_its_time_budget_with_a_true_bound():
+    model = build(portfolio_of(generate_portfolio(2000, 12, 3)))
+    relax = _Relaxation(model)
+    started = time.perf_counter()
+    dual = smoothed_dual(relax, 0.5)
+    assert time.perf_counter() - started < 5.0  # generous: shared machines are noisy
+    assert np.isfinite(dual.bound)
+    assert relax.evaluate(dual.prices)[0] == pytest.approx(dual.bound)

@@ -92,3 +92,46 @@ def test_neighbourhoods_keep_random_portfolios_feasible(doc):
     assert out.objective >= float(model.c @ start) - TOL
     assert np.all(out.x >= model.lb - TOL) and np.all(out.x <= model.ub + TOL)
     _checked(portfolio, model, out.x)
+
+
+def _hoods(model, reduced, seed=0):
+    from scipy.sparse import csc_matrix
+
+    matrix = csc_matrix((model.a_val, (model.a_row, model.a_col)),
+                        shape=(model.n_rows, model.n_vars))
+    return lns._Neighbourhoods(model, reduced, seed, matrix), matrix
+
+
+def test_blocked_neighbourhood_frees_wanted_projects_and_their_capacity_neighbours():
+    """Seeds: projects with positive Lagrangian margin that the plan leaves out;
+    the rest: placed projects sharing a capacity row with a seed's start."""
+    model = build(portfolio_of(generate_portfolio(200, 8, 3, skills=4)))
+    priced = lagrangian(model, 2.0)
+    x = greedy_plan(model)  # the plain greedy leaves out some projects the prices want
+    hoods, matrix = _hoods(model, priced.reduced)
+    n = len(model.starts)
+    placed = np.zeros(hoods.n_projects, dtype=bool)
+    placed[hoods.codes[x[:n] > 0.5]] = True
+    wanted_out = set(np.flatnonzero((hoods.signed > 0) & ~placed))
+    assert wanted_out, "the test needs a plan that leaves a wanted project out"
+    capacity = model.row_family == "capacity"
+    for round_ in range(5):
+        chosen = hoods.blocked(40, x)
+        assert 0 < len(chosen) <= 40 and len(set(chosen)) == len(chosen)
+        seeds = [p for p in chosen if p in wanted_out]
+        assert seeds, round_
+        rows = {int(r) for j in hoods.columns(np.array(seeds))
+                for r in matrix[:, [j]].nonzero()[0] if capacity[r]}
+        for p in set(chosen) - set(seeds):
+            assert placed[p]
+            own = hoods.columns(np.array([p]))
+            on = own[x[own] > 0.5]
+            touched = {int(r) for r in matrix[:, on].nonzero()[0]}
+            assert touched & rows, p
+
+
+def test_blocked_neighbourhood_falls_back_to_smallest_margins_when_nothing_wanted_is_out():
+    model = build(portfolio_of(generate_portfolio(200, 8, 3, skills=4)))
+    hoods, _ = _hoods(model, -np.ones(model.n_vars))  # every margin negative
+    chosen = hoods.blocked(40, greedy_plan(model))
+    assert len(chosen) == 40

@@ -146,7 +146,6 @@ def improve(model: LinearModel, x: np.ndarray, seconds: float,
     matrix = csc_matrix((model.a_val, (model.a_row, model.a_col)),
                         shape=(model.n_rows, model.n_vars))
     hoods = _Neighbourhoods(model, reduced, 0 if seed is None else seed, matrix)
-
     others = np.arange(n, model.n_vars)
     size, rounds, improved = FIRST_SIZE, 0, 0
     highs = HighsBackend()

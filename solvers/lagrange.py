@@ -104,11 +104,6 @@ class _Relaxation:
                        - minus @ np.where(minus > 0, self.lo, 0.0))
         return value, x, r
 
-    def project(self, pi: np.ndarray) -> np.ndarray:
-        """Signs allowed by the rows: >= 0 without a lower side, <= 0 without an upper."""
-        pi = np.where(np.isfinite(self.lo), pi, np.maximum(pi, 0.0))
-        return np.where(np.isfinite(self.hi), pi, np.minimum(pi, 0.0))
-
 
 PRICED_STAGES = 3
 """Stages whose prices are turned into a greedy plan."""

@@ -83,7 +83,8 @@ def first_plan(model: LinearModel, backend, options: SolveOptions, hint=None, gr
     first = greedy_plan(model) if greedy is None else greedy
     large = len(model.a_val) >= WARM_START_NONZEROS
     if hint is None and backend.name != "lagrange" and backend.capability.hints and large:
-        warm = lagrangian(model, WARM_START_SHARE * options.time_limit_s, first)
+        warm = lagrangian(model, WARM_START_SHARE * options.time_limit_s, first,
+                          seed=options.seed)
         first = warm.x if warm.x is None else improve(
             model, warm.x, SEARCH_SHARE * options.time_limit_s, warm.reduced, options.seed).x
     left = max(1.0, options.time_limit_s - (time.perf_counter() - started))

@@ -77,7 +77,7 @@ class _Smoothed:
     def value_and_gradient(self, z: np.ndarray, tau: float) -> tuple[float, np.ndarray]:
         relax, n = self.relax, self.relax.n_starts
         u, w = z[: len(self.up)], z[len(self.up):]
-        r = relax.model.c - relax.transposed @ self.prices(z)
+        r = relax.c - relax.transposed @ self.prices(z)
         value = float(u @ self.hi - w @ self.lo)
         x = np.zeros(len(r))
         t = r[n:] * self.span / tau
@@ -110,11 +110,11 @@ def smoothed_dual(relax, seconds: float) -> SmoothedDual:
     through the tau schedule within about `seconds` (see the module docstring)."""
     started = time.perf_counter()
     smooth = _Smoothed(relax)
-    c = relax.model.c[: relax.n_starts]
+    c = relax.c[: relax.n_starts]
     nonzero = np.abs(c[c != 0])
     scale = float(np.median(nonzero)) if len(nonzero) else 1.0
     z = np.zeros(len(smooth.up) + len(smooth.down))
-    best_z, best = z, relax.evaluate(smooth.prices(z))[0]
+    best_z, best = z, relax.bound(smooth.prices(z))
     iterations, tau, stage_prices = 0, FIRST_TAU * scale, []
     for stage in range(STAGES):
         left = seconds - (time.perf_counter() - started)
@@ -132,7 +132,7 @@ def smoothed_dual(relax, seconds: float) -> SmoothedDual:
                        options={"maxiter": STAGE_ITERATIONS, "maxcor": 20})
         z, iterations = out.x, iterations + int(out.nit)
         stage_prices.append(smooth.prices(z))
-        exact = relax.evaluate(smooth.prices(z))[0]
+        exact = relax.bound(smooth.prices(z))
         if exact < best:
             best_z, best = z, exact
         tau *= SHRINK

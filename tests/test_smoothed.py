@@ -83,3 +83,20 @@ def test_keeps_to_its_time_budget_with_a_true_bound():
     assert time.perf_counter() - started < 5.0  # generous: shared machines are noisy
     assert np.isfinite(dual.bound)
     assert relax.evaluate(dual.prices)[0] == pytest.approx(dual.bound)
+
+
+@pytest.mark.parametrize("perturbation", [1e-3, 0.3])
+def test_perturbed_prices_still_bound_at_the_true_values(perturbation):
+    """Prices sought for perturbed start values give the bound L at the true
+    values: never below the LP optimum, however large the noise, and within
+    about the noise of it."""
+    model = build(portfolio_of(generate_portfolio(150, 8, 5, skills=5)))
+    lp = _lp_optimum(model)
+    relax = _Relaxation(model, perturbation, seed=1)
+    assert not np.array_equal(relax.c, model.c) and np.array_equal(relax.c[len(model.starts):],
+                                                                   model.c[len(model.starts):])
+    dual = smoothed_dual(relax, 20.0)
+    assert dual.bound == pytest.approx(relax.bound(dual.prices))
+    assert dual.bound == pytest.approx(relax.evaluate(dual.prices, model.c)[0])
+    assert dual.bound >= lp - 1e-7 * max(1.0, abs(lp))
+    assert dual.bound <= lp + 2 * perturbation * abs(lp) + 1e-4 * abs(lp), (dual.bound, lp)

@@ -137,3 +137,16 @@ def test_small_models_give_the_solver_no_greedy_hint():
     assert first is not None and options.hint is None
     first, options = run.first_plan(model, pick("lagrange", model), Options(time_limit_s=10))
     assert options.hint is first
+
+
+def test_reduced_costs_are_at_the_true_values_though_the_prices_are_perturbed():
+    """The plan's prices come from perturbed start values, but the reduced costs
+    handed on (to the search and to the cost_to_include estimates) and the
+    bound are those of the model itself."""
+    model = build(portfolio_of(generate_portfolio(80, 6, 4, skills=4)))
+    out = lagrangian(model, 2.0, seed=3)
+    true = _Relaxation(model)
+    assert np.allclose(out.reduced, true.evaluate(out.prices)[2])
+    assert out.bound == pytest.approx(true.evaluate(out.prices)[0])
+    perturbed = _Relaxation(model, 1e-3, seed=3)
+    assert not np.allclose(perturbed.evaluate(out.prices)[2], out.reduced, rtol=0, atol=0)

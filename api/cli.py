@@ -163,6 +163,22 @@ def validate_cmd(path: Annotated[Path, typer.Argument(help=".json, .xlsx or CSV 
     console.print(f"valid: {len(portfolio.projects)} projects, {len(portfolio.periods)} periods")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    database: Annotated[str | None, typer.Option(
+        help="SQLAlchemy URL (default SPMO_DATABASE_URL, else sqlite:///spmo.db)")] = None,
+):
+    """The HTTP API (see docs/http.md), OpenAPI document at /openapi.json."""
+    import uvicorn
+
+    from .http import create_app
+    from .store import Store
+
+    uvicorn.run(create_app(Store(database)), host=host, port=port)
+
+
 def main() -> None:
     """Console entry point; never a traceback for a user's mistake."""
     app()

@@ -1,0 +1,166 @@
+"""Stored portfolios and solve jobs (SQLAlchemy Core).
+
+A SQLite file by default (`sqlite:///spmo.db` in the working folder), any
+SQLAlchemy URL when configured (`SPMO_DATABASE_URL`, e.g.
+`postgresql+psycopg://user:pass@host/spmo`). Two tables:
+
+- portfolios(id, name, document, projects, created, updated): the portfolio
+  document exactly as the client sent it (JSON text), so a read returns what
+  was written, never a re-serialised copy that lost data;
+- jobs(id, portfolio_id, status, plan, problems, submitted, finished): status
+  queued -> running -> done (plan is the plan JSON, whatever the plan's own
+  status) or failed (problems say why).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+DEFAULT_URL = "sqlite:///spmo.db"
+
+metadata = sa.MetaData()
+portfolios = sa.Table(
+    "portfolios", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(400), nullable=True),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("projects", sa.Integer, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
+)
+jobs = sa.Table(
+    "jobs", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("portfolio_id", sa.String(32), nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("plan", sa.Text, nullable=True),
+    sa.Column("problems", sa.Text, nullable=True),
+    sa.Column("submitted", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished", sa.DateTime(timezone=True), nullable=True),
+)
+JOB_STATES = ("queued", "running", "done", "failed")
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL given, else SPMO_DATABASE_URL, else the SQLite file."""
+    return url or os.environ.get("SPMO_DATABASE_URL") or DEFAULT_URL
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Store:
+    """Portfolios and jobs in one database; every method is one transaction."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = database_url(url)
+        options = {"connect_args": {"check_same_thread": False}} \
+            if self.url.startswith("sqlite") else {"pool_pre_ping": True}
+        self.engine = sa.create_engine(self.url, **options)
+        metadata.create_all(self.engine)
+
+    # portfolios
+    def create_portfolio(self, document: dict, name: str | None, projects: int) -> dict:
+        now, pid = _now(), _new_id()
+        with self.engine.begin() as db:
+            db.execute(portfolios.insert().values(
+                id=pid, name=name, document=json.dumps(document), projects=projects,
+                created=now, updated=now))
+        return self.portfolio_summary(pid)
+
+    def replace_portfolio(self, pid: str, document: dict, name: str | None,
+                          projects: int) -> dict | None:
+        with self.engine.begin() as db:
+            done = db.execute(portfolios.update().where(portfolios.c.id == pid).values(
+                document=json.dumps(document), name=name, projects=projects,
+                updated=_now()))
+        return self.portfolio_summary(pid) if done.rowcount else None
+
+    def delete_portfolio(self, pid: str) -> bool:
+        with self.engine.begin() as db:
+            done = db.execute(portfolios.delete().where(portfolios.c.id == pid))
+        return bool(done.rowcount)
+
+    def portfolio_document(self, pid: str) -> dict | None:
+        with self.engine.connect() as db:
+            text = db.execute(sa.select(portfolios.c.document).where(
+                portfolios.c.id == pid)).scalar_one_or_none()
+        return None if text is None else json.loads(text)
+
+    def portfolio_summary(self, pid: str) -> dict | None:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(*_summary_columns()).where(
+                portfolios.c.id == pid)).mappings().one_or_none()
+        return None if row is None else _summary(row)
+
+    def list_portfolios(self) -> list[dict]:
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(*_summary_columns()).order_by(
+                portfolios.c.created, portfolios.c.id)).mappings().all()
+        return [_summary(r) for r in rows]
+
+    # jobs
+    def create_job(self, pid: str) -> str:
+        jid = _new_id()
+        with self.engine.begin() as db:
+            db.execute(jobs.insert().values(id=jid, portfolio_id=pid, status="queued",
+                                            submitted=_now()))
+        return jid
+
+    def set_job(self, jid: str, status: str, plan: str | None = None,
+                problems: list[dict] | None = None) -> None:
+        assert status in JOB_STATES
+        values = {"status": status}
+        if status in ("done", "failed"):
+            values.update(finished=_now(), plan=plan,
+                          problems=None if problems is None else json.dumps(problems))
+        with self.engine.begin() as db:
+            db.execute(jobs.update().where(jobs.c.id == jid).values(**values))
+
+    def job(self, jid: str) -> dict | None:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(jobs).where(jobs.c.id == jid)).mappings().one_or_none()
+        if row is None:
+            return None
+        return {"id": row["id"], "portfolio": row["portfolio_id"], "status": row["status"],
+                "submitted": _iso(row["submitted"]), "finished": _iso(row["finished"]),
+                "plan": None if row["plan"] is None else json.loads(row["plan"]),
+                "problems": [] if row["problems"] is None else json.loads(row["problems"])}
+
+    def interrupt_unfinished(self) -> int:
+        """Jobs left queued or running by a server that stopped: failed, with a reason."""
+        reason = json.dumps([{"table": "jobs", "row": None, "column": None,
+                              "message": "the server stopped before this job finished; "
+                                         "submit it again"}])
+        with self.engine.begin() as db:
+            done = db.execute(jobs.update().where(jobs.c.status.in_(("queued", "running")))
+                              .values(status="failed", problems=reason, finished=_now()))
+        return done.rowcount
+
+
+def _summary_columns():
+    c = portfolios.c
+    return c.id, c.name, c.projects, c.created, c.updated
+
+
+def _summary(row) -> dict:
+    return {"id": row["id"], "name": row["name"], "projects": row["projects"],
+            "created": _iso(row["created"]), "updated": _iso(row["updated"])}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite keeps no zone: these were written in UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()

@@ -1,0 +1,239 @@
+"""The HTTP API as a client sees it: plans from /v1/solve equal the engine's,
+every input problem at once as 422, stored portfolios come back exactly as
+sent, jobs end with their plan, and no request gets a 500 or a traceback."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from spmo.api import http
+from spmo.api.http import create_app
+from spmo.api.store import Store
+
+from .conftest import EXAMPLES, portfolio_of, solve_checked
+from .family_helpers import costs, doc
+
+TINY = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}, {"id": "C", "value": 3}],
+           periods=1,
+           costs=costs("A", 6) + costs("B", 5) + costs("C", 4),
+           budgets=[{"period": "T1", "limit": 10}])
+"""Budget 10 in T1: A+C (value 8, cost 10) beats A+B (cost 11, over) and B+C (7)."""
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(f"sqlite:///{tmp_path / 'spmo.db'}")
+
+
+@pytest.fixture
+def client(store):
+    with TestClient(create_app(store), raise_server_exceptions=False) as c:
+        yield c
+
+
+def _problems(response) -> list[dict]:
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["status"] == "invalid"
+    assert all(set(p) == {"table", "row", "column", "message"} for p in body["problems"])
+    return body["problems"]
+
+
+def test_health_and_openapi(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    paths = client.get("/openapi.json").json()["paths"]
+    for route in ("/v1/solve", "/v1/validate", "/v1/portfolios", "/v1/portfolios/{pid}",
+                  "/v1/portfolios/{pid}/solve", "/v1/jobs/{jid}"):
+        assert route in paths
+
+
+def test_solve_gives_the_engines_plan(client):
+    response = client.post("/v1/solve", json=TINY, params={"explain": "exact"})
+    assert response.status_code == 200
+    plan = response.json()
+    direct = solve_checked(TINY, explain="exact")
+    assert plan["status"] == "optimal" == direct.status
+    assert {s["project"] for s in plan["selected"]} == {"A", "C"}
+    assert plan["objective"] == pytest.approx(direct.objective)
+    assert {e["project"]: e["code"] for e in plan["excluded"]} == {"B": "budget"}
+
+
+def test_solve_the_bundled_example_with_each_backend(client):
+    document = json.loads((EXAMPLES / "northwind.json").read_text())
+    objectives = {}
+    for solver in ("highs", "cbc"):
+        response = client.post("/v1/solve", json=document,
+                               params={"solver": solver, "explain": "none"})
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == "optimal"
+        objectives[solver] = response.json()["objective"]
+    assert objectives["cbc"] == pytest.approx(objectives["highs"], rel=1e-6)
+
+
+def test_an_infeasible_portfolio_is_an_answer_not_an_error(client):
+    document = doc([{"id": "M", "value": 1, "status": "mandatory"}], periods=1,
+                   costs=costs("M", 9), budgets=[{"period": "T1", "limit": 5}])
+    response = client.post("/v1/solve", json=document, params={"explain": "none"})
+    assert response.status_code == 200
+    plan = response.json()
+    assert plan["status"] == "infeasible" and plan["objective"] is None
+    assert plan["conflicts"] and plan["relaxation"]
+
+
+def test_every_problem_of_a_portfolio_at_once(client):
+    bad = copy.deepcopy(TINY)
+    bad["costs"][0]["amount"] = -6
+    bad["costs"].append({"project": "Z", "offset": 0, "amount": 1})
+    for route in ("/v1/solve", "/v1/validate", "/v1/portfolios"):
+        problems = _problems(client.post(route, json=bad))
+        where = {(p["table"], p["row"], p["column"]) for p in problems}
+        assert ("costs", 0, "amount") in where and ("costs", 3, "project") in where, problems
+    assert client.get("/v1/portfolios").json() == []  # nothing stored
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"", "\u00e9".encode("latin-1")])
+def test_a_body_that_is_not_a_portfolio_is_422(client, body):
+    for route in ("/v1/solve", "/v1/validate", "/v1/portfolios"):
+        problems = _problems(client.post(route, content=body,
+                                         headers={"content-type": "application/json"}))
+        assert problems[0]["table"] == "request"
+
+
+def test_bad_options_are_422_all_at_once(client):
+    problems = _problems(client.post("/v1/solve", json=TINY,
+                                     params={"time_limit": -1, "gap": 2, "explain": "why"}))
+    assert {p["column"] for p in problems} == {"time_limit", "gap", "explain"}
+    problems = _problems(client.post("/v1/solve", json=TINY, params={"time_limit": "soon"}))
+    assert problems[0]["column"] == "time_limit"
+    problems = _problems(client.post("/v1/solve", json=TINY, params={"solver": "gurobi9"}))
+    assert (problems[0]["table"], problems[0]["column"]) == ("settings", "solver")
+
+
+def test_valid_portfolio_validates_with_its_warnings(client):
+    extra = {**TINY, "wishlist": [{"x": 1}]}
+    body = client.post("/v1/validate", json=extra).json()
+    assert body["status"] == "valid" and any("wishlist" in w for w in body["warnings"])
+
+
+def test_stored_portfolios_come_back_exactly_as_sent(client):
+    sent = {**TINY, "notes": {"owner": "PMO", "tags": ["2027", 1.5]}}  # unknown: kept
+    created = client.post("/v1/portfolios", json=sent)
+    assert created.status_code == 201
+    pid = created.json()["id"]
+    assert created.json()["projects"] == 3 and created.json()["name"] == "t"
+    assert client.get(f"/v1/portfolios/{pid}").json() == sent
+    assert [p["id"] for p in client.get("/v1/portfolios").json()] == [pid]
+
+    changed = copy.deepcopy(TINY)
+    changed["projects"].append({"id": "D", "value": 1})
+    assert client.put(f"/v1/portfolios/{pid}", json=changed).json()["projects"] == 4
+    assert client.get(f"/v1/portfolios/{pid}").json() == changed
+    broken = copy.deepcopy(changed)
+    broken["projects"][0]["value"] = "lots"
+    _problems(client.put(f"/v1/portfolios/{pid}", json=broken))
+    assert client.get(f"/v1/portfolios/{pid}").json() == changed  # the invalid PUT lost nothing
+
+    assert client.delete(f"/v1/portfolios/{pid}").status_code == 204
+    for response in (client.get(f"/v1/portfolios/{pid}"), client.delete(f"/v1/portfolios/{pid}"),
+                     client.put(f"/v1/portfolios/{pid}", json=TINY),
+                     client.post(f"/v1/portfolios/{pid}/solve")):
+        assert response.status_code == 404 and pid in response.json()["detail"]
+
+
+def _wait(client, jid: str, seconds: float = 120.0) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = client.get(f"/v1/jobs/{jid}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {jid} still {job['status']}")
+
+
+def test_a_job_ends_with_the_plan(client):
+    pid = client.post("/v1/portfolios", json=TINY).json()["id"]
+    submitted = client.post(f"/v1/portfolios/{pid}/solve", params={"explain": "none"})
+    assert submitted.status_code == 202 and submitted.json()["status"] == "queued"
+    job = _wait(client, submitted.json()["id"])
+    assert job["status"] == "done" and job["portfolio"] == pid and job["finished"]
+    assert job["plan"]["status"] == "optimal"
+    assert {s["project"] for s in job["plan"]["selected"]} == {"A", "C"}
+    assert client.get("/v1/jobs/nope").status_code == 404
+    _problems(client.post(f"/v1/portfolios/{pid}/solve", params={"explain": "why"}))
+
+
+def test_a_fault_of_spmo_is_503_without_a_traceback(client, monkeypatch):
+    def broken(portfolio, options):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(http, "_plan_json", broken)
+    response = client.post("/v1/solve", json=TINY)
+    assert response.status_code == 503
+    assert "Traceback" not in response.text and "secret internals" not in response.text
+    pid = client.post("/v1/portfolios", json=TINY).json()["id"]
+    job = _wait(client, client.post(f"/v1/portfolios/{pid}/solve").json()["id"])
+    assert job["status"] == "failed" and "RuntimeError" in job["problems"][0]["message"]
+
+
+def test_the_store_outlives_the_server(store, tmp_path):
+    with TestClient(create_app(store)) as first:
+        pid = first.post("/v1/portfolios", json=TINY).json()["id"]
+    stale = store.create_job(pid)
+    store.set_job(stale, "running")  # a server that stopped mid-solve
+    again = Store(store.url)
+    with TestClient(create_app(again)) as second:
+        assert second.get(f"/v1/portfolios/{pid}").json() == TINY
+        job = second.get(f"/v1/jobs/{stale}").json()
+        assert job["status"] == "failed" and "submit it again" in job["problems"][0]["message"]
+    assert portfolio_of(again.portfolio_document(pid)).projects.shape[0] == 3
+
+
+def test_spmo_serve_answers_a_real_client(tmp_path):
+    """`spmo serve` on a real socket: health, a solve, a stored portfolio."""
+    import socket
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "spmo", "serve", "--port", str(port),
+         "--database", f"sqlite:///{tmp_path / 'served.db'}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+
+    def call(method: str, path: str, body: bytes | None = None):
+        request = urllib.request.Request(base + path, data=body, method=method,
+                                         headers={"content-type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert call("GET", "/healthz") == (200, {"status": "ok"})
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        status, plan = call("POST", "/v1/solve?explain=none", json.dumps(TINY).encode())
+        assert status == 200 and {s["project"] for s in plan["selected"]} == {"A", "C"}
+        status, body = call("POST", "/v1/solve", b"{oops")
+        assert status == 422 and body["problems"][0]["table"] == "request"
+        status, created = call("POST", "/v1/portfolios", json.dumps(TINY).encode())
+        assert status == 201
+        assert call("GET", f"/v1/portfolios/{created['id']}") == (200, TINY)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml
 run: setup
 	$(BIN)/spmo solve $(EXAMPLE)
 
+# the store's tests run on SQLite and on PostgreSQL: tests/postgres.sh installs,
+# starts and prepares a local server unless SPMO_TEST_POSTGRES_URL names one
 test: setup
-	$(BIN)/python -m pytest -n 2 tests
+	url="$${SPMO_TEST_POSTGRES_URL:-$$(tests/postgres.sh)}" && \
+	SPMO_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest -n 2 tests
 
 lint: setup
 	$(BIN)/ruff check .

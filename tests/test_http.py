@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import time
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,9 +26,28 @@ TINY = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}, {"id": "C", "value
 """Budget 10 in T1: A+C (value 8, cost 10) beats A+B (cost 11, over) and B+C (7)."""
 
 
-@pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'spmo.db'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """A fresh store: a SQLite file, or a schema of its own in the PostgreSQL
+    server that `make test` starts (tests/postgres.sh)."""
+    if request.param == "sqlite":
+        yield Store(f"sqlite:///{tmp_path / 'spmo.db'}")
+        return
+    server = os.environ.get("SPMO_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("SPMO_TEST_POSTGRES_URL is not set (make test sets it)")
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server)
+    with admin.begin() as db:
+        db.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    store = Store(f"{server}?options=-csearch_path%3D{schema}")
+    yield store
+    store.engine.dispose()
+    with admin.begin() as db:
+        db.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
 
 
 @pytest.fixture

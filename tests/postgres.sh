@@ -14,7 +14,8 @@ if ! pg_lsclusters -h | awk '{print $1, $2}' | grep -qx "$version main"; then
   pg_createcluster "$version" main >/dev/null
 fi
 port=$(pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" {print $3}')
-pg_ctlcluster "$version" main start 2>/dev/null || true
+# every fd closed: the server must not hold open the pipe of a caller reading our output
+pg_ctlcluster "$version" main start </dev/null >/dev/null 2>&1 3>&- || true
 for _ in $(seq 100); do
   pg_isready -q -h localhost -p "$port" && break
   sleep 0.2

@@ -53,9 +53,13 @@ def solve(
     out: Annotated[Path | None, typer.Option(help="also write the plan: .json")] = None,
     explain: Annotated[str, typer.Option(
         help="cost_to_include: auto (exact up to 300 projects), exact, estimate, none")] = "auto",
+    scenario: Annotated[Path | None, typer.Option(
+        help="a scenario (.json or .yaml) applied to the portfolio first")] = None,
 ):
     """Solve a portfolio: the optimal plan, checked independently, explained."""
     portfolio = _load(path, as_json)
+    if scenario is not None:
+        portfolio = _scenario_applied(portfolio, scenario, as_json)
     result = _solve(portfolio, as_json, solver=solver, time_limit_s=time_limit,
                     relative_gap=gap, explain=explain)
     text = result.model_dump_json(indent=1)
@@ -66,6 +70,50 @@ def solve(
     else:
         print_plan(Console(), portfolio, result)
     raise typer.Exit(EXIT[result.status])
+
+
+def _scenario_applied(portfolio, path: Path, as_json: bool):
+    """The portfolio with the scenario's changes, or every problem and exit 2."""
+    from spmo.engine.io import from_document
+    from spmo.scenarios.scenario import apply_scenario, read_scenario
+
+    try:
+        return validate(from_document(apply_scenario(portfolio.to_document(),
+                                                     read_scenario(path))))
+    except InvalidPortfolio as exc:
+        _fail(exc.problems, as_json)
+
+
+@app.command()
+def compare(
+    path: Annotated[Path, typer.Argument(help=".json, .xlsx or a folder of CSVs")],
+    scenario: Annotated[list[Path], typer.Option(
+        help="a scenario file (.json or .yaml); repeat for several")],
+    as_json: Annotated[bool, typer.Option("--json", help="print only the comparison")] = False,
+    solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds each")] = None,
+    explain: Annotated[str, typer.Option(help="as for solve; default none")] = "none",
+):
+    """The base portfolio and each scenario side by side: KPIs, what came in,
+    went out or moved start against the base."""
+    from spmo.scenarios.compare import compare as compare_scenarios
+    from spmo.scenarios.scenario import read_scenario
+
+    from .render import print_comparison
+
+    portfolio = _load(path, as_json)
+    try:
+        scenarios = [read_scenario(p) for p in scenario]
+        result = compare_scenarios(portfolio.to_document(), scenarios, solver=solver,
+                                   time_limit_s=time_limit, explain=explain)
+    except InvalidPortfolio as exc:
+        _fail(exc.problems, as_json)
+    except UnknownSolver as exc:
+        _fail([Problem("settings", None, "solver", str(exc))], as_json)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=1) + "\n")
+    else:
+        print_comparison(Console(), result)
 
 
 def _solve(portfolio, as_json: bool, **kwargs):

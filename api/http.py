@@ -10,6 +10,9 @@ call the engine, answer in the contract's shapes.
 - `POST /v1/portfolios/{id}/solve`: a job, `202 {"id": ..., "status":
   "queued"}`; `GET /v1/jobs/{id}`: its status (queued, running, done,
   failed) and, once done, the plan.
+- `POST /v1/compare`: `{"portfolio": {...} or "portfolio_id": "...",
+  "scenarios": [...]}` in, the base and each scenario side by side out
+  (scenarios.compare; `explain` defaults to `none` here).
 - `GET /healthz`.
 
 Invalid input of any kind (a portfolio's problems, JSON that does not parse,
@@ -105,6 +108,37 @@ def _plan_json(portfolio, options: dict) -> str:
         raise _Invalid([Problem("settings", None, "solver", str(exc))]) from exc
 
 
+def _comparison_input(store: Store, body: dict) -> tuple[dict, list]:
+    """(base document, scenarios) of a compare request, or _Invalid."""
+    problems = []
+    scenarios = body.get("scenarios")
+    if not isinstance(scenarios, list) or not scenarios:
+        problems.append(Problem("request", None, "scenarios", "a non-empty list of scenarios"))
+    document = body.get("portfolio")
+    if "portfolio_id" in body:
+        document = store.portfolio_document(str(body["portfolio_id"]))
+        if document is None:
+            problems.append(Problem("request", None, "portfolio_id",
+                                    f"no portfolio with id '{body['portfolio_id']}'"))
+    elif not isinstance(document, dict):
+        problems.append(Problem("request", None, "portfolio",
+                                "a portfolio document, or portfolio_id of a stored one"))
+    if problems:
+        raise _Invalid(problems)
+    return document, scenarios
+
+
+def _comparison_json(document: dict, scenarios: list, options: dict) -> str:
+    from spmo.scenarios.compare import compare
+
+    try:
+        return compare(document, scenarios, **options).model_dump_json()
+    except InvalidPortfolio as exc:
+        raise _Invalid(exc.problems) from exc
+    except UnknownSolver as exc:
+        raise _Invalid([Problem("settings", None, "solver", str(exc))]) from exc
+
+
 def create_app(store: Store | None = None, job_workers: int | None = None) -> FastAPI:
     """The app over `store` (default: Store() on SPMO_DATABASE_URL or spmo.db);
     jobs run in a pool of `job_workers` threads (SPMO_JOB_WORKERS, default 1:
@@ -156,6 +190,17 @@ def create_app(store: Store | None = None, job_workers: int | None = None) -> Fa
         options = _solve_options(solver, time_limit, gap, explain)
         portfolio = _portfolio(await _document(request))
         text = await run_in_threadpool(_plan_json, portfolio, options)
+        return Response(text, media_type="application/json")
+
+    @app.post("/v1/compare")
+    async def compare_route(request: Request, solver: str | None = None,
+                            time_limit: Annotated[float | None, Query()] = None,
+                            gap: Annotated[float | None, Query()] = None,
+                            explain: str = "none"):
+        options = _solve_options(solver, time_limit, gap, explain)
+        body = await _document(request)
+        document, scenarios = _comparison_input(store, body)
+        text = await run_in_threadpool(_comparison_json, document, scenarios, options)
         return Response(text, media_type="application/json")
 
     @app.post("/v1/portfolios", status_code=201)

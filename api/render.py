@@ -67,3 +67,35 @@ def print_plan(console: Console, portfolio, plan) -> None:
         console.print(bud)
     for w in plan.warnings:
         console.print(f"[yellow]warning:[/] {w}")
+
+
+def print_comparison(console: Console, comparison) -> None:
+    """Scenarios side by side, then what changed against the baseline."""
+    table = Table(title="scenarios side by side (the first is the baseline)",
+                  title_justify="left")
+    table.add_column("")
+    for s in comparison.scenarios:
+        table.add_column(s.name, justify="right")
+    rows = {
+        "status": lambda s: s.status,
+        "objective": lambda s: "" if s.objective is None else f"{s.objective:.6g}",
+        "gap": lambda s: "" if s.gap is None else f"{s.gap:.2%}",
+        "selected": lambda s: str(s.selected),
+        "strategic score": lambda s: f"{s.kpis.strategic_score:.4g}",
+        "financial value": lambda s: _money(s.kpis.financial_value),
+        "total cost": lambda s: _money(s.kpis.total_cost),
+        "risk exposure": lambda s: _money(s.kpis.risk_exposure),
+        "came in": lambda s: str(len(s.came_in)),
+        "went out": lambda s: str(len(s.went_out)),
+        "moved start": lambda s: str(len(s.moved)),
+    }
+    for label, cell in rows.items():
+        table.add_row(label, *[cell(s) for s in comparison.scenarios])
+    console.print(table)
+    for s in comparison.scenarios[1:]:
+        if s.came_in or s.went_out or s.moved:
+            moved = ", ".join(f"{m.project} {m.baseline_start}->{m.start}" for m in s.moved)
+            console.print(f"[bold]{s.name}[/]: in {', '.join(s.came_in) or '-'}; "
+                          f"out {', '.join(s.went_out) or '-'}; moved {moved or '-'}")
+        else:
+            console.print(f"[bold]{s.name}[/]: the same plan as the baseline")

@@ -19,8 +19,10 @@ run: setup
 	$(BIN)/spmo solve $(EXAMPLE)
 
 # the store's tests run on SQLite and on PostgreSQL: tests/postgres.sh installs,
-# starts and prepares a local server unless SPMO_TEST_POSTGRES_URL names one
+# starts and prepares a local server unless SPMO_TEST_POSTGRES_URL names one;
+# tests/chromium.sh installs Debian's chromium for the pages drawn in a browser
 test: setup
+	tests/chromium.sh
 	url="$${SPMO_TEST_POSTGRES_URL:-$$(tests/postgres.sh)}" && \
 	SPMO_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest -n 2 tests
 

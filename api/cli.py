@@ -116,6 +116,46 @@ def compare(
         print_comparison(Console(), result)
 
 
+@app.command()
+def frontier(
+    path: Annotated[Path, typer.Argument(help=".json, .xlsx or a folder of CSVs")],
+    as_json: Annotated[bool, typer.Option("--json", help="print only the frontier")] = False,
+    out: Annotated[Path | None, typer.Option(help="also write it: .html (a chart) or .json")
+                   ] = None,
+    factors: Annotated[str | None, typer.Option(
+        help="budget factors, comma-separated (default 0.5,0.6,...,1.5)")] = None,
+    solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds each")] = None,
+):
+    """The best objective as every budget scales: one solve per budget level."""
+    from spmo.scenarios.frontier import DEFAULT_FACTORS
+    from spmo.scenarios.frontier import frontier as trace
+
+    from .render import print_frontier
+
+    portfolio = _load(path, as_json)
+    try:
+        levels = DEFAULT_FACTORS if factors is None else [float(f) for f in factors.split(",")]
+    except ValueError:
+        _fail([Problem("frontier", None, "factors", f"not numbers: '{factors}'")], as_json)
+    try:
+        result = trace(portfolio.to_document(), levels, solver=solver, time_limit_s=time_limit)
+    except InvalidPortfolio as exc:
+        _fail(exc.problems, as_json)
+    except UnknownSolver as exc:
+        _fail([Problem("settings", None, "solver", str(exc))], as_json)
+    if out is not None:
+        from .charts import frontier_html
+
+        out.write_text(frontier_html(result, f"{portfolio.name}: budget frontier")
+                       if out.suffix.lower() in (".html", ".htm")
+                       else result.model_dump_json(indent=1), encoding="utf-8")
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=1) + "\n")
+    else:
+        print_frontier(Console(), result)
+
+
 def _solve(portfolio, as_json: bool, **kwargs):
     """plan() with a progress bar for the explanations; errors as exit codes."""
     from rich.progress import Progress

@@ -13,6 +13,9 @@ call the engine, answer in the contract's shapes.
 - `POST /v1/compare`: `{"portfolio": {...} or "portfolio_id": "...",
   "scenarios": [...]}` in, the base and each scenario side by side out
   (scenarios.compare; `explain` defaults to `none` here).
+- `POST /v1/frontier`: `{"portfolio": {...} or "portfolio_id": "...",
+  "factors": [...]}` (factors optional, default 0.5 to 1.5) in, the budget
+  frontier out (scenarios.frontier).
 - `GET /healthz`.
 
 Invalid input of any kind (a portfolio's problems, JSON that does not parse,
@@ -108,12 +111,13 @@ def _plan_json(portfolio, options: dict) -> str:
         raise _Invalid([Problem("settings", None, "solver", str(exc))]) from exc
 
 
-def _comparison_input(store: Store, body: dict) -> tuple[dict, list]:
-    """(base document, scenarios) of a compare request, or _Invalid."""
+def _comparison_input(store: Store, body: dict, list_key: str = "scenarios",
+                      required: bool = True) -> tuple[dict, list | None]:
+    """(base document, body[list_key]) of a compare or frontier request, or _Invalid."""
     problems = []
-    scenarios = body.get("scenarios")
-    if not isinstance(scenarios, list) or not scenarios:
-        problems.append(Problem("request", None, "scenarios", "a non-empty list of scenarios"))
+    scenarios = body.get(list_key)
+    if (required or scenarios is not None) and (not isinstance(scenarios, list) or not scenarios):
+        problems.append(Problem("request", None, list_key, f"a non-empty list of {list_key}"))
     document = body.get("portfolio")
     if "portfolio_id" in body:
         document = store.portfolio_document(str(body["portfolio_id"]))
@@ -133,6 +137,18 @@ def _comparison_json(document: dict, scenarios: list, options: dict) -> str:
 
     try:
         return compare(document, scenarios, **options).model_dump_json()
+    except InvalidPortfolio as exc:
+        raise _Invalid(exc.problems) from exc
+    except UnknownSolver as exc:
+        raise _Invalid([Problem("settings", None, "solver", str(exc))]) from exc
+
+
+def _frontier_json(document: dict, factors: list | None, options: dict) -> str:
+    from spmo.scenarios.frontier import DEFAULT_FACTORS, frontier
+
+    try:
+        return frontier(document, DEFAULT_FACTORS if factors is None else factors,
+                        **options).model_dump_json()
     except InvalidPortfolio as exc:
         raise _Invalid(exc.problems) from exc
     except UnknownSolver as exc:
@@ -201,6 +217,16 @@ def create_app(store: Store | None = None, job_workers: int | None = None) -> Fa
         body = await _document(request)
         document, scenarios = _comparison_input(store, body)
         text = await run_in_threadpool(_comparison_json, document, scenarios, options)
+        return Response(text, media_type="application/json")
+
+    @app.post("/v1/frontier")
+    async def frontier_route(request: Request, solver: str | None = None,
+                             time_limit: Annotated[float | None, Query()] = None,
+                             gap: Annotated[float | None, Query()] = None):
+        options = _solve_options(solver, time_limit, gap, "none")
+        body = await _document(request)
+        document, factors = _comparison_input(store, body, "factors", required=False)
+        text = await run_in_threadpool(_frontier_json, document, factors, options)
         return Response(text, media_type="application/json")
 
     @app.post("/v1/portfolios", status_code=201)

@@ -99,3 +99,18 @@ def print_comparison(console: Console, comparison) -> None:
                           f"out {', '.join(s.went_out) or '-'}; moved {moved or '-'}")
         else:
             console.print(f"[bold]{s.name}[/]: the same plan as the baseline")
+
+
+def print_frontier(console: Console, frontier) -> None:
+    """One row per budget level."""
+    table = Table(title=f"budget frontier ({frontier.objective_kind} objective)",
+                  title_justify="left")
+    for col in ("budgets", "status", "objective", "gap", "selected", "total cost",
+                "gain per +1 %"):
+        table.add_column(col, justify="left" if col == "status" else "right")
+    for p in frontier.points:
+        table.add_row(f"{p.factor:.0%}", p.status,
+                      "" if p.objective is None else f"{p.objective:.6g}",
+                      "" if p.gap is None else f"{p.gap:.2%}", str(len(p.selected)),
+                      _money(p.total_cost), "" if p.marginal is None else f"{p.marginal:.4g}")
+    console.print(table)

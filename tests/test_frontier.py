@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+from itertools import pairwise
 
 import pytest
 from fastapi.testclient import TestClient
@@ -45,7 +46,7 @@ def test_a_generated_frontier_never_falls_and_matches_direct_solves():
     result = frontier(document, factors, workers=2, time_limit_s=30)
     objectives = [p.objective for p in result.points]
     assert all(p.status == "optimal" for p in result.points)
-    assert all(b >= a - 1e-9 * max(1, abs(a)) for a, b in zip(objectives, objectives[1:]))
+    assert all(b >= a - 1e-9 * max(1, abs(a)) for a, b in pairwise(objectives))
     for point in result.points:
         direct = solve_checked(apply_scenario(document, {"changes": [
             {"scale_budget": point.factor}]}), explain="none")

@@ -50,13 +50,19 @@ def solve(
         help="auto, highs, cpsat, cbc, lagrange, pulp:NAME")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds")] = None,
     gap: Annotated[float | None, typer.Option(help="relative gap to stop at")] = None,
-    out: Annotated[Path | None, typer.Option(help="also write the plan: .json")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="also write the plan: .json, .xlsx (a sheet per part) or .html (charts)")] = None,
     explain: Annotated[str, typer.Option(
         help="cost_to_include: auto (exact up to 300 projects), exact, estimate, none")] = "auto",
     scenario: Annotated[Path | None, typer.Option(
         help="a scenario (.json or .yaml) applied to the portfolio first")] = None,
 ):
     """Solve a portfolio: the optimal plan, checked independently, explained."""
+    from .plan_files import PLAN_SUFFIXES, write_plan
+
+    if out is not None and out.suffix.lower() not in PLAN_SUFFIXES:
+        _fail([Problem("options", None, "out", f"'{out.name}': the plan can be written as "
+                       + ", ".join(PLAN_SUFFIXES))], as_json)
     portfolio = _load(path, as_json)
     if scenario is not None:
         portfolio = _scenario_applied(portfolio, scenario, as_json)
@@ -64,7 +70,7 @@ def solve(
                     relative_gap=gap, explain=explain)
     text = result.model_dump_json(indent=1)
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        write_plan(result, out, f"{portfolio.name or path.stem}: {result.status} plan")
     if as_json:
         sys.stdout.write(text + "\n")
     else:

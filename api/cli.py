@@ -162,6 +162,44 @@ def frontier(
         print_frontier(Console(), result)
 
 
+@app.command()
+def montecarlo(
+    path: Annotated[Path, typer.Argument(help=".json, .xlsx or a folder of CSVs")],
+    samples: Annotated[int, typer.Option(help="number of sampled portfolios")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="print only the result")] = False,
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    value_spread: Annotated[float, typer.Option(
+        help="lognormal sigma of each project's value and benefits")] = 0.2,
+    cost_spread: Annotated[float, typer.Option(help="lognormal sigma of its costs")] = 0.1,
+    solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds each")] = None,
+):
+    """How robust the optimum is: sampled values and costs, the base plan
+    re-checked and the portfolio re-optimised in each sample."""
+    from rich.progress import Progress
+    from spmo.scenarios.montecarlo import montecarlo as simulate
+
+    from .render import print_montecarlo
+
+    portfolio = _load(path, as_json)
+    with Progress(console=Console(stderr=True), transient=True,
+                  disable=as_json or not sys.stderr.isatty()) as bar:
+        task = bar.add_task("samples", total=samples)
+        try:
+            result = simulate(portfolio.to_document(), samples, seed, value_spread,
+                              cost_spread, progress=lambda done, total: bar.update(
+                                  task, completed=done, total=total),
+                              solver=solver, time_limit_s=time_limit)
+        except InvalidPortfolio as exc:
+            _fail(exc.problems, as_json)
+        except UnknownSolver as exc:
+            _fail([Problem("settings", None, "solver", str(exc))], as_json)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=1) + "\n")
+    else:
+        print_montecarlo(Console(), result)
+
+
 def _solve(portfolio, as_json: bool, **kwargs):
     """plan() with a progress bar for the explanations; errors as exit codes."""
     from rich.progress import Progress

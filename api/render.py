@@ -114,3 +114,22 @@ def print_frontier(console: Console, frontier) -> None:
                       "" if p.gap is None else f"{p.gap:.2%}", str(len(p.selected)),
                       _money(p.total_cost), "" if p.marginal is None else f"{p.marginal:.4g}")
     console.print(table)
+
+
+def print_montecarlo(console: Console, result) -> None:
+    """The headline shares and quantiles, then each project's selection share."""
+    console.print(f"{result.samples} samples (seed {result.seed}; value spread "
+                  f"{result.value_spread:g}, cost spread {result.cost_spread:g})")
+    console.print(f"the base plan keeps every limit in {result.base_plan_holds_share:.0%} "
+                  f"of the samples; re-optimised, {result.solved_share:.0%} have a plan")
+    q = result.objective
+    if q is not None:
+        console.print(f"objective: base {result.base_objective:.6g}; sampled optimum mean "
+                      f"{q.mean:.6g}, 5 % {q.p5:.6g}, median {q.p50:.6g}, 95 % {q.p95:.6g}")
+    table = Table(title="how often each project is in the sampled optimum",
+                  title_justify="left")
+    for col in ("project", "in the base plan", "selected in"):
+        table.add_column(col, justify="right" if col == "selected in" else "left")
+    for p in result.projects:
+        table.add_row(p.project, "yes" if p.base_selected else "", f"{p.selected_share:.0%}")
+    console.print(table)

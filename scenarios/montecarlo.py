@@ -1,0 +1,149 @@
+"""Monte Carlo: how robust the optimal portfolio is to uncertain values and costs.
+
+Each sample s draws, per project p, independent mean-one lognormal factors
+
+    v_ps = exp(sigma_v z - sigma_v^2 / 2),   k_ps = exp(sigma_c z' - sigma_c^2 / 2),
+
+(z, z' standard normal; seeded), multiplies the project's `value` and its
+`benefits` by v_ps and every one of its `costs` rows by k_ps (an overrun or
+saving of the whole project), and then
+
+1. re-checks the base plan (the optimum of the portfolio as given) against
+   the sampled portfolio with the independent checker: does it still keep
+   every budget and risk limit when costs come in as sampled?
+2. re-optimises the sampled portfolio (one single-threaded solve per batch
+   worker: scenarios.executor, local processes or Dask).
+
+The result gives the share of samples in which the base plan still holds,
+the distribution of the re-optimised objective (mean and 5/50/95 %
+quantiles), and per project the share of samples whose optimum selects it
+(a project selected in the base plan and in nearly every sample is a robust
+choice; one that comes and goes is a close call).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+from spmo.engine.check import Assignment, check
+from spmo.engine.derive import derive
+from spmo.engine.errors import InvalidPortfolio, Problem
+from spmo.engine.io import from_document
+from spmo.engine.validate import validate
+
+from .executor import run_batch
+
+MAX_SAMPLES = 10_000
+
+
+class ProjectShare(BaseModel):
+    project: str
+    base_selected: bool
+    selected_share: float
+
+
+class Quantiles(BaseModel):
+    mean: float
+    p5: float
+    p50: float
+    p95: float
+
+
+class MonteCarlo(BaseModel):
+    samples: int
+    seed: int
+    value_spread: float
+    cost_spread: float
+    base_objective: float | None
+    base_plan_holds_share: float
+    objective: Quantiles | None
+    solved_share: float
+    projects: list[ProjectShare]
+
+
+def sample_documents(document: dict, samples: int, seed: int, value_spread: float,
+                     cost_spread: float) -> list[dict]:
+    """The sampled copies of the document (see the module docstring)."""
+    problems = []
+    if isinstance(samples, bool) or not isinstance(samples, int) or \
+            not 1 <= samples <= MAX_SAMPLES:
+        problems.append(Problem("montecarlo", None, "samples",
+                                f"a whole number from 1 to {MAX_SAMPLES}"))
+    for name, spread in (("value_spread", value_spread), ("cost_spread", cost_spread)):
+        if not isinstance(spread, int | float) or not 0 <= spread <= 2:
+            problems.append(Problem("montecarlo", None, name, "a number from 0 to 2"))
+    if problems:
+        raise InvalidPortfolio(problems)
+    ids = [str(p.get("id")) for p in document.get("projects") or []]
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(samples):
+        value = dict(zip(ids, np.exp(value_spread * rng.standard_normal(len(ids))
+                                     - value_spread ** 2 / 2), strict=True))
+        cost = dict(zip(ids, np.exp(cost_spread * rng.standard_normal(len(ids))
+                                    - cost_spread ** 2 / 2), strict=True))
+        doc = copy.deepcopy(document)
+        for p in doc.get("projects") or []:
+            if isinstance(p.get("value"), int | float):
+                p["value"] = p["value"] * value[str(p.get("id"))]
+        for table, factor in (("benefits", value), ("costs", cost)):
+            for row in doc.get(table) or []:
+                if isinstance(row.get("amount"), int | float) and str(row.get("project")) in factor:
+                    row["amount"] = row["amount"] * factor[str(row.get("project"))]
+        doc["settings"] = {**(doc.get("settings") or {}), "workers": 1}
+        out.append(doc)
+    return out
+
+
+def _base_assignment(portfolio, plan) -> Assignment:
+    index = {p: i for i, p in enumerate(portfolio.periods)}
+    bought = pd.DataFrame([{"skill": u.skill, "period": u.period, "fte": u.extra}
+                           for u in plan.utilisation if u.extra > 0],
+                          columns=["skill", "period", "fte"])
+    return Assignment({s.project: index[s.start] for s in plan.selected}, bought)
+
+
+def _sample(item):
+    """(does the base plan hold, sampled optimum's objective, its selection)."""
+    document, base, options = item
+    from .run import plan
+
+    portfolio = validate(from_document(document))
+    holds = None if base is None else check(portfolio, derive(portfolio), base).ok
+    result = plan(portfolio, **options)
+    return holds, result.objective, [s.project for s in result.selected]
+
+
+def montecarlo(document: dict, samples: int = 100, seed: int = 1, value_spread: float = 0.2,
+               cost_spread: float = 0.1, workers: int | None = None, progress=None,
+               **options) -> MonteCarlo:
+    """Sample, re-check and re-optimise (see the module docstring); `options`
+    go to scenarios.run.plan (explain: none)."""
+    from .run import plan
+
+    portfolio = validate(from_document(document))
+    documents = sample_documents(document, samples, seed, value_spread, cost_spread)
+    options = {**options, "explain": "none"}
+    base = plan(portfolio, **options)
+    assignment = None if base.objective is None else _base_assignment(portfolio, base)
+    results = run_batch(_sample, [(d, assignment, options) for d in documents], workers,
+                        progress)
+    objectives = np.array([o for _, o, _ in results if o is not None])
+    counts = pd.Series([p for _, _, chosen in results for p in chosen]).value_counts()
+    chosen = {s.project for s in base.selected}
+    projects = [ProjectShare(project=str(p), base_selected=str(p) in chosen,
+                             selected_share=float(counts.get(str(p), 0)) / samples)
+                for p in portfolio.projects.index]
+    projects.sort(key=lambda s: (-s.selected_share, s.project))
+    quantiles = None if len(objectives) == 0 else Quantiles(
+        mean=float(objectives.mean()), p5=float(np.quantile(objectives, 0.05)),
+        p50=float(np.quantile(objectives, 0.5)), p95=float(np.quantile(objectives, 0.95)))
+    holds = [h for h, _, _ in results if h is not None]
+    return MonteCarlo(samples=samples, seed=seed, value_spread=value_spread,
+                      cost_spread=cost_spread, base_objective=base.objective,
+                      base_plan_holds_share=float(np.mean(holds)) if holds else 0.0,
+                      objective=quantiles, solved_share=len(objectives) / samples,
+                      projects=projects)

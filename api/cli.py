@@ -108,18 +108,10 @@ def compare(
     from .render import print_comparison
 
     portfolio = _load(path, as_json)
-    try:
-        scenarios = [read_scenario(p) for p in scenario]
-        result = compare_scenarios(portfolio.to_document(), scenarios, solver=solver,
-                                   time_limit_s=time_limit, explain=explain)
-    except InvalidPortfolio as exc:
-        _fail(exc.problems, as_json)
-    except UnknownSolver as exc:
-        _fail([Problem("settings", None, "solver", str(exc))], as_json)
-    if as_json:
-        sys.stdout.write(result.model_dump_json(indent=1) + "\n")
-    else:
-        print_comparison(Console(), result)
+    result = _computed(as_json, lambda: compare_scenarios(
+        portfolio.to_document(), [read_scenario(p) for p in scenario], solver=solver,
+        time_limit_s=time_limit, explain=explain))
+    _answer(result, as_json, print_comparison)
 
 
 @app.command()
@@ -144,22 +136,15 @@ def frontier(
         levels = DEFAULT_FACTORS if factors is None else [float(f) for f in factors.split(",")]
     except ValueError:
         _fail([Problem("frontier", None, "factors", f"not numbers: '{factors}'")], as_json)
-    try:
-        result = trace(portfolio.to_document(), levels, solver=solver, time_limit_s=time_limit)
-    except InvalidPortfolio as exc:
-        _fail(exc.problems, as_json)
-    except UnknownSolver as exc:
-        _fail([Problem("settings", None, "solver", str(exc))], as_json)
+    result = _computed(as_json, lambda: trace(portfolio.to_document(), levels, solver=solver,
+                                              time_limit_s=time_limit))
     if out is not None:
         from .charts import frontier_html
 
         out.write_text(frontier_html(result, f"{portfolio.name}: budget frontier")
                        if out.suffix.lower() in (".html", ".htm")
                        else result.model_dump_json(indent=1), encoding="utf-8")
-    if as_json:
-        sys.stdout.write(result.model_dump_json(indent=1) + "\n")
-    else:
-        print_frontier(Console(), result)
+    _answer(result, as_json, print_frontier)
 
 
 @app.command()
@@ -185,19 +170,29 @@ def montecarlo(
     with Progress(console=Console(stderr=True), transient=True,
                   disable=as_json or not sys.stderr.isatty()) as bar:
         task = bar.add_task("samples", total=samples)
-        try:
-            result = simulate(portfolio.to_document(), samples, seed, value_spread,
-                              cost_spread, progress=lambda done, total: bar.update(
-                                  task, completed=done, total=total),
-                              solver=solver, time_limit_s=time_limit)
-        except InvalidPortfolio as exc:
-            _fail(exc.problems, as_json)
-        except UnknownSolver as exc:
-            _fail([Problem("settings", None, "solver", str(exc))], as_json)
+        result = _computed(as_json, lambda: simulate(
+            portfolio.to_document(), samples, seed, value_spread, cost_spread,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            solver=solver, time_limit_s=time_limit))
+    _answer(result, as_json, print_montecarlo)
+
+
+def _computed(as_json: bool, compute):
+    """compute()'s result; invalid input (a scenario's, an unknown solver) exits 2."""
+    try:
+        return compute()
+    except InvalidPortfolio as exc:
+        _fail(exc.problems, as_json)
+    except UnknownSolver as exc:
+        _fail([Problem("settings", None, "solver", str(exc))], as_json)
+
+
+def _answer(result, as_json: bool, render) -> None:
+    """The result as JSON on standard output, or rendered for people."""
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=1) + "\n")
     else:
-        print_montecarlo(Console(), result)
+        render(Console(), result)
 
 
 def _solve(portfolio, as_json: bool, **kwargs):

@@ -101,14 +101,22 @@ def _solve_options(solver: str | None, time_limit: float | None, gap: float | No
             "explain": explain}
 
 
-def _plan_json(portfolio, options: dict) -> str:
-    """The plan as JSON text (scenarios.run.plan), an unknown solver as _Invalid."""
-    from spmo.scenarios.run import plan
-
+def _engine_json(compute, *args, **kwargs) -> str:
+    """compute(...)'s pydantic result as JSON text; invalid input (a scenario's
+    problems, an unknown solver) as _Invalid."""
     try:
-        return plan(portfolio, **options).model_dump_json()
+        return compute(*args, **kwargs).model_dump_json()
+    except InvalidPortfolio as exc:
+        raise _Invalid(exc.problems) from exc
     except UnknownSolver as exc:
         raise _Invalid([Problem("settings", None, "solver", str(exc))]) from exc
+
+
+def _plan_json(portfolio, options: dict) -> str:
+    """The plan as JSON text (scenarios.run.plan)."""
+    from spmo.scenarios.run import plan
+
+    return _engine_json(plan, portfolio, **options)
 
 
 def _comparison_input(store: Store, body: dict, list_key: str = "scenarios",
@@ -135,24 +143,14 @@ def _comparison_input(store: Store, body: dict, list_key: str = "scenarios",
 def _comparison_json(document: dict, scenarios: list, options: dict) -> str:
     from spmo.scenarios.compare import compare
 
-    try:
-        return compare(document, scenarios, **options).model_dump_json()
-    except InvalidPortfolio as exc:
-        raise _Invalid(exc.problems) from exc
-    except UnknownSolver as exc:
-        raise _Invalid([Problem("settings", None, "solver", str(exc))]) from exc
+    return _engine_json(compare, document, scenarios, **options)
 
 
 def _frontier_json(document: dict, factors: list | None, options: dict) -> str:
     from spmo.scenarios.frontier import DEFAULT_FACTORS, frontier
 
-    try:
-        return frontier(document, DEFAULT_FACTORS if factors is None else factors,
-                        **options).model_dump_json()
-    except InvalidPortfolio as exc:
-        raise _Invalid(exc.problems) from exc
-    except UnknownSolver as exc:
-        raise _Invalid([Problem("settings", None, "solver", str(exc))]) from exc
+    return _engine_json(frontier, document, DEFAULT_FACTORS if factors is None else factors,
+                        **options)
 
 
 def create_app(store: Store | None = None, job_workers: int | None = None) -> FastAPI:

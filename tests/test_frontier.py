@@ -5,7 +5,6 @@ named, and the chart drawn by a real browser."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from itertools import pairwise
@@ -20,6 +19,7 @@ from spmo.engine.generate import generate_portfolio
 from spmo.scenarios.frontier import frontier
 from spmo.scenarios.scenario import apply_scenario
 
+from .browser import dump_dom
 from .conftest import solve_checked
 from .family_helpers import costs, doc
 
@@ -89,18 +89,9 @@ def test_http_frontier(tmp_path):
 def test_the_chart_is_drawn_by_a_real_browser(tmp_path):
     """Debian's chromium, headless, runs plotly.js on the page: the DOM it
     dumps holds the drawn SVG with one marker per budget level."""
-    browser = shutil.which("chromium")
-    assert browser, "chromium is missing: make test installs it (tests/chromium.sh)"
     page = tmp_path / "frontier.html"
     page.write_text(frontier_html(frontier(BASE, [0.5, 1.0, 1.1], workers=1), "test"),
                     encoding="utf-8")
-    out = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
-         "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    dom = out.stdout
+    dom = dump_dom(page, tmp_path / "profile")
     assert 'class="main-svg"' in dom  # plotly drew the figure
     assert dom.count('class="point"') >= 3  # the three levels' markers

@@ -95,6 +95,13 @@ def _solve_options(solver: str | None, time_limit: float | None, gap: float | No
         problems.append(Problem("request", None, "gap", "must be in [0, 1)"))
     if explain not in EXPLAIN:
         problems.append(Problem("request", None, "explain", f"must be one of {EXPLAIN}"))
+    if solver and solver.lower() != "auto":  # named: known now, before any job is queued
+        from spmo.solvers.registry import pick
+
+        try:
+            pick(solver, None)
+        except UnknownSolver as exc:
+            problems.append(Problem("settings", None, "solver", str(exc)))
     if problems:
         raise _Invalid(problems)
     return {"solver": solver, "time_limit_s": time_limit, "relative_gap": gap,

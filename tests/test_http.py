@@ -185,6 +185,8 @@ def test_a_job_ends_with_the_plan(client):
     assert {s["project"] for s in job["plan"]["selected"]} == {"A", "C"}
     assert client.get("/v1/jobs/nope").status_code == 404
     _problems(client.post(f"/v1/portfolios/{pid}/solve", params={"explain": "why"}))
+    refused = _problems(client.post(f"/v1/portfolios/{pid}/solve", params={"solver": "nope"}))
+    assert (refused[0]["table"], refused[0]["column"]) == ("settings", "solver")
 
 
 def test_a_fault_of_spmo_is_503_without_a_traceback(client, monkeypatch):

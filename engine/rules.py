@@ -159,7 +159,7 @@ def _rule_weights(typed, rows, warnings) -> list[Problem]:
     if weights.notna().any():
         blank = objectives["id"][weights.isna()]
         if len(blank):
-            warnings.append("objectives: blank weight taken as 0 for " + ", ".join(blank))
+            warnings.append("objectives: blank weight taken as 0 for " + ", ".join(map(str, blank)))
         if weights.fillna(0).sum() <= 0:
             return [Problem("objectives", None, "weight",
                             "all weights are zero: at least one must be positive")]

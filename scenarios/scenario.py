@@ -222,9 +222,9 @@ class _Change:
 
     def _set(self, table) -> None:
         column, value = self.change.get("column"), self.change.get("value")
-        if table not in TABLES:
+        if not isinstance(table, str) or table not in TABLES:
             return self.problem("set", f"unknown table '{table}'")
-        if column not in {c.name for c in TABLES[table]}:
+        if not isinstance(column, str) or column not in {c.name for c in TABLES[table]}:
             return self.problem("column", f"unknown column '{column}' of {table}")
         rows = self.table(table)
         if table in ID_TABLES and "id" in self.change:

@@ -12,13 +12,15 @@ import sys
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from spmo.api.http import create_app
 from spmo.api.store import Store
 from spmo.engine.errors import InvalidPortfolio
 from spmo.scenarios.compare import compare
-from spmo.scenarios.scenario import apply_scenario
+from spmo.scenarios.scenario import KINDS, apply_scenario
 
-from .conftest import solve_checked
+from .conftest import portfolio_of, solve_checked
 from .family_helpers import costs, doc
 
 BASE = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}, {"id": "C", "value": 3}],
@@ -201,3 +203,34 @@ def test_http_compare(tmp_path):
             {"changes": [{"drop_project": "Z"}]}]})
         assert wrong.status_code == 422
         assert wrong.json()["problems"][0]["column"] == "changes/0/drop_project"
+
+
+def test_a_table_or_column_that_is_not_a_name_is_a_problem():
+    """These were TypeErrors (unhashable) before fuzzing found them."""
+    assert _problems(BASE, {"set": {}}, {"set": ["projects"], "column": "value", "value": 1},
+                     {"set": "projects", "id": "A", "column": ["value"], "value": 1}) == [
+        (0, "set"), (1, "set"), (2, "column")]
+
+
+_VALUE = st.one_of(st.none(), st.booleans(), st.integers(-3, 9), st.floats(),
+                   st.sampled_from(["A", "7", "T1", "T9", "dev", "in", "projects", "budgets",
+                                    "value", "limit", "id"]),
+                   st.lists(st.dictionaries(st.sampled_from(["offset", "amount", "project"]),
+                                            st.integers(-2, 5), max_size=3), max_size=2),
+                   st.dictionaries(st.sampled_from(["id", "value", "workers"]),
+                                   st.integers(-2, 9), max_size=2))
+_CHANGE = st.dictionaries(st.sampled_from([*KINDS, "period", "pool", "skill", "to", "weight",
+                                           "column", "value", "row", "id", "costs"]),
+                          _VALUE, min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.lists(_CHANGE, max_size=4))
+def test_any_changes_give_a_portfolio_or_its_problems(changes):
+    """Random changes with random arguments: a valid portfolio, or
+    InvalidPortfolio with problems, never another exception."""
+    try:
+        portfolio_of(apply_scenario(CAPACITY, {"changes": changes}))
+    except InvalidPortfolio as exc:
+        assert exc.problems

@@ -66,6 +66,8 @@ class Store:
         self.url = database_url(url)
         options = {"connect_args": {"check_same_thread": False}} \
             if self.url.startswith("sqlite") else {"pool_pre_ping": True}
+        if self.url in ("sqlite://", "sqlite:///:memory:"):  # one database, not one per thread
+            options["poolclass"] = sa.pool.StaticPool
         self.engine = sa.create_engine(self.url, **options)
         metadata.create_all(self.engine)
 

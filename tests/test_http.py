@@ -310,3 +310,11 @@ def test_no_document_gets_more_than_a_422(document):
     assert response.status_code in (200, 422), response.text
     if response.status_code == 422:
         assert response.json()["problems"]
+
+
+def test_an_in_memory_store_is_one_database_for_every_thread():
+    with TestClient(create_app(Store("sqlite://"))) as c:
+        pid = c.post("/v1/portfolios", json=TINY).json()["id"]
+        assert c.get(f"/v1/portfolios/{pid}").json() == TINY
+        submitted = c.post(f"/v1/portfolios/{pid}/solve", params={"explain": "none"})
+        assert _wait(c, submitted.json()["id"])["status"] == "done"

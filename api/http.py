@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated
@@ -89,8 +90,9 @@ def _portfolio(doc: dict):
 def _solve_options(solver: str | None, time_limit: float | None, gap: float | None,
                    explain: str) -> dict:
     problems = []
-    if time_limit is not None and not time_limit > 0:
-        problems.append(Problem("request", None, "time_limit", "must be a positive number"))
+    if time_limit is not None and not 0 < time_limit < math.inf:
+        problems.append(Problem("request", None, "time_limit",
+                                "must be a positive, finite number of seconds"))
     if gap is not None and not 0 <= gap < 1:
         problems.append(Problem("request", None, "gap", "must be in [0, 1)"))
     if explain not in EXPLAIN:

@@ -80,12 +80,11 @@ def solve(
 
 def _scenario_applied(portfolio, path: Path, as_json: bool):
     """The portfolio with the scenario's changes, or every problem and exit 2."""
-    from spmo.engine.io import from_document
+    from spmo.engine.validate import validate_document
     from spmo.scenarios.scenario import apply_scenario, read_scenario
 
     try:
-        return validate(from_document(apply_scenario(portfolio.to_document(),
-                                                     read_scenario(path))))
+        return validate_document(apply_scenario(portfolio.to_document(), read_scenario(path)))
     except InvalidPortfolio as exc:
         _fail(exc.problems, as_json)
 

@@ -39,8 +39,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from spmo.engine.errors import InvalidPortfolio, Problem
-from spmo.engine.io import from_document
-from spmo.engine.validate import validate
+from spmo.engine.validate import validate_document
 from spmo.solvers.registry import UnknownSolver
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -82,7 +81,7 @@ async def _document(request: Request) -> dict:
 def _portfolio(doc: dict):
     """The validated portfolio of a document, or _Invalid with every problem."""
     try:
-        return validate(from_document(doc))
+        return validate_document(doc)
     except InvalidPortfolio as exc:
         raise _Invalid(exc.problems) from exc
 

@@ -44,6 +44,16 @@ class Assignment:
     bought: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["skill", "period", "fte"]))
 
+    @classmethod
+    def of_plan(cls, portfolio: Portfolio, plan) -> Assignment:
+        """What a reported plan (engine.plan.Plan) decides: its selected starts
+        and the extra FTE its utilisation rows bought."""
+        index_of = {p: i for i, p in enumerate(portfolio.periods)}
+        bought = pd.DataFrame([{"skill": u.skill, "period": u.period, "fte": u.extra}
+                               for u in plan.utilisation if u.extra > 0],
+                              columns=["skill", "period", "fte"])
+        return cls({s.project: index_of[s.start] for s in plan.selected}, bought)
+
 
 @dataclass
 class CheckReport:

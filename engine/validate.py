@@ -24,6 +24,13 @@ SOLVER_NAMES = ("auto", "cpsat", "highs", "cbc", "lagrange")
 REQUIRED_TABLES = ("periods", "projects")
 
 
+def validate_document(doc: object) -> Portfolio:
+    """The validated `Portfolio` of a JSON-shaped document (engine.io.from_document)."""
+    from .io import from_document
+
+    return validate(from_document(doc))
+
+
 def validate(raw: RawPortfolio) -> Portfolio:
     """The validated `Portfolio`; raises `InvalidPortfolio` listing every problem."""
     problems = list(raw.problems)

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 from spmo.engine.errors import InvalidPortfolio, Problem
-from spmo.engine.io import from_document
 from spmo.engine.plan import Kpis, Plan
-from spmo.engine.validate import validate
+from spmo.engine.validate import validate_document
 
 from .scenario import apply_scenario, scenario_name
 
@@ -55,7 +54,7 @@ def scenario_portfolios(document: dict, scenarios: list) -> list[tuple[str, obje
         name = BASELINE if scenario is None else scenario_name(scenario, position - 1)
         try:
             doc = document if scenario is None else apply_scenario(document, scenario)
-            out.append((name, validate(from_document(doc))))
+            out.append((name, validate_document(doc)))
         except InvalidPortfolio as exc:
             if scenario is None:
                 raise

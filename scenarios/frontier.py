@@ -23,8 +23,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 from spmo.engine.errors import InvalidPortfolio, Problem
-from spmo.engine.io import from_document
-from spmo.engine.validate import validate
+from spmo.engine.validate import validate_document
 
 from .executor import run_batch
 from .scenario import apply_scenario
@@ -81,14 +80,14 @@ def _solve_point(item: tuple[float, dict, dict]):
     factor, document, options = item
     from .run import plan
 
-    return factor, plan(validate(from_document(document)), **options)
+    return factor, plan(validate_document(document), **options)
 
 
 def frontier(document: dict, factors=DEFAULT_FACTORS, workers: int | None = None,
              progress=None, **options) -> Frontier:
     """Solve the portfolio at each budget factor (see the module docstring);
     `options` go to scenarios.run.plan (explain defaults to none)."""
-    portfolio = validate(from_document(document))  # the base's own problems first
+    portfolio = validate_document(document)  # the base's own problems first
     options = {"explain": "none", **options}
     items = [(f, doc, options) for f, doc in frontier_documents(document, factors)]
     solved = run_batch(_solve_point, items, workers, progress)

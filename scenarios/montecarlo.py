@@ -31,8 +31,7 @@ from pydantic import BaseModel
 from spmo.engine.check import Assignment, check
 from spmo.engine.derive import derive
 from spmo.engine.errors import InvalidPortfolio, Problem
-from spmo.engine.io import from_document
-from spmo.engine.validate import validate
+from spmo.engine.validate import validate_document
 
 from .executor import run_batch
 
@@ -98,20 +97,12 @@ def sample_documents(document: dict, samples: int, seed: int, value_spread: floa
     return out
 
 
-def _base_assignment(portfolio, plan) -> Assignment:
-    index = {p: i for i, p in enumerate(portfolio.periods)}
-    bought = pd.DataFrame([{"skill": u.skill, "period": u.period, "fte": u.extra}
-                           for u in plan.utilisation if u.extra > 0],
-                          columns=["skill", "period", "fte"])
-    return Assignment({s.project: index[s.start] for s in plan.selected}, bought)
-
-
 def _sample(item):
     """(does the base plan hold, sampled optimum's objective, its selection)."""
     document, base, options = item
     from .run import plan
 
-    portfolio = validate(from_document(document))
+    portfolio = validate_document(document)
     holds = None if base is None else check(portfolio, derive(portfolio), base).ok
     result = plan(portfolio, **options)
     return holds, result.objective, [s.project for s in result.selected]
@@ -124,11 +115,11 @@ def montecarlo(document: dict, samples: int = 100, seed: int = 1, value_spread: 
     go to scenarios.run.plan (explain: none)."""
     from .run import plan
 
-    portfolio = validate(from_document(document))
+    portfolio = validate_document(document)
     documents = sample_documents(document, samples, seed, value_spread, cost_spread)
     options = {**options, "explain": "none"}
     base = plan(portfolio, **options)
-    assignment = None if base.objective is None else _base_assignment(portfolio, base)
+    assignment = None if base.objective is None else Assignment.of_plan(portfolio, base)
     results = run_batch(_sample, [(d, assignment, options) for d in documents], workers,
                         progress)
     objectives = np.array([o for _, o, _ in results if o is not None])

@@ -132,8 +132,8 @@ PRICED_STAGES = 3
 PERTURBATION = 1e-3
 """Relative noise on the start values while pricing for a plan (see
 _Relaxation). On 10,000 x 20, 40 s of neighbourhood search then ended at
-0.5613 (gap 0.0036) from the greedy's 0.5584, against 0.5567 from 0.5516
-unperturbed; 3e-3 gave a greedy of 0.5586 but a bound 1.6e-4 looser."""
+0.5613 (gap 0.0036) from the greedy's 0.5584, against 0.5567 after 44 s from
+0.5516 unperturbed; 3e-3 gave a greedy of 0.5586 but a bound 1.6e-4 looser."""
 
 
 def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = None,

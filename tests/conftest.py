@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from spmo.engine.check import check
 from spmo.engine.derive import derive
-from spmo.engine.io import from_document
-from spmo.engine.validate import validate
+from spmo.engine.validate import validate_document
 from spmo.scenarios.run import assignment_of, plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,7 +17,7 @@ SHARED = ROOT.parent / "shared"
 
 def portfolio_of(doc: dict):
     """A validated Portfolio from a JSON-shaped dict."""
-    return validate(from_document(doc))
+    return validate_document(doc)
 
 
 def solve_checked(doc_or_portfolio, **kwargs):
@@ -29,14 +28,7 @@ def solve_checked(doc_or_portfolio, **kwargs):
         else portfolio_of(doc_or_portfolio)
     result = plan(portfolio, **kwargs)
     if result.objective is not None:
-        index_of = {p: i for i, p in enumerate(portfolio.periods)}
-        starts = {r.project: index_of[r.start] for r in result.selected}
-        import pandas as pd
-
-        bought = pd.DataFrame([{"skill": u.skill, "period": u.period, "fte": u.extra}
-                               for u in result.utilisation if u.extra > 0],
-                              columns=["skill", "period", "fte"])
-        report = check(portfolio, derive(portfolio), Assignment(starts, bought))
+        report = check(portfolio, derive(portfolio), Assignment.of_plan(portfolio, result))
         assert report.ok, report.violations
         assert abs(report.objective - result.objective) <= 1e-6 * max(1, abs(result.objective))
     return result

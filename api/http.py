@@ -35,7 +35,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from spmo.engine.errors import InvalidPortfolio, Problem
@@ -107,6 +107,16 @@ def _solve_options(solver: str | None, time_limit: float | None, gap: float | No
         raise _Invalid(problems)
     return {"solver": solver, "time_limit_s": time_limit, "relative_gap": gap,
             "explain": explain}
+
+
+def _options_query(default_explain: str):
+    """A FastAPI dependency: the query options of a solving route (solver,
+    time_limit, gap, explain with this default), checked by _solve_options."""
+    def options(solver: str | None = None, time_limit: Annotated[float | None, Query()] = None,
+                gap: Annotated[float | None, Query()] = None,
+                explain: str = default_explain) -> dict:
+        return _solve_options(solver, time_limit, gap, explain)
+    return options
 
 
 def _engine_json(compute, *args, **kwargs) -> str:
@@ -205,31 +215,23 @@ def create_app(store: Store | None = None, job_workers: int | None = None) -> Fa
         return {"status": "valid", "warnings": list(portfolio.warnings)}
 
     @app.post("/v1/solve")
-    async def solve_route(request: Request, solver: str | None = None,
-                          time_limit: Annotated[float | None, Query()] = None,
-                          gap: Annotated[float | None, Query()] = None,
-                          explain: str = "auto"):
-        options = _solve_options(solver, time_limit, gap, explain)
+    async def solve_route(request: Request,
+                          options: Annotated[dict, Depends(_options_query("auto"))]):
         portfolio = _portfolio(await _document(request))
         text = await run_in_threadpool(_plan_json, portfolio, options)
         return Response(text, media_type="application/json")
 
     @app.post("/v1/compare")
-    async def compare_route(request: Request, solver: str | None = None,
-                            time_limit: Annotated[float | None, Query()] = None,
-                            gap: Annotated[float | None, Query()] = None,
-                            explain: str = "none"):
-        options = _solve_options(solver, time_limit, gap, explain)
+    async def compare_route(request: Request,
+                            options: Annotated[dict, Depends(_options_query("none"))]):
         body = await _document(request)
         document, scenarios = _comparison_input(store, body)
         text = await run_in_threadpool(_comparison_json, document, scenarios, options)
         return Response(text, media_type="application/json")
 
     @app.post("/v1/frontier")
-    async def frontier_route(request: Request, solver: str | None = None,
-                             time_limit: Annotated[float | None, Query()] = None,
-                             gap: Annotated[float | None, Query()] = None):
-        options = _solve_options(solver, time_limit, gap, "none")
+    async def frontier_route(request: Request,
+                             options: Annotated[dict, Depends(_options_query("none"))]):
         body = await _document(request)
         document, factors = _comparison_input(store, body, "factors", required=False)
         text = await run_in_threadpool(_frontier_json, document, factors, options)
@@ -269,10 +271,7 @@ def create_app(store: Store | None = None, job_workers: int | None = None) -> Fa
         return Response(status_code=204)
 
     @app.post("/v1/portfolios/{pid}/solve", status_code=202)
-    def submit_job(pid: str, solver: str | None = None,
-                   time_limit: Annotated[float | None, Query()] = None,
-                   gap: Annotated[float | None, Query()] = None, explain: str = "auto"):
-        options = _solve_options(solver, time_limit, gap, explain)
+    def submit_job(pid: str, options: Annotated[dict, Depends(_options_query("auto"))]):
         doc = store.portfolio_document(pid)
         if doc is None:
             return _not_found("portfolio", pid)

@@ -197,7 +197,7 @@ def _answer(result, as_json: bool, render) -> None:
 def _solve(portfolio, as_json: bool, **kwargs):
     """plan() with a progress bar for the explanations; errors as exit codes."""
     from rich.progress import Progress
-    from spmo.scenarios.run import plan as make_plan
+    from spmo.planning.pipeline import plan as make_plan
 
     with Progress(console=Console(stderr=True), transient=True,
                   disable=as_json or not sys.stderr.isatty()) as bar:
@@ -260,8 +260,8 @@ def generate(
     out: Annotated[Path, typer.Option(help="JSON file to write")] = Path("portfolio.json"),
 ):
     """A realistic synthetic portfolio for trials and benchmarks."""
-    from spmo.engine.generate import generate_portfolio
     from spmo.engine.io import write_json
+    from spmo.engine.synthetic.generate import generate_portfolio
 
     write_json(generate_portfolio(projects, periods, seed, skills=skills), out)
     Console().print(f"wrote {out}")

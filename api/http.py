@@ -131,8 +131,8 @@ def _engine_json(compute, *args, **kwargs) -> str:
 
 
 def _plan_json(portfolio, options: dict) -> str:
-    """The plan as JSON text (scenarios.run.plan)."""
-    from spmo.scenarios.run import plan
+    """The plan as JSON text (planning.pipeline.plan)."""
+    from spmo.planning.pipeline import plan
 
     return _engine_json(plan, portfolio, **options)
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spmo.engine.io import from_document
-from spmo.engine.mkp import MkpInstance, read_best_known, read_mkp_file, to_portfolio
+from spmo.engine.synthetic.mkp import MkpInstance, read_best_known, read_mkp_file, to_portfolio
 from spmo.engine.validate import validate
-from spmo.scenarios.run import plan
+from spmo.planning.pipeline import plan
 from spmo.solvers.registry import backends
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mkp"

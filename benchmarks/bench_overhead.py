@@ -21,10 +21,10 @@ import numpy as np
 from bench_optima import data_dir
 from ortools.sat.python import cp_model
 from spmo.engine.io import from_document
-from spmo.engine.mkp import MkpInstance, read_mkp_file, to_portfolio
 from spmo.engine.model.build import build
+from spmo.engine.synthetic.mkp import MkpInstance, read_mkp_file, to_portfolio
 from spmo.engine.validate import validate
-from spmo.scenarios.run import plan
+from spmo.planning.pipeline import plan
 from spmo.solvers.registry import pick
 
 HIGHS_OPTIONS = {"mip_rel_gap": 0.0, "mip_abs_gap": 1e-9, "mip_feasibility_tolerance": 1e-9,

@@ -15,7 +15,7 @@ import os
 
 from bench_optima import Job, data_dir, run_job
 from bench_overhead import raw_cpsat, raw_highs
-from spmo.engine.mkp import read_mkp_file
+from spmo.engine.synthetic.mkp import read_mkp_file
 
 CB_FILES = (3, 6, 9)
 """mknapcb files of 500 items (5, 10 and 30 rows); instance 0 of each."""

@@ -50,13 +50,17 @@ def child(n: int, periods: int, seed: int, time_limit: float) -> None:
     """One case, stage by stage; a JSON line per stage, then a summary line."""
     from spmo.engine.check import check
     from spmo.engine.derive import derive
-    from spmo.engine.generate import generate_portfolio
     from spmo.engine.io import from_document
     from spmo.engine.model.build import build
+    from spmo.engine.model.decode import assignment_of
+    from spmo.engine.synthetic.generate import generate_portfolio
     from spmo.engine.validate import validate
-    from spmo.scenarios.run import _report, assignment_of, first_plan, last_resort, options_for
-    from spmo.solvers.greedy import greedy_plan
+    from spmo.planning.instance import Instance
+    from spmo.planning.options import PlanOptions, solve_options
+    from spmo.planning.pipeline import report as plan_report
+    from spmo.solvers.large.greedy import greedy_plan
     from spmo.solvers.registry import pick
+    from spmo.solvers.strategy import first_plan, last_resort
 
     out: dict = {"projects": n, "periods": periods, "seed": seed, "time_limit_s": time_limit}
     t_start = time.perf_counter()
@@ -101,8 +105,8 @@ def child(n: int, periods: int, seed: int, time_limit: float) -> None:
         out["read_to_model_s"] = round(sum(out[f"{s}_s"] for s in (
             "read", "validate", "derive", "build")), 3)
     with stage("solve"):  # as plan() does: a warm start on larger models, then the backend
-        start, options = first_plan(model, backend, options_for(
-            portfolio, time_limit_s=time_limit), greedy=first)
+        start, options = first_plan(model, backend, solve_options(
+            portfolio, PlanOptions(), time_limit), greedy=first)
         result = last_resort(backend.solve(model, options), model, start)
     out["backend"] = result.solver
     out["solver_status"] = result.status.value
@@ -113,7 +117,7 @@ def child(n: int, periods: int, seed: int, time_limit: float) -> None:
         out["check_ok"] = report.ok
         warnings = list(portfolio.warnings) + result.notes
         with stage("report"):
-            plan = _report(portfolio, derived, model, result, warnings, time.perf_counter())
+            plan = plan_report(Instance(portfolio, derived, model), result, warnings)
         out.update(status=plan.status, objective=plan.objective, bound=plan.bound,
                    gap=plan.gap, selected=len(plan.selected), excluded=len(plan.excluded))
     else:

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .derive import Derived, blend_normalisers
-from .names import row_name
 from .portfolio import Portfolio
+from .rows import Family, row_name
 
 TOLERANCE = 1e-6
 
@@ -108,22 +108,23 @@ def _selection_rules(portfolio, derived, sched, out: list[Violation]) -> None:
     start = sched["start"]
     outside = ~w["fits"].astype(bool) | (start < w["earliest"]) | (start > w["latest"])
     for pid in sched.index[outside.to_numpy()]:
-        out.append(Violation(f"window[{pid}]",
+        out.append(Violation(row_name(Family.WINDOW, pid),
                              f"starts at index {start[pid]}, outside its window"))
     chosen = set(sched.index)
     for pid in p.index[(p["status"] == "mandatory").to_numpy()]:
         if pid not in chosen:
-            out.append(Violation(f"mandatory[{pid}]", "mandatory project not selected"))
+            out.append(Violation(row_name(Family.MANDATORY, pid), "mandatory project not selected"))
     for pid, force in p["force"].dropna().items():
         if (force == "in") != (pid in chosen):
-            out.append(Violation(f"force[{pid}]", f"forced {force} but "
+            out.append(Violation(row_name(Family.FORCE, pid), f"forced {force} but "
                                  f"{'not ' if force == 'in' else ''}selected"))
     if portfolio.require_alignment:
         sel = p.loc[sched.index]
         unaligned = ~derived.aligned[sched.index].astype(bool).to_numpy() & \
             (sel["status"] != "mandatory").to_numpy() & (sel["force"] != "in").to_numpy()
         for pid in sched.index[unaligned]:
-            out.append(Violation(f"alignment[{pid}]", "selected but serves no objective"))
+            out.append(Violation(row_name(Family.ALIGNMENT, pid),
+                                 "selected but serves no objective"))
 
 
 def _spend_lines(portfolio, sched) -> pd.DataFrame:
@@ -151,7 +152,7 @@ def _budgets(portfolio, lines, bought, out, rows) -> None:
         if pool is None and cat is None and len(bought):
             b = bought if period is None else bought[bought["period"] == period]
             amount += float((b["fte"] * b["extra_cost"]).sum())
-        name = row_name("budget", period, pool, cat)
+        name = row_name(Family.BUDGET, period, pool, cat)
         rows.append({"constraint": name, "period": period, "pool": pool, "category": cat,
                      "amount": amount, "limit": float(limit)})
         if amount > limit + tol(limit):
@@ -176,7 +177,7 @@ def _capacity(portfolio, sched, bought, out) -> pd.DataFrame:
     usage["capacity"] = cap["fte"].reindex(keys) if len(cap) else np.nan
     usage["extra"] = got.reindex(keys).fillna(0.0) if len(got) else 0.0
     for (skill, period), row in usage.iterrows():
-        name = f"capacity[{skill},{period}]"
+        name = row_name(Family.CAPACITY, skill, period)
         if np.isnan(row["capacity"]):
             continue
         limit = row["capacity"] + row["extra"]
@@ -189,7 +190,7 @@ def _capacity(portfolio, sched, bought, out) -> pd.DataFrame:
         if surplus > tol(row["extra"]):
             out.append(Violation(name, f"buys {surplus:g} FTE more than the selection needs"))
     for key in got.index.difference(cap.index if len(cap) else pd.Index([])):
-        out.append(Violation(f"capacity[{key[0]},{key[1]}]", "buys FTE where none is offered"))
+        out.append(Violation(row_name(Family.CAPACITY, *key), "buys FTE where none is offered"))
     return usage.reset_index().rename(columns={"level_0": "skill", "level_1": "period"})
 
 
@@ -200,13 +201,13 @@ def _logic(portfolio, derived, sched, out) -> None:
     for a, kind, b, lag in portfolio.table("dependencies")[
             ["project", "kind", "other", "lag"]].itertuples(index=False):
         if kind == "excludes" and a in chosen and b in chosen:
-            out.append(Violation(f"excludes[{a},{b}]", "both selected"))
+            out.append(Violation(row_name(Family.EXCLUDES, a, b), "both selected"))
         if kind in ("requires", "after") and a in chosen and b not in chosen:
-            out.append(Violation(f"{kind}[{a},{b}]", f"{a} selected without {b}"))
+            out.append(Violation(row_name(kind, a, b), f"{a} selected without {b}"))
         if kind == "after" and a in chosen and b in chosen:
             ready = finish[b] + 1 + lag
             if start[a] < ready:
-                out.append(Violation(f"after[{a},{b}]", f"{a} starts at index "
+                out.append(Violation(row_name(Family.AFTER, a, b), f"{a} starts at index "
                                      f"{start[a]}, before index {ready}"))
     groups = portfolio.table("groups")
     counts = groups["project"].isin(chosen).groupby(groups["group"]).sum()
@@ -214,9 +215,9 @@ def _logic(portfolio, derived, sched, out) -> None:
             index=False):
         count = int(counts.get(g, 0))
         if not np.isnan(lo) and count < lo:
-            out.append(Violation(f"group[{g},min]", f"{count} selected, min {lo:g}"))
+            out.append(Violation(row_name(Family.GROUP, g, "min"), f"{count} selected, min {lo:g}"))
         if not np.isnan(hi) and count > hi:
-            out.append(Violation(f"group[{g},max]", f"{count} selected, max {hi:g}"))
+            out.append(Violation(row_name(Family.GROUP, g, "max"), f"{count} selected, max {hi:g}"))
 
 
 def _shares(portfolio, sched, out) -> None:
@@ -227,20 +228,22 @@ def _shares(portfolio, sched, out) -> None:
             ["dimension", "value", "min_share", "max_share"]].itertuples(index=False):
         member = float(sched["cost"][projects.loc[sched.index, dim] == value].sum())
         if not np.isnan(hi) and member > hi * total + tol(total):
-            out.append(Violation(f"balance[{dim},{value},max]",
+            out.append(Violation(row_name(Family.BALANCE, dim, value, "max"),
                                  f"{member:g} of {total:g} is over {hi:g}"))
         if not np.isnan(lo) and member < lo * total - tol(total):
-            out.append(Violation(f"balance[{dim},{value},min]",
+            out.append(Violation(row_name(Family.BALANCE, dim, value, "min"),
                                  f"{member:g} of {total:g} is under {lo:g}"))
     app = portfolio.risk_appetite
     exposure = float((sched["risk"] * sched["cost"]).sum())
     if app.max_exposure is not None and exposure > app.max_exposure + tol(app.max_exposure):
-        out.append(Violation("risk[exposure]", f"{exposure:g} over {app.max_exposure:g}"))
+        out.append(Violation(row_name(Family.RISK, "exposure"),
+                             f"{exposure:g} over {app.max_exposure:g}"))
     high = float(sched["cost"][sched["risk"] >= app.high_risk_threshold].sum())
     if app.max_high_risk_share is not None and high > app.max_high_risk_share * total + tol(total):
-        out.append(Violation("risk[high_share]", f"{high:g} of {total:g} is high risk"))
+        out.append(Violation(row_name(Family.RISK, "high_share"),
+                             f"{high:g} of {total:g} is high risk"))
     if app.max_average_risk is not None and exposure > app.max_average_risk * total + tol(total):
-        out.append(Violation("risk[average]", f"average risk {exposure / total:g} "
+        out.append(Violation(row_name(Family.RISK, "average"), f"average risk {exposure / total:g} "
                              f"over {app.max_average_risk:g}"))
 
 
@@ -249,7 +252,8 @@ def check(portfolio: Portfolio, derived: Derived, a: Assignment) -> CheckReport:
     out: list[Violation] = []
     unknown = [p for p in a.starts if p not in portfolio.projects.index]
     if unknown:
-        return CheckReport([Violation(f"window[{p}]", "unknown project") for p in unknown],
+        return CheckReport([Violation(row_name(Family.WINDOW, p), "unknown project")
+                            for p in unknown],
                            {}, float("nan"), pd.DataFrame(), pd.DataFrame())
     sched = _schedule(portfolio, derived, a)
     _selection_rules(portfolio, derived, sched, out)

@@ -24,7 +24,15 @@ class ExcludedProject(BaseModel):
     code: Literal["forced_out", "unaligned", "no_fit", "infeasible_alone", "dependency",
                   "budget", "capacity", "risk", "balance", "group", "dominated"]
     binding: list[str] = []
-    cost_to_include: float | None = None
+    cost_to_include: float | None = Field(None, description=(
+        "objective drop if forced in (negative: forcing in gains); see cost_status"))
+    cost_status: Literal["exact", "interval", "at_least", "not_estimated",
+                         "not_computed", "infeasible"] | None = Field(None, description=(
+        "exact: proven; interval: between cost_low and cost_to_include; at_least: "
+        "cost_to_include is a proven lower bound; infeasible: no plan contains it"))
+    cost_low: float | None = Field(None, description="proven lower bound of the drop")
+    forcing_conflict: list[str] = Field([], description=(
+        "when no plan can contain the project: constraints that clash with forcing it in"))
 
 
 class SpendRow(BaseModel):
@@ -67,6 +75,17 @@ class Recommendation(BaseModel):
     value_delta: float
 
 
+class ExplanationSummary(BaseModel):
+    """How far the explanations got within the time limit."""
+
+    mode: Literal["estimate", "exact"]
+    figures: int = Field(description="cost_to_include and value_delta figures asked for")
+    exact: int
+    bounded: int = Field(description="figures given as an interval or a bound")
+    not_computed: int
+    stopped_by_time: bool
+
+
 class Conflict(BaseModel):
     constraint: str
     sentence: str
@@ -74,8 +93,10 @@ class Conflict(BaseModel):
 
 class Relaxation(BaseModel):
     constraint: str
-    limit: float | None = None
-    needed: float | None = None
+    limit: float | None = Field(None, description="the input's value today")
+    needed: float | None = Field(None, description="the value to type instead")
+    table: str | None = Field(None, description="the input table holding the value")
+    column: str | None = Field(None, description="the column to change")
     sentence: str
 
 
@@ -98,5 +119,6 @@ class Plan(BaseModel):
     conflicts: list[Conflict] = []
     relaxation: list[Relaxation] = []
     warnings: list[str] = []
+    explanations: ExplanationSummary | None = None
     model_size: dict = Field(default_factory=dict,
                              description="variables, rows, nonzeros of the model solved")

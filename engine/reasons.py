@@ -6,7 +6,7 @@ act_i + A_ij leaves [lo_i - tol, hi_i + tol] even after buying all the extra
 capacity still on offer in that row. The start with the fewest rows in the
 way is reported: its rows are `binding` and their family gives the `code`;
 no row in the way means the optimum is simply better without p (`dominated`).
-Exact counterfactual costs come from re-solves (scenarios.explain).
+Exact counterfactual costs come from re-solves (planning.explain).
 """
 
 from __future__ import annotations
@@ -18,11 +18,7 @@ from .derive import Derived
 from .model.linear import LinearModel
 from .plan import ExcludedProject
 from .portfolio import Portfolio
-
-FAMILY_CODE = {"budget": "budget", "capacity": "capacity", "requires": "dependency",
-               "after": "dependency", "excludes": "dependency", "group": "group",
-               "balance": "balance", "risk": "risk", "window": "group"}
-CODE_ORDER = ("dependency", "group", "budget", "capacity", "risk", "balance")
+from .rows import REASON_CODE, REASON_ORDER, STRUCTURAL, Family, row_name
 
 
 def _rows_in_the_way(model: LinearModel, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -37,7 +33,7 @@ def _rows_in_the_way(model: LinearModel, x: np.ndarray) -> tuple[np.ndarray, np.
     new = act[model.a_row] + model.a_val
     off = (new > hi[model.a_row] + tol[model.a_row]) | \
         (new < model.row_lo[model.a_row] - tol[model.a_row])
-    off &= model.row_family[model.a_row] != "window"
+    off &= ~np.isin(model.row_family[model.a_row], list(STRUCTURAL))
     return model.a_row[off], model.a_col[off]
 
 
@@ -50,13 +46,16 @@ def _static_reasons(portfolio: Portfolio, derived: Derived) -> dict[str, Exclude
         bool).to_numpy() & (p["status"] != "mandatory").to_numpy() & (p["force"] != "in").to_numpy()
     out = {}
     for pid in p.index[unaligned]:
-        out[pid] = ExcludedProject(project=pid, code="unaligned", binding=[f"alignment[{pid}]"],
+        out[pid] = ExcludedProject(project=pid, code="unaligned",
+                                   binding=[row_name(Family.ALIGNMENT, pid)],
                                    reason="serves no strategic objective (strategic score 0)")
     for pid in p.index[no_fit]:
-        out[pid] = ExcludedProject(project=pid, code="no_fit", binding=[f"window[{pid}]"],
+        out[pid] = ExcludedProject(project=pid, code="no_fit",
+                                   binding=[row_name(Family.WINDOW, pid)],
                                    reason="cannot be placed within the horizon or its window")
     for pid in p.index[forced_out]:
-        out[pid] = ExcludedProject(project=pid, code="forced_out", binding=[f"force[{pid}]"],
+        out[pid] = ExcludedProject(project=pid, code="forced_out",
+                                   binding=[row_name(Family.FORCE, pid)],
                                    reason="forced out by the planner")
     return out
 
@@ -88,7 +87,7 @@ def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
         in_the_way = sorted_rows[bounds[j]:bounds[j + 1]]
         names = list(dict.fromkeys(model.row_name[in_the_way]))
         families = set(model.row_family[in_the_way])
-        codes = [c for c in CODE_ORDER if any(FAMILY_CODE.get(f) == c for f in families)]
+        codes = [c for c in REASON_ORDER if any(REASON_CODE.get(f) == c for f in families)]
         if not codes:
             out.append(ExcludedProject(
                 project=pid, code="dominated", binding=[],

@@ -14,8 +14,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from spmo.engine.generate import generate_portfolio
 from spmo.engine.io import write_csv_folder, write_json, write_workbook
+from spmo.engine.synthetic.generate import generate_portfolio
 
 HERE = Path(__file__).resolve().parent
 SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 33

@@ -75,10 +75,10 @@ def _within(position: int, name: str, problem: Problem) -> Problem:
 
 
 def compare(document: dict, scenarios: list, progress=None, **options) -> Comparison:
-    """Solve the base and every scenario (scenarios.run.plan with `options`,
+    """Solve the base and every scenario (planning.pipeline.plan with `options`,
     one after the other: each solve has the machine's cores) and set them
     side by side; `progress(done, total)` after each."""
-    from .run import plan
+    from spmo.planning.pipeline import plan
 
     named = scenario_portfolios(document, scenarios)
     plans = []

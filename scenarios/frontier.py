@@ -14,7 +14,7 @@ a scale, not money to spend, hence the marginal per per cent). z_k never
 falls as f grows, because every plan at a smaller budget is feasible at a
 larger one, so an optimal solver gives a monotone curve. A
 point whose solve stopped at its time limit is `feasible`, with its gap. The
-points are independent solves, run as a batch (scenarios.executor: a local
+points are independent solves, run as a batch (solvers.batch: a local
 process pool, or Dask when SPMO_DASK_SCHEDULER names a cluster), one
 single-threaded solve per worker.
 """
@@ -24,8 +24,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 from spmo.engine.errors import InvalidPortfolio, Problem
 from spmo.engine.validate import validate_document
+from spmo.solvers.batch import run_batch
 
-from .executor import run_batch
 from .scenario import apply_scenario
 
 DEFAULT_FACTORS = tuple(round(0.5 + 0.1 * k, 2) for k in range(11))
@@ -78,7 +78,7 @@ def frontier_documents(document: dict, factors) -> list[tuple[float, dict]]:
 
 def _solve_point(item: tuple[float, dict, dict]):
     factor, document, options = item
-    from .run import plan
+    from spmo.planning.pipeline import plan
 
     return factor, plan(validate_document(document), **options)
 
@@ -86,7 +86,7 @@ def _solve_point(item: tuple[float, dict, dict]):
 def frontier(document: dict, factors=DEFAULT_FACTORS, workers: int | None = None,
              progress=None, **options) -> Frontier:
     """Solve the portfolio at each budget factor (see the module docstring);
-    `options` go to scenarios.run.plan (explain defaults to none)."""
+    `options` go to planning.pipeline.plan (explain defaults to none)."""
     portfolio = validate_document(document)  # the base's own problems first
     options = {"explain": "none", **options}
     items = [(f, doc, options) for f, doc in frontier_documents(document, factors)]

@@ -12,7 +12,7 @@ saving of the whole project), and then
    the sampled portfolio with the independent checker: does it still keep
    every budget and risk limit when costs come in as sampled?
 2. re-optimises the sampled portfolio (one single-threaded solve per batch
-   worker: scenarios.executor, local processes or Dask).
+   worker: solvers.batch, local processes or Dask).
 
 The result gives the share of samples in which the base plan still holds,
 the distribution of the re-optimised objective (mean and 5/50/95 %
@@ -32,8 +32,7 @@ from spmo.engine.check import Assignment, check
 from spmo.engine.derive import derive
 from spmo.engine.errors import InvalidPortfolio, Problem
 from spmo.engine.validate import validate_document
-
-from .executor import run_batch
+from spmo.solvers.batch import run_batch
 
 MAX_SAMPLES = 10_000
 
@@ -100,7 +99,7 @@ def sample_documents(document: dict, samples: int, seed: int, value_spread: floa
 def _sample(item):
     """(does the base plan hold, sampled optimum's objective, its selection)."""
     document, base, options = item
-    from .run import plan
+    from spmo.planning.pipeline import plan
 
     portfolio = validate_document(document)
     holds = None if base is None else check(portfolio, derive(portfolio), base).ok
@@ -112,8 +111,8 @@ def montecarlo(document: dict, samples: int = 100, seed: int = 1, value_spread: 
                cost_spread: float = 0.1, workers: int | None = None, progress=None,
                **options) -> MonteCarlo:
     """Sample, re-check and re-optimise (see the module docstring); `options`
-    go to scenarios.run.plan (explain: none)."""
-    from .run import plan
+    go to planning.pipeline.plan (explain: none)."""
+    from spmo.planning.pipeline import plan
 
     portfolio = validate_document(document)
     documents = sample_documents(document, samples, seed, value_spread, cost_spread)

@@ -117,3 +117,21 @@ def _solution(highspy, x: np.ndarray):
     sol.col_value = list(map(float, x))
     sol.value_valid = True
     return sol
+
+
+def lp_duals(model: LinearModel, seconds: float) -> tuple[np.ndarray, float] | None:
+    """The LP relaxation's column duals (reduced costs of min -c.x, i.e. -r
+    for the maximised c.x) and optimum (of max c.x), or None when HiGHS does
+    not solve it to optimality within `seconds`."""
+    import dataclasses
+
+    import highspy
+
+    h = _quiet_highs(highspy)
+    h.setOptionValue("time_limit", float(seconds))
+    h.passModel(HighsBackend.translate(dataclasses.replace(
+        model, integer=np.zeros_like(model.integer)), highspy))
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.asarray(h.getSolution().col_dual, dtype=float), -h.getInfo().objective_function_value

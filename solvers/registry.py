@@ -16,7 +16,7 @@ from spmo.engine.model.linear import LinearModel
 from .base import Backend
 from .cpsat import CpSatBackend
 from .highs import HighsBackend
-from .lagrange import LagrangeBackend
+from .large.lagrange import LagrangeBackend
 
 LARGE_NONZEROS = 1_000_000
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from spmo.engine.check import check
 from spmo.engine.derive import derive
+from spmo.engine.model.decode import assignment_of
 from spmo.engine.validate import validate_document
-from spmo.scenarios.run import assignment_of, plan
+from spmo.planning.pipeline import plan
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

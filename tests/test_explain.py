@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from spmo.engine.names import row_name
+from spmo.engine.rows import row_name
 
 from .conftest import portfolio_of, solve_checked
 

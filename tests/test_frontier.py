@@ -15,7 +15,7 @@ from spmo.api.charts import frontier_html
 from spmo.api.http import create_app
 from spmo.api.store import Store
 from spmo.engine.errors import InvalidPortfolio
-from spmo.engine.generate import generate_portfolio
+from spmo.engine.synthetic.generate import generate_portfolio
 from spmo.scenarios.frontier import frontier
 from spmo.scenarios.scenario import apply_scenario
 

@@ -6,7 +6,7 @@ import time
 from collections import defaultdict
 
 import pytest
-from spmo.engine.generate import generate_portfolio
+from spmo.engine.synthetic.generate import generate_portfolio
 
 N, T = 2000, 12
 

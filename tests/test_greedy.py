@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 from spmo.engine.check import check
 from spmo.engine.derive import derive
-from spmo.engine.generate import generate_portfolio
 from spmo.engine.model.build import build
-from spmo.scenarios.run import assignment_of, last_resort
+from spmo.engine.model.decode import assignment_of
+from spmo.engine.synthetic.generate import generate_portfolio
 from spmo.solvers.base import Result, Status
-from spmo.solvers.greedy import greedy_plan
+from spmo.solvers.large.greedy import greedy_plan
+from spmo.solvers.strategy import last_resort
 
 from .conftest import portfolio_of
 
@@ -53,7 +54,7 @@ def test_a_worse_feasible_plan_gives_way_to_the_greedy_plan():
 def test_repair_keeps_the_preferred_plan_around_a_forced_project():
     """The counterfactual warm start: the base plan's starts come first, the
     forced project is placed, closed starts (ub 0) never are, and it checks."""
-    from spmo.scenarios.counterfactual import forced
+    from spmo.engine.model.transforms import forced
 
     portfolio = portfolio_of(generate_portfolio(60, 6, 5, skills=4))
     model = build(portfolio)
@@ -84,7 +85,7 @@ def test_the_chunked_pre_test_changes_no_decision(monkeypatch, seed):
     """Starts rejected together in a chunk are exactly those the one-by-one loop
     rejects: the plans match a chunk size of 1 (every start tested at its
     turn), in density order, in a random score order and repairing a plan."""
-    from spmo.solvers import greedy
+    from spmo.solvers.large import greedy
 
     model = build(portfolio_of(generate_portfolio(300, 8, seed, skills=6)))
     rng = np.random.default_rng(seed)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from spmo.engine.mkp import MkpInstance, read_best_known, read_mkp_file, to_portfolio
+from spmo.engine.synthetic.mkp import MkpInstance, read_best_known, read_mkp_file, to_portfolio
 
 from .conftest import SHARED, solve_checked
 

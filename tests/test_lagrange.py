@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from spmo.engine.errors import InvalidPortfolio
-from spmo.engine.generate import generate_portfolio
 from spmo.engine.model.build import build
+from spmo.engine.synthetic.generate import generate_portfolio
 from spmo.solvers import registry
 from spmo.solvers.base import SolveOptions, Status
-from spmo.solvers.lagrange import _Relaxation, lagrangian
+from spmo.solvers.large.lagrange import _Relaxation, lagrangian
 from spmo.solvers.registry import pick
 
 from .conftest import portfolio_of, solve_checked
@@ -78,24 +78,26 @@ def test_auto_sends_only_large_models_to_lagrange(monkeypatch):
 def test_estimates_fall_back_to_lagrangian_prices(monkeypatch):
     """A model too large for the LP gets its cost_to_include estimates from
     Lagrangian reduced costs: one non-negative figure per project asked."""
-    from spmo.scenarios import counterfactual
+    from spmo.planning import counterfactual
 
-    model = build(portfolio_of(generate_portfolio(40, 6, 5, skills=4)))
+    portfolio = portfolio_of(generate_portfolio(40, 6, 5, skills=4))
+    model = build(portfolio)
+    base = solve_checked(portfolio, solver="highs")
     projects = sorted(set(model.starts["project"]))
-    from_lp = counterfactual.lp_estimates(model, projects, seconds=10)
+    from_lp = counterfactual.lp_estimates(model, projects, base.objective, seconds=10)
     monkeypatch.setattr(counterfactual, "LARGE_NONZEROS", 0)
-    from_prices = counterfactual.lp_estimates(model, projects, seconds=1)
+    from_prices = counterfactual.lp_estimates(model, projects, base.objective, seconds=1)
     assert set(from_prices) == set(from_lp) == set(projects)
-    assert all(v >= 0 for v in from_prices.values())
+    assert all(np.isfinite(v) for v in from_prices.values())
 
 
 def test_plan_warm_starts_larger_models_from_the_lagrangian_plan(monkeypatch):
     """Above WARM_START_NONZEROS the solver's hint is the priced plan (never worse
     than the greedy) and the whole solve keeps to the time limit; the optimum
     is unchanged."""
-    from spmo.scenarios import run
+    from spmo.solvers import strategy as run
     from spmo.solvers.base import SolveOptions as Options
-    from spmo.solvers.greedy import greedy_plan
+    from spmo.solvers.large.greedy import greedy_plan
 
     portfolio = portfolio_of(generate_portfolio(60, 6, 9, skills=4))
     model = build(portfolio)
@@ -112,23 +114,25 @@ def test_plan_warm_starts_larger_models_from_the_lagrangian_plan(monkeypatch):
 def test_estimates_reuse_the_backends_reduced_costs():
     """The Lagrangian backend hands its reduced costs to the estimates: the same
     figures as recomputing them, without a second pricing run."""
-    from spmo.scenarios import counterfactual
+    from spmo.planning import counterfactual
 
     model = build(portfolio_of(generate_portfolio(40, 6, 5, skills=4)))
     result = pick("lagrange", model).solve(model, SolveOptions(time_limit_s=1))
     assert result.reduced_costs is not None and len(result.reduced_costs) == model.n_vars
     projects = sorted(set(model.starts["project"]))
-    given = counterfactual.lp_estimates(model, projects, reduced=result.reduced_costs)
+    given = counterfactual.lp_estimates(model, projects, result.objective, 1.0,
+                                        reduced=result.reduced_costs, lp_bound=result.bound)
     drop = np.maximum(0.0, -result.reduced_costs[: len(model.starts)])
     want = model.starts.assign(drop=drop).groupby("project")["drop"].min()
-    assert given == {p: float(want[p]) for p in projects}
+    slack = result.bound - result.objective
+    assert given == {p: float(want[p]) - slack for p in projects}
 
 
 def test_small_models_give_the_solver_no_greedy_hint():
     """Below WARM_START_NONZEROS the solver searches cold (a bare greedy hint
     steered HiGHS to worse plans on GK) and the greedy plan is kept only as
     the answer of last resort."""
-    from spmo.scenarios import run
+    from spmo.solvers import strategy as run
     from spmo.solvers.base import SolveOptions as Options
 
     model = build(portfolio_of(generate_portfolio(30, 6, 2, skills=4)))

@@ -9,13 +9,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from spmo.engine.check import check
 from spmo.engine.derive import derive
 from spmo.engine.errors import InvalidPortfolio
-from spmo.engine.generate import generate_portfolio
 from spmo.engine.model.build import build
-from spmo.scenarios.run import assignment_of
-from spmo.solvers import lns
+from spmo.engine.model.decode import assignment_of
+from spmo.engine.synthetic.generate import generate_portfolio
 from spmo.solvers.base import SolveOptions
-from spmo.solvers.greedy import greedy_plan
-from spmo.solvers.lagrange import lagrangian
+from spmo.solvers.large import lns
+from spmo.solvers.large.greedy import greedy_plan
+from spmo.solvers.large.lagrange import lagrangian
 from spmo.solvers.registry import pick
 
 from .conftest import portfolio_of, solve_checked
@@ -81,7 +81,7 @@ def test_neighbourhoods_keep_random_portfolios_feasible(doc):
     model = build(portfolio)
     start = greedy_plan(model)
     assume(start is not None)
-    import spmo.solvers.lns as module
+    import spmo.solvers.large.lns as module
 
     saved = module.FIRST_SIZE
     module.FIRST_SIZE = 2

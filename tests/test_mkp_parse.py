@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from spmo.engine.mkp import MkpInstance, read_best_known, read_mkp_file, to_portfolio
+from spmo.engine.synthetic.mkp import MkpInstance, read_best_known, read_mkp_file, to_portfolio
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mkp"
 

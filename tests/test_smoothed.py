@@ -8,10 +8,10 @@ import time
 
 import numpy as np
 import pytest
-from spmo.engine.generate import generate_portfolio
 from spmo.engine.model.build import build
-from spmo.solvers.lagrange import _Relaxation
-from spmo.solvers.smoothed import _Smoothed, smoothed_dual
+from spmo.engine.synthetic.generate import generate_portfolio
+from spmo.solvers.large.lagrange import _Relaxation
+from spmo.solvers.large.smoothed import _Smoothed, smoothed_dual
 
 from .conftest import portfolio_of
 

@@ -32,4 +32,4 @@ def build(portfolio: Portfolio, derived: Derived | None = None) -> LinearModel:
     for add_family in FAMILIES:
         add_family(ctx)
     set_objective(ctx)
-    return builder.finish(ctx.starts, ctx.extra, ctx.pairs, portfolio.objective_kind)
+    return builder.finish(ctx.starts, ctx.extra, ctx.pairs)

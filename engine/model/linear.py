@@ -1,15 +1,17 @@
 """The solver-neutral model: variables, named rows, objective, as arrays.
 
 maximise c.x  subject to  lo_i <= sum_j A_ij x_j <= hi_i  (row i named
-`family[key,...]`), lb_j <= x_j <= ub_j, x_j integer where `integer[j]`.
-Several rows may share one name (e.g. the per-period rows of `after[A,B]`):
-the name is the constraint a person reads, a row is what a solver sees.
+`family[key,...]`, see engine/rows.py), lb_j <= x_j <= ub_j, x_j integer
+where `integer[j]`. Several rows may share one name (e.g. the per-period rows
+of `after[A,B]`): the name is the constraint a person reads, a row is what a
+solver sees. Rows of one project (window, mandatory, force, alignment) carry
+its id in `row_project`, so no reader needs to take a name apart.
 Backends translate this and nothing else.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -37,8 +39,12 @@ class LinearModel:
     """bought-capacity variables: skill, period (0-based), extra_fte, extra_cost, var."""
     pairs: pd.DataFrame
     """synergy variables: project_a, project_b, value, score, var."""
-    objective_kind: str = "financial"
-    notes: list[str] = field(default_factory=list)
+    row_project: np.ndarray | None = None
+    """per row, the project a per-project row belongs to (None for the others)."""
+
+    def __post_init__(self) -> None:
+        if self.row_project is None:
+            self.row_project = np.full(len(self.row_lo), None, dtype=object)
 
     @property
     def n_vars(self) -> int:
@@ -61,6 +67,13 @@ class LinearModel:
         order = np.argsort(self.a_col, kind="stable")
         start = np.searchsorted(self.a_col[order], np.arange(self.n_vars + 1))
         return self.a_row[order], self.a_val[order], start
+
+    def project_rows(self, project: str, *families: str) -> np.ndarray:
+        """Indices of the per-project rows of `project` (of the given families)."""
+        mine = self.row_project == project
+        if families:
+            mine &= np.isin(self.row_family, list(families))
+        return np.flatnonzero(mine)
 
     def activity(self, x: np.ndarray) -> np.ndarray:
         """A x for a full assignment x."""
@@ -112,22 +125,26 @@ class ModelBuilder:
         np.add.at(c, var, coef)
         self.c = [c]
 
-    def add_rows(self, family: str, names, lo, hi, row, col, val) -> None:
-        """A block of rows: `row` numbers entries 0..k-1 within the block."""
+    def add_rows(self, family: str, names, lo, hi, row, col, val, projects=None) -> None:
+        """A block of rows: `row` numbers entries 0..k-1 within the block;
+        `projects`: the project of each row, for per-project families."""
         names = np.asarray(names, dtype=object)
         k = len(names)
         if k == 0:
             return
+        projects = np.full(k, None, dtype=object) if projects is None else \
+            np.asarray(projects, dtype=object)
         lo = np.broadcast_to(np.asarray(lo, dtype=float), (k,)).copy()
         hi = np.broadcast_to(np.asarray(hi, dtype=float), (k,)).copy()
         row = np.asarray(row, dtype=np.int64)
         col = np.asarray(col, dtype=np.int64)
         val = np.asarray(val, dtype=float)
         keep = val != 0
-        self.rows.append((family, names, lo, hi, row[keep] + self.n_rows, col[keep], val[keep]))
+        self.rows.append((str(family), names, lo, hi, row[keep] + self.n_rows, col[keep],
+                          val[keep], projects))
         self.n_rows += k
 
-    def finish(self, starts, extra, pairs, objective_kind: str) -> LinearModel:
+    def finish(self, starts, extra, pairs) -> LinearModel:
         """The finished model with entries sorted by row."""
         def cat(parts, dt):
             return (np.concatenate(parts).astype(dt) if parts
@@ -143,4 +160,5 @@ class ModelBuilder:
             row_hi=cat([r[3] for r in self.rows], float),
             a_row=a_row[order], a_col=cat([r[5] for r in self.rows], np.int64)[order],
             a_val=cat([r[6] for r in self.rows], float)[order],
-            starts=starts, extra=extra, pairs=pairs, objective_kind=objective_kind)
+            starts=starts, extra=extra, pairs=pairs,
+            row_project=cat([r[7] for r in self.rows], object))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..rows import Family, row_name
 from .variables import Context
 
 INF = np.inf
@@ -16,11 +17,12 @@ def add_start_choice(ctx: Context) -> None:
     projects = ctx.var_count.index.to_numpy(dtype=object)
     k = np.arange(len(projects))
     r, c, v = ctx.selected(k, projects, np.ones(len(projects)))
-    ctx.builder.add_rows("window", [f"window[{p}]" for p in projects], -INF, 1.0, r, c, v)
+    ctx.builder.add_rows(Family.WINDOW, [row_name(Family.WINDOW, p) for p in projects],
+                         -INF, 1.0, r, c, v, projects=projects)
 
 
 def _must(ctx: Context) -> tuple[pd.Index, pd.Index, pd.Index]:
-    """(mandatory, forced in, excluded by force out or missing alignment)."""
+    """(mandatory, forced in, forced out) project ids."""
     p = ctx.portfolio.projects
     mandatory = p.index[(p["status"] == "mandatory").to_numpy()]
     forced_in = p.index[(p["force"] == "in").to_numpy()]
@@ -30,12 +32,13 @@ def _must(ctx: Context) -> tuple[pd.Index, pd.Index, pd.Index]:
 def add_mandatory_and_force(ctx: Context) -> None:
     """mandatory[p]: y_p >= 1; force[p]: y_p >= 1 (in) or y_p <= 0 (out)."""
     mandatory, forced_in, forced_out = _must(ctx)
-    for family, ids, lo, hi in (("mandatory", mandatory, 1.0, INF),
-                                ("force", forced_in, 1.0, INF),
-                                ("force", forced_out, -INF, 0.0)):
+    for family, ids, lo, hi in ((Family.MANDATORY, mandatory, 1.0, INF),
+                                (Family.FORCE, forced_in, 1.0, INF),
+                                (Family.FORCE, forced_out, -INF, 0.0)):
         ids = ids.to_numpy(dtype=object)
         r, c, v = ctx.selected(np.arange(len(ids)), ids, np.ones(len(ids)))
-        ctx.builder.add_rows(family, [f"{family}[{p}]" for p in ids], lo, hi, r, c, v)
+        ctx.builder.add_rows(family, [row_name(family, p) for p in ids], lo, hi, r, c, v,
+                             projects=ids)
 
 
 def add_alignment_rule(ctx: Context) -> None:
@@ -47,7 +50,8 @@ def add_alignment_rule(ctx: Context) -> None:
     unaligned = ~ctx.derived.aligned & (p["status"] != "mandatory") & (p["force"] != "in")
     ids = p.index[unaligned.to_numpy()].to_numpy(dtype=object)
     r, c, v = ctx.selected(np.arange(len(ids)), ids, np.ones(len(ids)))
-    ctx.builder.add_rows("alignment", [f"alignment[{q}]" for q in ids], -INF, 0.0, r, c, v)
+    ctx.builder.add_rows(Family.ALIGNMENT, [row_name(Family.ALIGNMENT, q) for q in ids],
+                         -INF, 0.0, r, c, v, projects=ids)
 
 
 def add_dependencies(ctx: Context) -> None:
@@ -62,8 +66,9 @@ def add_dependencies(ctx: Context) -> None:
         k = np.arange(len(d))
         ra, ca, va = ctx.selected(k, d["project"].to_numpy(object), np.ones(len(d)))
         rb, cb, vb = ctx.selected(k, d["other"].to_numpy(object), np.full(len(d), sign))
-        names = [f"{kind}[{a},{b}]" for a, b in zip(d["project"], d["other"], strict=True)]
-        ctx.builder.add_rows(kind, names, -INF, hi, np.r_[ra, rb], np.r_[ca, cb], np.r_[va, vb])
+        names = [row_name(kind, a, b) for a, b in zip(d["project"], d["other"], strict=True)]
+        ctx.builder.add_rows(Family(kind), names, -INF, hi, np.r_[ra, rb], np.r_[ca, cb],
+                             np.r_[va, vb])
     _add_after(ctx, deps[deps["kind"] == "after"])
 
 
@@ -88,13 +93,13 @@ def _add_after(ctx: Context, after: pd.DataFrame) -> None:
         shift = int(duration[b]) + int(lag)
         for t in start_a:
             k = len(names)
-            names.append(f"after[{a},{b}]")
+            names.append(row_name(Family.AFTER, a, b))
             ma, mb = var_a[start_a <= t], var_b[start_b <= t - shift]
             rows.append(np.full(len(ma) + len(mb), k))
             cols += [ma, mb]
             vals += [np.ones(len(ma)), -np.ones(len(mb))]
     if names:
-        ctx.builder.add_rows("after", names, -INF, 0.0, np.concatenate(rows),
+        ctx.builder.add_rows(Family.AFTER, names, -INF, 0.0, np.concatenate(rows),
                              np.concatenate(cols), np.concatenate(vals))
 
 
@@ -112,7 +117,7 @@ def add_group_limits(ctx: Context) -> None:
                                np.ones(len(members)))
         value = lim[bound].to_numpy(dtype=float)
         lo, hi = (value, INF) if bound == "min" else (-INF, value)
-        ctx.builder.add_rows("group", [f"group[{g},{bound}]" for g in lim["group"]],
+        ctx.builder.add_rows(Family.GROUP, [row_name(Family.GROUP, g, bound) for g in lim["group"]],
                              lo, hi, r, c, v)
 
 
@@ -126,12 +131,12 @@ def add_synergy_links(ctx: Context) -> None:
     z = pairs["var"].to_numpy()
     a = pairs["project_a"].to_numpy(object)
     b = pairs["project_b"].to_numpy(object)
-    names = [f"synergy[{x},{y}]" for x, y in zip(a, b, strict=True)]
-    for _which, proj in ((0, a), (1, b)):
+    names = [row_name(Family.SYNERGY, x, y) for x, y in zip(a, b, strict=True)]
+    for proj in (a, b):
         r, c, v = ctx.selected(k, proj, -np.ones(n))
-        ctx.builder.add_rows("synergy", names, -INF, 0.0, np.r_[k, r], np.r_[z, c],
+        ctx.builder.add_rows(Family.SYNERGY, names, -INF, 0.0, np.r_[k, r], np.r_[z, c],
                              np.r_[np.ones(n), v])
     ra, ca, va = ctx.selected(k, a, np.ones(n))
     rb, cb, vb = ctx.selected(k, b, np.ones(n))
-    ctx.builder.add_rows("synergy", names, -INF, 1.0, np.r_[ra, rb, k], np.r_[ca, cb, z],
+    ctx.builder.add_rows(Family.SYNERGY, names, -INF, 1.0, np.r_[ra, rb, k], np.r_[ca, cb, z],
                          np.r_[va, vb, -np.ones(n)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..names import row_name
+from ..rows import Family, row_name
 from .linear import summed
 from .variables import Context
 
@@ -66,9 +66,9 @@ def add_budget_limits(ctx: Context) -> None:
         rows.append(np.full(len(e), k))
         cols.append(e["var"].to_numpy())
         vals.append(e["extra_cost"].to_numpy(dtype=float))
-    names = [row_name("budget", *key) for key in
+    names = [row_name(Family.BUDGET, *key) for key in
              zip(budgets["period"], budgets["pool"], budgets["category"], strict=True)]
-    ctx.builder.add_rows("budget", names, -INF, budgets["limit"].to_numpy(dtype=float),
+    ctx.builder.add_rows(Family.BUDGET, names, -INF, budgets["limit"].to_numpy(dtype=float),
                          *summed(np.concatenate(rows), np.concatenate(cols),
                                  np.concatenate(vals)))
 
@@ -97,7 +97,7 @@ def add_balance_shares(ctx: Context) -> None:
         names, rows, cols, vals = [], [], [], []
         for k, (dim, value, share) in enumerate(
                 zip(rows_b["dimension"], rows_b["value"], rows_b[bound], strict=True)):
-            names.append(f"balance[{dim},{value},{bound[:3]}]")
+            names.append(row_name(Family.BALANCE, dim, value, bound[:3]))
             member = (projects[dim] == value).to_numpy(dtype=float)
             r, c, v = ctx.selected(np.full(len(ids), k), ids,
                                    (member - share) * cost.to_numpy())
@@ -106,5 +106,5 @@ def add_balance_shares(ctx: Context) -> None:
             vals.append(v)
         if names:
             lo, hi = (0.0, INF) if bound == "min_share" else (-INF, 0.0)
-            ctx.builder.add_rows("balance", names, lo, hi, np.concatenate(rows),
+            ctx.builder.add_rows(Family.BALANCE, names, lo, hi, np.concatenate(rows),
                                  np.concatenate(cols), np.concatenate(vals))

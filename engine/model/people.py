@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..rows import Family, row_name
 from .linear import summed
 from .variables import Context
 
@@ -32,11 +33,11 @@ def add_skill_capacity(ctx: Context) -> None:
     keep = k >= 0
     extra = ctx.extra
     extra_row = row_of[skills.get_indexer(extra["skill"]), extra["period"].to_numpy()]
-    names = [f"capacity[{s},{p}]" for s, p in zip(capacity["skill"], capacity["period"],
-                                                   strict=True)]
+    names = [row_name(Family.CAPACITY, s, p)
+             for s, p in zip(capacity["skill"], capacity["period"], strict=True)]
     row, col, val = summed(k[keep], var[keep],
                            demands["fte"].to_numpy(dtype=float)[at][keep])
     ctx.builder.add_rows(
-        "capacity", names, -INF, capacity["fte"].to_numpy(dtype=float),
+        Family.CAPACITY, names, -INF, capacity["fte"].to_numpy(dtype=float),
         np.r_[row, extra_row], np.r_[col, extra["var"].to_numpy()],
         np.r_[val, -np.ones(len(extra))])

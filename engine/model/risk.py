@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..rows import Family, row_name
 from .variables import Context
 
 INF = np.inf
@@ -20,12 +21,14 @@ def add_risk_appetite(ctx: Context) -> None:
     cost = ctx.derived.total_cost.to_numpy(dtype=float)
     rows = []
     if appetite.max_exposure is not None:
-        rows.append(("risk[exposure]", risk * cost, appetite.max_exposure))
+        rows.append((row_name(Family.RISK, "exposure"), risk * cost, appetite.max_exposure))
     if appetite.max_high_risk_share is not None:
         high = (risk >= appetite.high_risk_threshold).astype(float)
-        rows.append(("risk[high_share]", (high - appetite.max_high_risk_share) * cost, 0.0))
+        rows.append((row_name(Family.RISK, "high_share"),
+                     (high - appetite.max_high_risk_share) * cost, 0.0))
     if appetite.max_average_risk is not None:
-        rows.append(("risk[average]", (risk - appetite.max_average_risk) * cost, 0.0))
+        rows.append((row_name(Family.RISK, "average"),
+                     (risk - appetite.max_average_risk) * cost, 0.0))
     for name, coef, limit in rows:
         r, c, v = ctx.selected(np.zeros(len(ids), dtype=np.int64), ids, coef)
-        ctx.builder.add_rows("risk", [name], -INF, limit, r, c, v)
+        ctx.builder.add_rows(Family.RISK, [name], -INF, limit, r, c, v)

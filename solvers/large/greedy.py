@@ -23,8 +23,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from spmo.engine.model.linear import LinearModel
+from spmo.engine.rows import STRUCTURAL, Family
 
-SKIP = ("window", "synergy")
+SKIP = list(STRUCTURAL)
 CHUNK = 512
 """Starts pre-tested together (see _rejection)."""
 TOL = 1e-9
@@ -58,7 +59,7 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     # an entry that cannot break its row: it lowers it, or it is a share row
     # while a must project is placed (later projects dilute the share)
     harmless = vals <= 0
-    harmless_for_must = harmless | (model.row_family == "balance")[rows]
+    harmless_for_must = harmless | (model.row_family == Family.BALANCE)[rows]
     placed: set = set()
     retry = order[is_must[order]]  # a must project whose prerequisite came later
     names, musts = project.tolist(), is_must.tolist()
@@ -165,9 +166,9 @@ def _density(model: LinearModel, rows, vals, col, hi) -> np.ndarray:
 
 def _must_projects(model: LinearModel) -> set:
     """Projects whose mandatory[], force[] or window[] row asks for selection (lo >= 1)."""
-    names = model.row_name[(model.row_lo >= 1) & np.isin(model.row_family,
-                                                          ("mandatory", "force", "window"))]
-    return {n[n.index("[") + 1:-1] for n in names}
+    asks = (model.row_lo >= 1) & np.isin(model.row_family,
+                                         (Family.MANDATORY, Family.FORCE, Family.WINDOW))
+    return set(model.row_project[asks])
 
 
 def _set_synergies(model: LinearModel, x: np.ndarray, placed: set) -> None:

@@ -37,9 +37,10 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csc_matrix
 from spmo.engine.model.linear import LinearModel
+from spmo.engine.rows import Family
 
-from .base import SolveOptions, Status
-from .highs import HighsBackend
+from ..base import SolveOptions, Status
+from ..highs import HighsBackend
 
 SUB_SECONDS = 3.0
 """Time limit of one sub-MIP."""
@@ -68,9 +69,9 @@ class _Neighbourhoods:
     def __init__(self, model: LinearModel, reduced: np.ndarray | None, seed: int,
                  matrix: csc_matrix) -> None:
         n = len(model.starts)
-        shared = model.row_family == "capacity"
+        shared = model.row_family == Family.CAPACITY
         if not shared.any():  # e.g. a knapsack benchmark: its rows are budgets
-            shared = model.row_family == "budget"
+            shared = model.row_family == Family.BUDGET
         self.shared, self.by_col, self.by_row = shared, matrix, matrix.tocsr()
         codes, _ = pd.factorize(model.starts["project"].to_numpy(dtype=object))
         self.n_projects = int(codes.max()) + 1 if n else 0

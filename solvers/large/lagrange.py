@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix
 from spmo.engine.model.linear import LinearModel
+from spmo.engine.rows import Family
 
-from .base import Capability, Result, SolveOptions, Status
+from ..base import Capability, Result, SolveOptions, Status
 from .greedy import greedy_plan
 from .lns import improve
 from .smoothed import smoothed_dual
@@ -67,7 +68,7 @@ class _Relaxation:
         if perturbation:
             noise = np.random.default_rng(seed).uniform(-1.0, 1.0, n_starts)
             self.c[:n_starts] *= 1.0 + perturbation * noise
-        window = model.row_family == "window"
+        window = model.row_family == Family.WINDOW
         self.must = np.zeros(n_starts, dtype=bool)
         is_window = window[model.a_row]
         must_entry = is_window & (model.row_lo[model.a_row] >= 1)

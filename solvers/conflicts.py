@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 from ortools.sat.python import cp_model
 from spmo.engine.model.linear import LinearModel
+from spmo.engine.rows import STRUCTURAL
 
 from .cpsat import ScaledRows, _var_units
 
-STRUCTURAL = {"window", "synergy"}
 FILTER_LIMIT = 16
 
 
@@ -29,8 +29,8 @@ def _guarded_model(model: LinearModel):
     ub = np.floor(model.ub / unit + 1e-9).astype(np.int64)
     xs = [cp.new_int_var(int(a), int(b), f"v{j}") for j, (a, b) in enumerate(zip(lb, ub,
                                                                               strict=True))]
-    names = [n for n in dict.fromkeys(model.row_name)
-             if n.split("[", 1)[0] not in STRUCTURAL]
+    soft = ~np.isin(model.row_family, list(STRUCTURAL))
+    names = list(dict.fromkeys(model.row_name[soft]))
     literal = {n: cp.new_bool_var(f"on:{n}") for n in names}
     rows = ScaledRows(model)
     for i in range(model.n_rows):

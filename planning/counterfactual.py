@@ -1,0 +1,143 @@
+"""cost_to_include: how much the objective drops if an excluded project is forced in.
+
+Exact: re-solve the model forced as a planner would force it
+(engine.model.transforms.forced) and report OPT - OPT_p, with the selected
+projects the forced plan drops (displaced). The drop is negative when forcing
+in gains: a project kept out by its own force or alignment row, whose rows the
+force lifts. Every counterfactual is independent, so the batch runs through
+solvers.batch; each re-solve is bounded by deterministic work and by what is
+left of the request's deadline.
+
+What a re-solve proves: with the base plan's objective z (z = OPT when
+proven, else z <= OPT <= U, U the base bound) and the forced re-solve's plan
+F <= OPT_p <= B (its bound), the drop OPT - OPT_p lies in [z - B, U - F]:
+exact when both are proven (z = U, F = B).
+
+Estimates (large portfolios): with the LP relaxation's optimum LP* and
+reduced costs r (maximising), every plan with p at any start j obeys
+c.x <= LP* + max_j min(0, r_j) (complementary slackness), so the drop is at
+least z - LP* + min_j max(0, -r_j): a lower bound, reported as "at least"
+only when positive, else "not estimated".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from spmo.engine.model.decode import selected_projects
+from spmo.engine.model.linear import LinearModel
+from spmo.engine.model.transforms import forced
+from spmo.solvers.base import SolveOptions, Status
+from spmo.solvers.batch import run_batch
+from spmo.solvers.highs import lp_duals
+from spmo.solvers.large.greedy import greedy_plan
+from spmo.solvers.large.lagrange import lagrangian
+from spmo.solvers.registry import LARGE_NONZEROS
+from spmo.solvers.strategy import solve
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    """One forced re-solve: its status (or `skipped` when the deadline had
+    passed), the best forced plan's objective and selection, its bound."""
+
+    project: str
+    mode: str
+    status: str
+    objective: float | None = None
+    bound: float | None = None
+    selected: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs for one counterfactual (picklable)."""
+
+    model: LinearModel
+    project: str
+    mode: str
+    solver: str
+    options: SolveOptions
+    base_x: np.ndarray | None
+    deadline_at: float | None
+
+
+def solve_forced(task: Task) -> Counterfactual:
+    """One counterfactual (top-level so a process pool can run it)."""
+    options = task.options
+    if task.deadline_at is not None:
+        left = task.deadline_at - time.time()
+        if left <= 0.05:
+            return Counterfactual(task.project, task.mode, "skipped")
+        options = dataclasses.replace(options, time_limit_s=min(options.time_limit_s, left))
+    changed = forced(task.model, task.project, task.mode)
+    first = greedy_plan(changed, prefer=task.base_x)
+    result = solve(changed, task.solver, options, first=first)
+    if result.status == Status.INFEASIBLE or result.x is None:
+        return Counterfactual(task.project, task.mode, result.status.value, bound=result.bound)
+    return Counterfactual(task.project, task.mode, result.status.value,
+                          float(task.model.c @ result.x), result.bound,
+                          tuple(selected_projects(task.model, result.x)))
+
+
+def run_counterfactuals(model: LinearModel, tasks: list[tuple[str, str]], solver: str,
+                        options: SolveOptions, base_x: np.ndarray | None,
+                        deadline_at: float | None, progress=None
+                        ) -> dict[tuple[str, str], Counterfactual]:
+    """Every (project, mode) counterfactual, one worker thread each, in parallel."""
+    single = dataclasses.replace(options, workers=1, hint=None)
+    results = run_batch(solve_forced, [Task(model, p, m, solver, single, base_x, deadline_at)
+                                       for p, m in tasks], progress=progress)
+    return {(r.project, r.mode): r for r in results}
+
+
+@dataclass(frozen=True)
+class Drop:
+    """What the counterfactual proves about OPT - OPT_p."""
+
+    low: float | None
+    high: float | None
+    exact: bool
+    infeasible: bool = False
+
+    @property
+    def value(self) -> float | None:
+        """The figure to report: exact, else the drop of the best forced plan found."""
+        return self.high
+
+
+def drop_of(c: Counterfactual, objective: float, bound: float | None) -> Drop:
+    """The interval [z - B, U - F] of the module docstring."""
+    if c.status == Status.INFEASIBLE.value:
+        return Drop(None, None, False, infeasible=True)
+    upper_base = objective if bound is None else max(bound, objective)
+    high = None if c.objective is None else upper_base - c.objective
+    low = None if c.bound is None else objective - max(c.bound, c.objective or -np.inf)
+    exact = high is not None and low is not None and abs(high - low) <= \
+        1e-9 * max(1.0, abs(objective))
+    return Drop(low, high, exact)
+
+
+def lp_estimates(model: LinearModel, projects: list[str], objective: float, seconds: float,
+                 reduced: np.ndarray | None = None, lp_bound: float | None = None
+                 ) -> dict[str, float]:
+    """A lower bound on each project's drop (module docstring): LP duals from
+    HiGHS within `seconds`, else (or for a model `auto` gives the Lagrangian
+    backend) Lagrangian prices. `reduced`, `lp_bound`: prices already found."""
+    drop, bound = (None, None) if reduced is None else (-reduced, lp_bound)
+    if drop is None and len(model.a_val) <= LARGE_NONZEROS:
+        duals = lp_duals(model, seconds)
+        if duals is not None:
+            drop, bound = duals[0], duals[1]
+    if drop is None:
+        relaxed = lagrangian(model, seconds, greedy=False)
+        drop, bound = -relaxed.reduced, relaxed.bound
+    if bound is None or len(drop) != model.n_vars:
+        return {}
+    starts = model.starts
+    least = starts.assign(drop=np.maximum(0.0, drop[: len(starts)])) \
+        .groupby("project")["drop"].min()
+    return {p: float(least[p]) - (bound - objective) for p in projects if p in least.index}

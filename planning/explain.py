@@ -1,0 +1,169 @@
+"""Explanations of a solved plan: cost_to_include of excluded projects, the
+counterfactual value of every in-flight recommendation, and the conflict of a
+project no plan can contain.
+
+Modes: `exact` re-solves each counterfactual (planning.counterfactual);
+`estimate` gives LP lower bounds; `auto` is exact up to EXACT_LIMIT projects
+and estimates beyond. Exact re-solves run within the request's deadline,
+each bounded by deterministic work; one not proven is reported as the
+interval it proved, one not reached before the deadline as not computed, and
+`plan.explanations` counts them. The code of an excluded project is the
+plan's (forced_out, unaligned, no_fit stay whatever the mode); that forcing
+it in is infeasible is said in `cost_status` and `forcing_conflict`.
+"""
+
+from __future__ import annotations
+
+from spmo.engine.model.transforms import forced
+from spmo.engine.plan import ExcludedProject, ExplanationSummary, Plan
+from spmo.engine.portfolio import Portfolio
+from spmo.engine.rows import Family, row_name
+from spmo.solvers.base import Result
+from spmo.solvers.conflicts import find_conflict
+
+from .counterfactual import Drop, drop_of, lp_estimates, run_counterfactuals
+from .instance import Instance
+from .options import EXACT_LIMIT, Deadline, PlanOptions, solve_options
+
+ALTERNATIVE = {"continue": "out", "stall": "now", "kill": "in"}
+STATIC_CODES = ("forced_out", "unaligned", "no_fit")
+
+
+def resolved_mode(mode: str, portfolio: Portfolio) -> str:
+    """`auto` as exact or estimate by the portfolio's size."""
+    if mode == "auto":
+        return "exact" if len(portfolio.projects) <= EXACT_LIMIT else "estimate"
+    return mode
+
+
+def explain(plan: Plan, instance: Instance, result: Result, options: PlanOptions,
+            deadline: Deadline, progress=None) -> Plan:
+    """A copy of the plan with cost_to_include and recommendation values filled in."""
+    plan = plan.model_copy(deep=True)
+    mode = resolved_mode(options.explain, instance.portfolio)
+    only = options.explain_only
+    fits = instance.derived.windows["fits"]
+    targets = [e for e in plan.excluded if bool(fits[e.project])
+               and (only is None or e.project in only)]
+    if mode == "estimate":
+        _estimate(plan, instance, result, targets, options, deadline)
+        return plan
+    tasks = [(e.project, "in") for e in targets] + [
+        (r.project, ALTERNATIVE[r.action]) for r in plan.recommendations
+        if r.action != "kill" and (only is None or r.project in only)]
+    seconds = deadline.left() if options.explain == "exact" else options.caps.counterfactual_s
+    single = solve_options(instance.portfolio, options, seconds)
+    found = run_counterfactuals(instance.model, tasks, plan.solver, single, result.x,
+                                deadline.at, progress)
+    drops = {key: drop_of(c, plan.objective, plan.bound) for key, c in found.items()
+             if c.status != "skipped"}
+    selected = {s.project for s in plan.selected}
+    for e in targets:
+        drop = drops.get((e.project, "in"))
+        chosen = found.get((e.project, "in"))
+        _describe_exclusion(e, drop, selected - set(chosen.selected if chosen else ()),
+                            plan.objective, instance, deadline, options)
+    for r in plan.recommendations:
+        drop = drops.get((r.project, ALTERNATIVE[r.action]))
+        if drop is not None and drop.infeasible:
+            r.reason += " (the alternative has no feasible plan)"
+        elif drop is not None and drop.value is not None:
+            r.value_delta = drop.value
+            r.reason += f" (worth {drop.value:.4g} of objective over the alternative" \
+                        f"{'' if drop.exact else ', at most; not proven'})"
+    plan.explanations = _summary("exact", tasks, drops)
+    _note_summary(plan)
+    return plan
+
+
+def _summary(mode: str, tasks: list, drops: dict[tuple[str, str], Drop]) -> ExplanationSummary:
+    exact = sum(1 for d in drops.values() if d.exact or d.infeasible)
+    return ExplanationSummary(mode=mode, figures=len(tasks), exact=exact,
+                              bounded=len(drops) - exact, not_computed=len(tasks) - len(drops),
+                              stopped_by_time=len(drops) < len(tasks))
+
+
+def _note_summary(plan: Plan) -> None:
+    """A warning saying which figures are exact, when not all are."""
+    s = plan.explanations
+    if s is None or s.exact == s.figures:
+        return
+    plan.warnings.append(
+        f"explanations are exact for {s.exact} of {s.figures} figures"
+        + (f"; {s.bounded} are intervals or bounds" if s.bounded else "")
+        + (f"; {s.not_computed} were not computed within the time limit"
+           if s.not_computed else ""))
+
+
+def _describe_exclusion(e: ExcludedProject, drop: Drop | None, displaced: set[str],
+                        objective: float, instance: Instance, deadline: Deadline,
+                        options: PlanOptions) -> None:
+    """cost_to_include, displaced projects and, when impossible, the conflict."""
+    if drop is None:
+        e.cost_status = "not_computed"
+        e.reason += "; the cost of forcing it in was not computed within the time limit"
+        return
+    if drop.infeasible:
+        e.cost_status = "infeasible"
+        own = row_name(Family.WINDOW, e.project)
+        seconds = deadline.cap(options.caps.forced_conflict_s)
+        conflict = find_conflict(forced(instance.model, e.project, "in"), seconds) \
+            if seconds > 0.5 else []
+        e.forcing_conflict = [n for n in conflict if n != own]
+        if e.code not in STATIC_CODES:
+            e.code = "infeasible_alone"
+            e.binding = list(e.forcing_conflict)
+            e.reason = "no feasible plan contains it"
+        e.reason += "; forcing it in has no feasible plan" + (
+            ": " + ", ".join(e.forcing_conflict) if e.forcing_conflict else "")
+        return
+    if drop.value is None:
+        e.cost_status = "not_computed"
+        e.reason += "; no plan with it was found within the time limit"
+        return
+    e.cost_to_include = drop.value
+    e.cost_low = drop.low
+    e.cost_status = "exact" if drop.exact else "interval"
+    e.reason += "; " + _cost_words(drop, objective)
+    if displaced and drop.value > 0:
+        shown = sorted(displaced)
+        e.reason += f" and displaces {', '.join(shown[:6])}" + \
+            (" and more" if len(shown) > 6 else "")
+
+
+def _cost_words(drop: Drop, objective: float) -> str:
+    """'forcing it in costs 3.2 (exact, 1.4% of the objective)' or 'would gain ...'."""
+    value = drop.value
+    verb = "costs" if value >= 0 else "would gain"
+    amount = abs(value)
+    share = f", {amount / abs(objective):.1%} of the objective" if objective else ""
+    if drop.exact:
+        return f"forcing it in {verb} {amount:.4g} (exact{share})"
+    low = "unknown" if drop.low is None else f"{drop.low:.4g}"
+    return f"forcing it in {verb} at most {amount:.4g} (between {low} and {value:.4g}; " \
+           f"not proven within the time limit{share})"
+
+
+def _estimate(plan: Plan, instance: Instance, result: Result, targets: list[ExcludedProject],
+              options: PlanOptions, deadline: Deadline) -> None:
+    """Lower bounds of cost_to_include from LP (or Lagrangian) prices."""
+    estimable = [e.project for e in targets if e.code not in STATIC_CODES]
+    seconds = deadline.cap(options.caps.estimate_s)
+    estimates = {} if seconds <= 0.5 else lp_estimates(
+        instance.model, estimable, plan.objective, seconds, result.reduced_costs,
+        result.bound if result.reduced_costs is not None else None)
+    tolerance = 1e-9 * max(1.0, abs(plan.objective))
+    for e in targets:
+        low = estimates.get(e.project)
+        hint = f"exact: spmo explain --project {e.project}"
+        if low is not None and low > tolerance:
+            e.cost_to_include, e.cost_low, e.cost_status = low, low, "at_least"
+            e.reason += f"; forcing it in costs at least {low:.4g} (LP bound; {hint})"
+        else:
+            e.cost_status = "not_estimated"
+            e.reason += f"; the cost of forcing it in is not estimated ({hint})"
+    plan.explanations = ExplanationSummary(
+        mode="estimate", figures=len(targets), exact=0,
+        bounded=sum(1 for e in targets if e.cost_status == "at_least"),
+        not_computed=sum(1 for e in targets if e.cost_status == "not_estimated"),
+        stopped_by_time=seconds <= 0.5)

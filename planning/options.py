@@ -1,0 +1,97 @@
+"""What one plan may do and how long: `PlanOptions`, and the request's `Deadline`.
+
+The time limit T (`--time-limit`, `time_limit` over HTTP, else the
+portfolio's `settings.time_limit_s`) bounds the whole request: the solve,
+then the explanations or the analysis of infeasibility. Each step takes the
+smaller of its own cap (`TimeCaps`) and what is left of T. With explanations
+asked for, the solve may take SOLVE_SHARE of T (the rest is theirs, plus
+whatever the solve did not use); without, all of T.
+
+Explanation re-solves are also bounded by deterministic work
+(`TimeCaps.counterfactual_work`, the backends' work units: CP-SAT's
+deterministic time, HiGHS's node limit) so that the same input gives the
+same figures on a busy machine and an idle one; the wall-clock deadline is
+only the safety net (a figure cut by it is reported as an interval or as not
+computed, and the plan says how many are exact).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from spmo.engine.portfolio import Portfolio
+from spmo.solvers.base import SolveOptions
+
+EXPLAIN_MODES = ("auto", "exact", "estimate", "none")
+SOLVE_SHARE = {"exact": 0.5, "estimate": 0.9, "none": 1.0}
+"""Share of T the solve may take, by the explanation mode (after `auto` is resolved)."""
+EXACT_LIMIT = 300
+"""`auto` explains exactly up to this many projects, by estimates beyond."""
+
+
+@dataclass(frozen=True)
+class TimeCaps:
+    """The longest each step of a request may take (seconds), whatever T is."""
+
+    conflict_s: float = 20.0
+    """CP-SAT core and deletion filter of an infeasible model."""
+    relaxation_s: float = 20.0
+    """The elastic re-solve that finds the least relaxation."""
+    counterfactual_s: float = 10.0
+    """One re-solve of an explanation under `auto`."""
+    estimate_s: float = 20.0
+    """The LP (or Lagrangian prices) behind estimates."""
+    forced_conflict_s: float = 10.0
+    """The conflict of a project that no plan can contain."""
+    counterfactual_work: float = 2_000.0
+    """Deterministic work of one explanation re-solve (backend work units)."""
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """Everything a caller may choose about one plan; None: the portfolio's settings."""
+
+    solver: str | None = None
+    time_limit_s: float | None = None
+    relative_gap: float | None = None
+    explain: str = "none"
+    explain_only: tuple[str, ...] | None = None
+    hint: np.ndarray | None = None
+    caps: TimeCaps = TimeCaps()
+
+    def with_overrides(self, **overrides) -> PlanOptions:
+        """A copy with the given fields replaced (None values are ignored)."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if "explain_only" in given:
+            given["explain_only"] = tuple(given["explain_only"])
+        return dataclasses.replace(self, **given)
+
+
+class Deadline:
+    """A point in wall-clock time (time.time(), so it survives a fork or a pickle)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = float(seconds)
+        self.at = time.time() + self.seconds
+
+    def left(self) -> float:
+        """Seconds left, never negative."""
+        return max(0.0, self.at - time.time())
+
+    def cap(self, seconds: float) -> float:
+        """The smaller of `seconds` and what is left."""
+        return min(float(seconds), self.left())
+
+    def passed(self) -> bool:
+        return self.left() <= 0.0
+
+
+def solve_options(portfolio: Portfolio, options: PlanOptions, seconds: float) -> SolveOptions:
+    """The backend's options: the caller's, else the portfolio's settings."""
+    s = portfolio.settings
+    gap = s.relative_gap if options.relative_gap is None else options.relative_gap
+    return SolveOptions(time_limit_s=max(seconds, 0.1), relative_gap=gap, workers=s.workers,
+                        seed=s.seed, hint=options.hint)

@@ -1,0 +1,118 @@
+"""plan(portfolio, options) -> Plan: build, solve, decode, check, report, explain.
+
+Every face calls it. One deadline bounds the whole call (planning.options):
+the solve takes its share of the time limit, the explanations or the analysis
+of infeasibility what is left.
+"""
+
+from __future__ import annotations
+
+import time
+
+from spmo.engine.check import check
+from spmo.engine.derive import least_consistent
+from spmo.engine.errors import CheckFailed
+from spmo.engine.model.decode import assignment_of
+from spmo.engine.plan import Plan
+from spmo.engine.portfolio import Portfolio
+from spmo.engine.reasons import first_reasons
+from spmo.engine.report import alignment_trace, recommendations, selected_rows
+from spmo.solvers.base import Result, Status
+from spmo.solvers.registry import pick
+from spmo.solvers.strategy import solve
+
+from .explain import explain, resolved_mode
+from .infeasible import explain_infeasible
+from .instance import Instance
+from .options import SOLVE_SHARE, Deadline, PlanOptions, solve_options
+
+OPTIMAL_SNAP = 1e-7
+"""A proven optimum's bound within this (times max(1, |objective|)) is the objective."""
+
+
+def check_solver(name: str | None) -> None:
+    """UnknownSolver unless `name` is auto or an installed backend."""
+    if (name or "auto").lower() != "auto":
+        pick(name, None)
+
+
+def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=None,
+         **overrides) -> Plan:
+    """The optimal (or best found) plan of a validated portfolio, checked, with
+    explanations as `options.explain` asks (none, estimate, exact or auto; see
+    planning.explain). `overrides`: PlanOptions fields (solver, time_limit_s,
+    relative_gap, explain, explain_only, hint); `progress(done, total)`
+    follows the explanations."""
+    options = (options or PlanOptions()).with_overrides(**overrides)
+    started = time.perf_counter()
+    limit = portfolio.settings.time_limit_s if options.time_limit_s is None \
+        else options.time_limit_s
+    deadline = Deadline(limit)
+    instance = Instance.of(portfolio)
+    mode = resolved_mode(options.explain, portfolio)
+    solve_seconds = deadline.cap(limit * SOLVE_SHARE[mode])
+    result = solve(instance.model, options.solver or portfolio.settings.solver,
+                   solve_options(portfolio, options, solve_seconds))
+    warnings = list(portfolio.warnings) + result.notes + _consistency(instance)
+    if result.x is None:
+        conflicts, relax = [], []
+        if result.status == Status.INFEASIBLE:
+            conflicts, relax = explain_infeasible(instance, deadline, options.caps)
+        return Plan(status=result.status.value, solver=result.solver,
+                    solve_seconds=round(result.seconds, 4), warnings=warnings,
+                    conflicts=conflicts, relaxation=relax, model_size=instance.model.size())
+    answer = report(instance, result, warnings)
+    if mode != "none":
+        answer = explain(answer, instance, result, options, deadline, progress)
+    answer.model_size["seconds_total"] = round(time.perf_counter() - started, 4)
+    return answer
+
+
+def _consistency(instance: Instance) -> list[str]:
+    """A warning when the pairwise judgements are inconsistent (CR > 0.1)."""
+    ratio = instance.derived.consistency_ratio
+    if ratio is None or ratio <= 0.1:
+        return []
+    return [f"pairwise judgements are inconsistent: consistency ratio {ratio:.3f} > 0.1; "
+            "least consistent: " + "; ".join(least_consistent(instance.portfolio,
+                                                                instance.derived.weights))]
+
+
+def relative_gap(objective: float, bound: float | None) -> float | None:
+    """|bound - objective| / max(|objective|, 1e-9)."""
+    if bound is None:
+        return None
+    return abs(bound - objective) / max(abs(objective), 1e-9)
+
+
+def report(instance: Instance, result: Result, warnings: list[str]) -> Plan:
+    """Check the assignment and turn it into the Plan."""
+    portfolio, derived, model = instance.portfolio, instance.derived, instance.model
+    assignment = assignment_of(portfolio, model, result.x)
+    verdict = check(portfolio, derived, assignment)
+    if not verdict.ok:
+        raise CheckFailed(verdict.violations)
+    objective = verdict.objective
+    bound = max(objective, result.bound) if result.bound is not None else None
+    if result.status == Status.OPTIMAL and bound is not None and \
+            abs(bound - objective) <= OPTIMAL_SNAP * max(1.0, abs(objective)):
+        bound = objective  # a proven optimum's bound differs by the backend's rounding
+    rows = selected_rows(portfolio, derived, assignment)
+    forced_unaligned = [r.project for r in rows if portfolio.require_alignment
+                        and not derived.aligned[r.project]
+                        and portfolio.projects.at[r.project, "force"] == "in"]
+    warnings = warnings + [f"{p} is forced in but serves no objective" for p in forced_unaligned]
+    return Plan(
+        status=result.status.value, objective=objective, bound=bound,
+        gap=relative_gap(objective, bound), solver=result.solver,
+        solve_seconds=round(result.seconds, 4), selected=rows,
+        excluded=first_reasons(portfolio, derived, model, result.x, set(assignment.starts)),
+        spend=_records(verdict.spend), utilisation=_records(verdict.usage),
+        kpis=verdict.kpis, alignment=alignment_trace(portfolio, derived, assignment),
+        recommendations=recommendations(portfolio, derived, assignment),
+        warnings=warnings, model_size=model.size())
+
+
+def _records(frame) -> list[dict]:
+    """A table as records, blanks as None."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")

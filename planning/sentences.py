@@ -1,0 +1,67 @@
+"""One sentence per named constraint, for the conflicts of an infeasible plan."""
+
+from __future__ import annotations
+
+import numpy as np
+from spmo.engine.model.linear import LinearModel
+from spmo.engine.portfolio import Portfolio
+from spmo.engine.rows import Family, RowName, parse
+
+
+def _must_need(model: LinearModel, row: int, must: set[str]) -> tuple[float, list[str]]:
+    """Least activity the must-select projects put into a row (their cheapest start)."""
+    sel = model.a_row == row
+    in_row = dict(zip(model.a_col[sel], model.a_val[sel], strict=True))
+    starts = model.starts
+    need, who = 0.0, []
+    for p in sorted(must):
+        own = starts.index[starts["project"] == p].to_numpy()
+        least = min((in_row.get(j, 0.0) for j in own), default=0.0)
+        if least > 0:
+            need += least
+            who.append(p)
+    return need, who
+
+
+def constraint_sentence(portfolio: Portfolio, model: LinearModel, name: str,
+                        must: set[str]) -> str:
+    """One sentence for a named constraint of a conflict (`must`: the mandatory
+    or forced-in projects in the same conflict)."""
+    row = parse(name)
+    rows = np.flatnonzero(model.row_name == name)
+    if row.family in (Family.BUDGET, Family.CAPACITY, Family.RISK) and len(rows):
+        i = rows[0]
+        limit = model.row_hi[i]
+        need, who = _must_need(model, i, must)
+        what = {Family.BUDGET: "spend", Family.CAPACITY: "FTE"}.get(row.family, "")
+        bought = float(model.ub[model.a_col[(model.a_row == i) & (model.a_val < 0)
+                                            & ~model.integer[model.a_col]]].sum())
+        extra = f" plus up to {bought:g} bought" if bought > 0 else ""
+        if who and row.family != Family.RISK:
+            return (f"{' and '.join(who)} must be selected and need at least {need:g} {what} "
+                    f"in {name}; the limit is {limit:g}{extra}")
+        return f"{name} allows at most {limit:g}{' ' + what if what else ''}"
+    return _logic_sentence(portfolio, model, row, rows)
+
+
+def _logic_sentence(portfolio: Portfolio, model: LinearModel, row: RowName,
+                    rows: np.ndarray) -> str:
+    """Sentences of the selection-logic families."""
+    first, last = row.keys[0], row.keys[-1]
+    words = {
+        Family.MANDATORY: lambda: f"{row.key} is mandatory",
+        Family.FORCE: lambda: f"{row.key} is forced {portfolio.projects.at[row.key, 'force']}",
+        Family.REQUIRES: lambda: f"{first} requires {last}",
+        Family.AFTER: lambda: f"{first} may start only after {last} finishes",
+        Family.EXCLUDES: lambda: f"{first} and {last} exclude each other",
+        Family.ALIGNMENT: lambda: f"{row.key} serves no objective, so it may not be selected",
+    }
+    if row.family in words:
+        return words[row.family]()
+    if row.family == Family.GROUP and len(rows):
+        bound = model.row_lo[rows[0]] if last == "min" else model.row_hi[rows[0]]
+        word = "at least" if last == "min" else "at most"
+        return f"group {first} allows {word} {bound:g} selected project(s)"
+    if row.family == Family.BALANCE and len(row.keys) == 3:
+        return f"the {first} {row.keys[1]} must hold its {last} share of total cost"
+    return f"{row} must hold"

@@ -1,0 +1,1 @@
+"""Heuristics for large portfolio models: greedy plans, Lagrangian prices, neighbourhood search."""

@@ -1,0 +1,88 @@
+"""One entry for a solve: pick the backend, make a first plan, solve, keep the best.
+
+`solve(model, name, options)`:
+1. the backend `name` (or `auto`, see solvers.registry);
+2. a first plan: the greedy (solvers.large.greedy); on a model of
+   WARM_START_NONZEROS or more, improved by Lagrangian pricing within
+   WARM_START_SHARE of the time limit and by neighbourhood search within
+   SEARCH_SHARE (solvers.large);
+3. the backend within what is left, the first plan as its hint where it takes
+   one and the model is large (on small models a bare greedy hint steers
+   HiGHS to worse plans; docs/solvers.md);
+4. the answer of last resort: when the backend found no plan in time, or a
+   worse one than the first plan, the first plan (feasible, with the
+   backend's bound).
+The rest of spmo never picks or warm-starts a backend itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+from spmo.engine.model.linear import LinearModel
+
+from .base import Result, SolveOptions, Status
+from .large.greedy import greedy_plan
+from .large.lagrange import lagrangian
+from .large.lns import improve
+from .registry import pick
+
+WARM_START_NONZEROS = 50_000
+"""Models from this many non-zeros (about 300 projects) start from a Lagrangian plan."""
+WARM_START_SHARE = 0.1
+"""Share of the time limit the Lagrangian warm start may take."""
+SEARCH_SHARE = 0.3
+"""Share of the time limit the large-neighbourhood search on the warm start may take."""
+
+
+def solve(model: LinearModel, name: str | None, options: SolveOptions,
+          first: np.ndarray | None = None) -> Result:
+    """The best plan of `model` found by backend `name` within the options' limits.
+    `first`: a feasible plan the caller already has (e.g. a counterfactual's
+    repair of the base plan): the first plan and hint instead of the greedy."""
+    backend = pick(name or "auto", model)
+    if first is None:
+        first, options = first_plan(model, backend, options)
+    elif backend.capability.hints:
+        options = dataclasses.replace(options, hint=first)
+    result = backend.solve(model, options)
+    return last_resort(result, model, first)
+
+
+def first_plan(model: LinearModel, backend, options: SolveOptions, greedy=None):
+    """The first plan and the backend's options: the time limit less what the
+    first plan took, and the first plan as the hint where it helps (see the
+    module). `greedy`: the greedy plan when already made; a hint already in
+    `options` is kept."""
+    started = time.perf_counter()
+    first = greedy_plan(model) if greedy is None else greedy
+    large = len(model.a_val) >= WARM_START_NONZEROS
+    hint = options.hint
+    if hint is None and backend.name != "lagrange" and backend.capability.hints and large:
+        warm = lagrangian(model, WARM_START_SHARE * options.time_limit_s, first,
+                          seed=options.seed)
+        first = warm.x if warm.x is None else improve(
+            model, warm.x, SEARCH_SHARE * options.time_limit_s, warm.reduced, options.seed).x
+    left = max(1.0, options.time_limit_s - (time.perf_counter() - started))
+    if hint is None and backend.capability.hints and (large or backend.name == "lagrange"):
+        hint = first
+    return first, dataclasses.replace(options, time_limit_s=left, hint=hint)
+
+
+def last_resort(result: Result, model: LinearModel, first: np.ndarray | None) -> Result:
+    """When the solver found no plan in time, or only a worse one than the greedy
+    first plan, the greedy plan is the answer (feasible, with the solver's bound)."""
+    if first is None or result.status in (Status.OPTIMAL, Status.INFEASIBLE):
+        return result
+    greedy_value = float(model.c @ first)
+    if result.status == Status.FEASIBLE and result.objective is not None and \
+            result.objective >= greedy_value - 1e-9 * max(1.0, abs(greedy_value)):
+        return result
+    notes = result.notes + [
+        f"{result.solver} found no better plan within the time limit than the first plan "
+        "(greedy; on larger models priced by Lagrangian multipliers and improved by "
+        "neighbourhood search), which is returned"]
+    return Result(Status.FEASIBLE, first, greedy_value, result.bound,
+                  result.seconds, result.solver, notes, result.reduced_costs)

@@ -161,7 +161,7 @@ class Change(BaseModel):
     @model_serializer(mode="wrap")
     def _as_given(self, handler) -> dict:
         """The wire form: only the keys the change was given."""
-        given = {self.model_fields[n].alias or n for n in self.model_fields_set}
+        given = {type(self).model_fields[n].alias or n for n in self.model_fields_set}
         return {k: v for k, v in handler(self).items() if k in given}
 
     @classmethod

@@ -21,6 +21,8 @@ single-threaded solve per worker.
 
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel
 from spmo.engine.errors import InvalidPortfolio, Problem
 from spmo.engine.plan import Plan
@@ -59,14 +61,14 @@ def level(factor: float) -> Scenario:
 
 def budget_factors(portfolio: Portfolio, factors) -> list[float]:
     """The factors, sorted and without repeats; InvalidPortfolio when there
-    is nothing to scale or a factor is not a number >= 0."""
+    is nothing to scale or a factor is not a finite number >= 0."""
     problems = []
     factors = list(factors)
     if not factors or len(factors) > MAX_POINTS:
         problems.append(Problem("frontier", None, "factors",
                                 f"between 1 and {MAX_POINTS} budget factors"))
     bad = [f for f in factors if isinstance(f, bool) or not isinstance(f, int | float)
-           or not f >= 0]
+           or not (math.isfinite(f) and f >= 0)]
     if bad:
         problems.append(Problem("frontier", None, "factors",
                                 f"factors must be numbers >= 0, not {bad}"))

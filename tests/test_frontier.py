@@ -62,6 +62,9 @@ def test_problems_of_a_frontier():
     with pytest.raises(InvalidPortfolio) as caught:
         frontier(PORTFOLIO, [1.0, -1, "x"])
     assert [(p.table, p.column) for p in caught.value.problems] == [("frontier", "factors")]
+    with pytest.raises(InvalidPortfolio) as caught:
+        frontier(PORTFOLIO, [1.0, float("inf")])
+    assert [(p.table, p.column) for p in caught.value.problems] == [("frontier", "factors")]
 
 
 def test_cli_frontier(tmp_path):

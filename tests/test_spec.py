@@ -10,6 +10,8 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from spmo.api.http import create_app
 from spmo.api.store import Store
 from spmo.engine import validate as validate_module
@@ -200,6 +202,30 @@ def test_the_models_are_the_wire_form():
     assert parse_scenario({"changes": [odd]}).model_dump()["changes"] == (odd,)
     schema = json.dumps(Scenario.model_json_schema())
     assert all(f'"{kind}"' in schema for kind in KINDS)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats()
+    | st.sampled_from([*KINDS, "A", "T1", "dev", "opex", "projects", "value", "id"]),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from([*KINDS, "name", "changes", "to", "pool", "skill",
+                                       "column", "row", "value", "id", "costs"]),
+                      inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.one_of(_JSON, st.fixed_dictionaries({"changes": st.lists(_JSON, max_size=4)})))
+def test_any_value_is_a_scenario_or_its_problems(value):
+    """Anything JSON: a Scenario that applies, or InvalidPortfolio, never another
+    exception; whatever reads writes back and reads again as the same."""
+    try:
+        scenario = parse_scenario(value)
+        assert parse_scenario(scenario.model_dump()) == scenario
+        apply(PORTFOLIO, scenario)
+    except InvalidPortfolio as exc:
+        assert exc.problems
 
 
 # ---- one validation per scenario ----------------------------------------------------------

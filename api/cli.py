@@ -80,11 +80,10 @@ def solve(
 
 def _scenario_applied(portfolio, path: Path, as_json: bool):
     """The portfolio with the scenario's changes, or every problem and exit 2."""
-    from spmo.engine.validate import validate_document
-    from spmo.scenarios.scenario import apply_scenario, read_scenario
+    from spmo.scenarios.spec import apply, read_scenario
 
     try:
-        return validate_document(apply_scenario(portfolio.to_document(), read_scenario(path)))
+        return apply(portfolio, read_scenario(path))
     except InvalidPortfolio as exc:
         _fail(exc.problems, as_json)
 
@@ -102,13 +101,13 @@ def compare(
     """The base portfolio and each scenario side by side: KPIs, what came in,
     went out or moved start against the base."""
     from spmo.scenarios.compare import compare as compare_scenarios
-    from spmo.scenarios.scenario import read_scenario
+    from spmo.scenarios.spec import read_scenario
 
     from .render import print_comparison
 
     portfolio = _load(path, as_json)
     result = _computed(as_json, lambda: compare_scenarios(
-        portfolio.to_document(), [read_scenario(p) for p in scenario], solver=solver,
+        portfolio, [read_scenario(p) for p in scenario], solver=solver,
         time_limit_s=time_limit, explain=explain))
     _answer(result, as_json, print_comparison)
 
@@ -135,7 +134,7 @@ def frontier(
         levels = DEFAULT_FACTORS if factors is None else [float(f) for f in factors.split(",")]
     except ValueError:
         _fail([Problem("frontier", None, "factors", f"not numbers: '{factors}'")], as_json)
-    result = _computed(as_json, lambda: trace(portfolio.to_document(), levels, solver=solver,
+    result = _computed(as_json, lambda: trace(portfolio, levels, solver=solver,
                                               time_limit_s=time_limit))
     if out is not None:
         from .charts import frontier_html
@@ -170,7 +169,7 @@ def montecarlo(
                   disable=as_json or not sys.stderr.isatty()) as bar:
         task = bar.add_task("samples", total=samples)
         result = _computed(as_json, lambda: simulate(
-            portfolio.to_document(), samples, seed, value_spread, cost_spread,
+            portfolio, samples, seed, value_spread, cost_spread,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             solver=solver, time_limit_s=time_limit))
     _answer(result, as_json, print_montecarlo)

@@ -159,16 +159,18 @@ def _comparison_input(store: Store, body: dict, list_key: str = "scenarios",
 
 
 def _comparison_json(document: dict, scenarios: list, options: dict) -> str:
-    from spmo.scenarios.compare import compare
+    from spmo.scenarios.compare import compare, scenarios_of
 
-    return _engine_json(compare, document, scenarios, **options)
+    return _engine_json(lambda: compare(validate_document(document), scenarios_of(scenarios),
+                                        **options))
 
 
 def _frontier_json(document: dict, factors: list | None, options: dict) -> str:
     from spmo.scenarios.frontier import DEFAULT_FACTORS, frontier
 
-    return _engine_json(frontier, document, DEFAULT_FACTORS if factors is None else factors,
-                        **options)
+    return _engine_json(lambda: frontier(validate_document(document),
+                                         DEFAULT_FACTORS if factors is None else factors,
+                                         **options))
 
 
 def create_app(store: Store | None = None, job_workers: int | None = None) -> FastAPI:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 from spmo.engine.errors import InvalidPortfolio, Problem
 from spmo.engine.plan import Kpis, Plan
-from spmo.engine.validate import validate_document
+from spmo.engine.portfolio import Portfolio
 
-from .scenario import apply_scenario, scenario_name
+from .spec import Scenario, apply, parse_scenario, scenario_name
 
 BASELINE = "base"
 
@@ -45,45 +45,60 @@ class Comparison(BaseModel):
     scenarios: list[ScenarioResult]
 
 
-def scenario_portfolios(document: dict, scenarios: list) -> list[tuple[str, object]]:
-    """[(name, validated Portfolio)]: the base first, then each scenario applied
-    to it; InvalidPortfolio with every problem of every scenario."""
-    problems: list[Problem] = []
-    out = []
-    for position, scenario in enumerate([None, *scenarios]):
-        name = BASELINE if scenario is None else scenario_name(scenario, position - 1)
+def scenarios_of(values: list) -> list[Scenario]:
+    """Scenarios from their wire forms (a request's); InvalidPortfolio (table
+    `scenarios`) for those that are not `{"name": ..., "changes": [...]}`.
+    A change's own problems are reported by `compare`, with the rest."""
+    out, problems = [], []
+    for position, value in enumerate(values):
         try:
-            doc = document if scenario is None else apply_scenario(document, scenario)
-            out.append((name, validate_document(doc)))
+            out.append(parse_scenario(value))
         except InvalidPortfolio as exc:
-            if scenario is None:
-                raise
-            problems += [_within(position - 1, name, p) for p in exc.problems]
+            problems += [_within(position, f"scenario {position + 1}", p) for p in exc.problems]
+    if problems:
+        raise InvalidPortfolio(problems)
+    return out
+
+
+def scenario_portfolios(portfolio: Portfolio, scenarios: list[Scenario]
+                        ) -> list[tuple[str, Portfolio]]:
+    """[(name, Portfolio)]: the base first, then each scenario applied to it;
+    InvalidPortfolio with every problem of every scenario."""
+    problems: list[Problem] = []
+    out = [(BASELINE, portfolio)]
+    for position, scenario in enumerate(scenarios):
+        name = scenario_name(scenario, position)
+        try:
+            out.append((name, apply(portfolio, scenario)))
+        except InvalidPortfolio as exc:
+            problems += [_within(position, name, p) for p in exc.problems]
     if problems:
         raise InvalidPortfolio(problems)
     return out
 
 
 def _within(position: int, name: str, problem: Problem) -> Problem:
+    """A scenario's problem as a problem of the list of scenarios."""
     if problem.table == "scenario":
-        column = "/".join(str(part) for part in ("changes", problem.row, problem.column)
-                          if part is not None)
+        parts = ("changes", problem.row, problem.column) if problem.row is not None \
+            else (problem.column or "changes",)
     else:
-        column = "/".join(str(part) for part in (problem.table, problem.row, problem.column)
-                          if part is not None)
+        parts = (problem.table, problem.row, problem.column)
+    column = "/".join(str(part) for part in parts if part is not None)
     return Problem("scenarios", position, column, f"{name}: {problem.message}")
 
 
-def compare(document: dict, scenarios: list, progress=None, **options) -> Comparison:
+def compare(portfolio: Portfolio, scenarios: list[Scenario], progress=None,
+            **options) -> Comparison:
     """Solve the base and every scenario (planning.pipeline.plan with `options`,
     one after the other: each solve has the machine's cores) and set them
     side by side; `progress(done, total)` after each."""
     from spmo.planning.pipeline import plan
 
-    named = scenario_portfolios(document, scenarios)
+    named = scenario_portfolios(portfolio, scenarios)
     plans = []
-    for done, (name, portfolio) in enumerate(named, start=1):
-        plans.append((name, plan(portfolio, **options)))
+    for done, (name, changed) in enumerate(named, start=1):
+        plans.append((name, plan(changed, **options)))
         if progress:
             progress(done, len(named))
     base = _starts(plans[0][1])

@@ -1,8 +1,8 @@
 """The budget frontier: the best objective as the budgets scale.
 
 For factors f_1 < ... < f_K, every `budgets` row's limit is multiplied by
-f_k (the scenario change `scale_budget`), and the portfolio is solved at
-each level. The result traces, for leadership, the objective, cost and
+f_k (the scenario `level(f_k)`: the change `scale_budget`), and the portfolio
+is solved at each level. The result traces, for leadership, the objective, cost and
 selection bought by each budget level, and the marginal objective of one
 more per cent on every budget between neighbouring levels,
 
@@ -21,12 +21,15 @@ single-threaded solve per worker.
 
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel
 from spmo.engine.errors import InvalidPortfolio, Problem
-from spmo.engine.validate import validate_document
+from spmo.engine.plan import Plan
+from spmo.engine.portfolio import Portfolio
 from spmo.solvers.batch import run_batch
 
-from .scenario import apply_scenario
+from .spec import ScaleBudget, Scenario, SettingsChange, apply
 
 DEFAULT_FACTORS = tuple(round(0.5 + 0.1 * k, 2) for k in range(11))
 """50 % to 150 % of the budgets, in steps of 10 %."""
@@ -49,55 +52,58 @@ class Frontier(BaseModel):
     objective_kind: str
 
 
-def _budget(document: dict) -> float:
-    return float(sum(b.get("limit", 0) or 0 for b in document.get("budgets") or []
-                     if isinstance(b, dict)))
+def level(factor: float) -> Scenario:
+    """One budget level: every `budgets` row's limit times `factor`, solved
+    on one thread (the batch runs one solve per worker)."""
+    return Scenario(name=f"budgets x {factor:g}", changes=(
+        ScaleBudget(factor=factor), SettingsChange(values={"workers": 1})))
 
 
-def frontier_documents(document: dict, factors) -> list[tuple[float, dict]]:
-    """(factor, scaled document) per factor; InvalidPortfolio when there is
-    nothing to scale or a factor is not a number >= 0."""
+def budget_factors(portfolio: Portfolio, factors) -> list[float]:
+    """The factors, sorted and without repeats; InvalidPortfolio when there
+    is nothing to scale or a factor is not a finite number >= 0."""
     problems = []
     factors = list(factors)
     if not factors or len(factors) > MAX_POINTS:
         problems.append(Problem("frontier", None, "factors",
                                 f"between 1 and {MAX_POINTS} budget factors"))
     bad = [f for f in factors if isinstance(f, bool) or not isinstance(f, int | float)
-           or not f >= 0]
+           or not (math.isfinite(f) and f >= 0)]
     if bad:
         problems.append(Problem("frontier", None, "factors",
                                 f"factors must be numbers >= 0, not {bad}"))
-    if not document.get("budgets"):
+    if portfolio.table("budgets").empty:
         problems.append(Problem("budgets", None, None,
                                 "a frontier scales the budgets: the portfolio has none"))
     if problems:
         raise InvalidPortfolio(problems)
-    return [(float(f), apply_scenario(document, {"changes": [
-        {"scale_budget": f}, {"settings": {"workers": 1}}]})) for f in sorted(set(factors))]
+    return sorted({float(f) for f in factors})
 
 
-def _solve_point(item: tuple[float, dict, dict]):
-    factor, document, options = item
+def _solve_point(item: tuple[Portfolio, float, dict]) -> tuple[Plan, float]:
+    """(the plan, the sum of the scaled limits) at one level."""
+    portfolio, factor, options = item
     from spmo.planning.pipeline import plan
 
-    return factor, plan(validate_document(document), **options)
+    scaled = apply(portfolio, level(factor))
+    return plan(scaled, **options), float(scaled.table("budgets")["limit"].sum())
 
 
-def frontier(document: dict, factors=DEFAULT_FACTORS, workers: int | None = None,
+def frontier(portfolio: Portfolio, factors=DEFAULT_FACTORS, workers: int | None = None,
              progress=None, **options) -> Frontier:
     """Solve the portfolio at each budget factor (see the module docstring);
     `options` go to planning.pipeline.plan (explain defaults to none)."""
-    portfolio = validate_document(document)  # the base's own problems first
+    factors = budget_factors(portfolio, factors)
     options = {"explain": "none", **options}
-    items = [(f, doc, options) for f, doc in frontier_documents(document, factors)]
-    solved = run_batch(_solve_point, items, workers, progress)
+    solved = run_batch(_solve_point, [(portfolio, f, options) for f in factors], workers,
+                       progress)
     points, previous = [], None
-    for (factor, plan), (_, doc, _) in zip(solved, items, strict=True):
+    for factor, (plan, budget) in zip(factors, solved, strict=True):
         marginal = None
         if previous is not None and plan.objective is not None and previous[1] is not None:
             marginal = (plan.objective - previous[1]) / (100.0 * (factor - previous[0]))
         points.append(FrontierPoint(
-            factor=factor, budget=_budget(doc), status=plan.status, objective=plan.objective,
+            factor=factor, budget=budget, status=plan.status, objective=plan.objective,
             gap=plan.gap, total_cost=None if plan.objective is None else plan.kpis.total_cost,
             selected=sorted(s.project for s in plan.selected), marginal=marginal))
         previous = (factor, plan.objective)

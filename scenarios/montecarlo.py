@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from spmo.engine.check import Assignment, check
 from spmo.engine.derive import derive
 from spmo.engine.errors import InvalidPortfolio, Problem
+from spmo.engine.portfolio import Portfolio
 from spmo.engine.validate import validate_document
 from spmo.solvers.batch import run_batch
 
@@ -62,9 +63,9 @@ class MonteCarlo(BaseModel):
     projects: list[ProjectShare]
 
 
-def sample_documents(document: dict, samples: int, seed: int, value_spread: float,
+def sample_documents(portfolio: Portfolio, samples: int, seed: int, value_spread: float,
                      cost_spread: float) -> list[dict]:
-    """The sampled copies of the document (see the module docstring)."""
+    """The sampled copies of the portfolio's document (see the module docstring)."""
     problems = []
     if isinstance(samples, bool) or not isinstance(samples, int) or \
             not 1 <= samples <= MAX_SAMPLES:
@@ -75,7 +76,8 @@ def sample_documents(document: dict, samples: int, seed: int, value_spread: floa
             problems.append(Problem("montecarlo", None, name, "a number from 0 to 2"))
     if problems:
         raise InvalidPortfolio(problems)
-    ids = [str(p.get("id")) for p in document.get("projects") or []]
+    document = portfolio.to_document()
+    ids = [str(p.get("id")) for p in document["projects"]]
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(samples):
@@ -107,15 +109,14 @@ def _sample(item):
     return holds, result.objective, [s.project for s in result.selected]
 
 
-def montecarlo(document: dict, samples: int = 100, seed: int = 1, value_spread: float = 0.2,
-               cost_spread: float = 0.1, workers: int | None = None, progress=None,
-               **options) -> MonteCarlo:
+def montecarlo(portfolio: Portfolio, samples: int = 100, seed: int = 1,
+               value_spread: float = 0.2, cost_spread: float = 0.1, workers: int | None = None,
+               progress=None, **options) -> MonteCarlo:
     """Sample, re-check and re-optimise (see the module docstring); `options`
     go to planning.pipeline.plan (explain: none)."""
     from spmo.planning.pipeline import plan
 
-    portfolio = validate_document(document)
-    documents = sample_documents(document, samples, seed, value_spread, cost_spread)
+    documents = sample_documents(portfolio, samples, seed, value_spread, cost_spread)
     options = {**options, "explain": "none"}
     base = plan(portfolio, **options)
     assignment = None if base.objective is None else Assignment.of_plan(portfolio, base)

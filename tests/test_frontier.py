@@ -17,19 +17,20 @@ from spmo.api.store import Store
 from spmo.engine.errors import InvalidPortfolio
 from spmo.engine.synthetic.generate import generate_portfolio
 from spmo.scenarios.frontier import frontier
-from spmo.scenarios.scenario import apply_scenario
+from spmo.scenarios.spec import ScaleBudget, Scenario, apply
 
 from .browser import dump_dom
-from .conftest import solve_checked
+from .conftest import portfolio_of, solve_checked
 from .family_helpers import costs, doc
 
 BASE = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}, {"id": "C", "value": 3}],
            costs=costs("A", 6) + costs("B", 5) + costs("C", 4),
            budgets=[{"period": "T1", "limit": 10}])
+PORTFOLIO = portfolio_of(BASE)
 
 
 def test_each_level_is_the_scaled_portfolios_optimum():
-    result = frontier(BASE, [2.0, 0.5, 1.0, 1.1], workers=1)
+    result = frontier(PORTFOLIO, [2.0, 0.5, 1.0, 1.1], workers=1)
     assert [p.factor for p in result.points] == [0.5, 1.0, 1.1, 2.0]
     assert [set(p.selected) for p in result.points] == [{"B"}, {"A", "C"}, {"A", "B"},
                                                         {"A", "B", "C"}]
@@ -41,24 +42,28 @@ def test_each_level_is_the_scaled_portfolios_optimum():
 
 
 def test_a_generated_frontier_never_falls_and_matches_direct_solves():
-    document = generate_portfolio(30, 6, 3, skills=4)
+    portfolio = portfolio_of(generate_portfolio(30, 6, 3, skills=4))
     factors = [0.6, 0.8, 1.0, 1.3]
-    result = frontier(document, factors, workers=2, time_limit_s=30)
+    result = frontier(portfolio, factors, workers=2, time_limit_s=30)
     objectives = [p.objective for p in result.points]
     assert all(p.status == "optimal" for p in result.points)
     assert all(b >= a - 1e-9 * max(1, abs(a)) for a, b in pairwise(objectives))
     for point in result.points:
-        direct = solve_checked(apply_scenario(document, {"changes": [
-            {"scale_budget": point.factor}]}), explain="none")
+        direct = solve_checked(apply(portfolio, Scenario(changes=[
+            ScaleBudget(factor=point.factor)])), explain="none")
         assert point.objective == pytest.approx(direct.objective, rel=1e-6)
 
 
 def test_problems_of_a_frontier():
     with pytest.raises(InvalidPortfolio) as caught:
-        frontier({key: value for key, value in BASE.items() if key != "budgets"}, [1.0])
+        frontier(portfolio_of({key: value for key, value in BASE.items() if key != "budgets"}),
+                 [1.0])
     assert [(p.table, p.column) for p in caught.value.problems] == [("budgets", None)]
     with pytest.raises(InvalidPortfolio) as caught:
-        frontier(BASE, [1.0, -1, "x"])
+        frontier(PORTFOLIO, [1.0, -1, "x"])
+    assert [(p.table, p.column) for p in caught.value.problems] == [("frontier", "factors")]
+    with pytest.raises(InvalidPortfolio) as caught:
+        frontier(PORTFOLIO, [1.0, float("inf")])
     assert [(p.table, p.column) for p in caught.value.problems] == [("frontier", "factors")]
 
 
@@ -90,7 +95,7 @@ def test_the_chart_is_drawn_by_a_real_browser(tmp_path):
     """Debian's chromium, headless, runs plotly.js on the page: the DOM it
     dumps holds the drawn SVG with one marker per budget level."""
     page = tmp_path / "frontier.html"
-    page.write_text(frontier_html(frontier(BASE, [0.5, 1.0, 1.1], workers=1), "test"),
+    page.write_text(frontier_html(frontier(PORTFOLIO, [0.5, 1.0, 1.1], workers=1), "test"),
                     encoding="utf-8")
     dom = dump_dom(page, tmp_path / "profile")
     assert 'class="main-svg"' in dom  # plotly drew the figure

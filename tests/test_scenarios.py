@@ -5,7 +5,6 @@ what came in, went out and moved against the base, on every face."""
 
 from __future__ import annotations
 
-import copy
 import json
 import subprocess
 import sys
@@ -17,8 +16,8 @@ from hypothesis import strategies as st
 from spmo.api.http import create_app
 from spmo.api.store import Store
 from spmo.engine.errors import InvalidPortfolio
-from spmo.scenarios.compare import compare
-from spmo.scenarios.scenario import KINDS, apply_scenario
+from spmo.scenarios.compare import compare, scenarios_of
+from spmo.scenarios.spec import KINDS, apply, parse_scenario
 
 from .conftest import portfolio_of, solve_checked
 from .family_helpers import costs, doc
@@ -29,26 +28,33 @@ BASE = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}, {"id": "C", "value
 """Budget 10: A+C (value 8, cost 10); A+B would cost 11."""
 
 
-def _selected(document: dict, scenario: dict | None = None) -> set[str]:
-    if scenario is not None:
-        document = apply_scenario(document, scenario)
-    result = solve_checked(document, explain="none")
+def _applied(document: dict, scenario: dict):
+    """The document's Portfolio with the scenario (its wire form) applied."""
+    return apply(portfolio_of(document), parse_scenario(scenario))
+
+
+def _selected(document, scenario: dict | None = None) -> set[str]:
+    portfolio = document if not isinstance(document, dict) \
+        else portfolio_of(document) if scenario is None else _applied(document, scenario)
+    result = solve_checked(portfolio, explain="none")
     assert result.status == "optimal"
     return {s.project for s in result.selected}
 
 
 def _problems(document: dict, *changes) -> list[tuple]:
     with pytest.raises(InvalidPortfolio) as caught:
-        apply_scenario(document, {"name": "bad", "changes": list(changes)})
+        _applied(document, {"name": "bad", "changes": list(changes)})
     assert all(p.table == "scenario" for p in caught.value.problems)
     return [(p.row, p.column) for p in caught.value.problems]
 
 
 def test_the_base_is_never_changed():
-    before = copy.deepcopy(BASE)
-    apply_scenario(BASE, {"changes": [{"scale_budget": 2}, {"drop_project": "A"},
-                                      {"settings": {"objective": "financial"}}]})
-    assert BASE == before
+    base = portfolio_of(BASE)
+    before = base.to_document()
+    changed = apply(base, parse_scenario({"changes": [
+        {"scale_budget": 2}, {"drop_project": "A"}, {"settings": {"objective": "financial"}}]}))
+    assert list(changed.projects.index) == ["B", "C"]
+    assert base.to_document() == before and list(base.projects.index) == ["A", "B", "C"]
 
 
 def test_scale_budget():
@@ -102,9 +108,10 @@ def test_add_and_drop_project():
     assert _selected(BASE, {"changes": [added]}) == {"A", "D"}
     with_dependency = {**BASE, "dependencies": [{"project": "C", "kind": "requires",
                                                  "other": "A"}]}
-    dropped = apply_scenario(with_dependency, {"changes": [{"drop_project": "A"}]})
-    assert [p["id"] for p in dropped["projects"]] == ["B", "C"]
-    assert all(c["project"] != "A" for c in dropped["costs"]) and dropped["dependencies"] == []
+    dropped = _applied(with_dependency, {"changes": [{"drop_project": "A"}]})
+    assert list(dropped.projects.index) == ["B", "C"]
+    assert "A" not in set(dropped.table("costs")["project"])
+    assert dropped.table("dependencies").empty
     assert _selected(dropped) == {"B", "C"}
     assert _problems(BASE, {"add_project": {"id": "A"}}, {"add_project": {"value": 1}},
                      {"add_project": {"id": "E"}, "budgets": [{"limit": 1}]},
@@ -117,8 +124,8 @@ def test_set_a_cell_and_settings():
                                          "value": 0}]}) == {"B", "C"}
     assert _selected(BASE, {"changes": [{"set": "budgets", "row": 0, "column": "limit",
                                          "value": 11}]}) == {"A", "B"}
-    changed = apply_scenario(WEIGHTS, {"changes": [{"settings": {"objective": "financial"}}]})
-    assert changed["settings"] == {"objective": "financial"}
+    changed = _applied(WEIGHTS, {"changes": [{"settings": {"objective": "financial"}}]})
+    assert changed.settings.objective == "financial"
     assert _problems(BASE, {"set": "projects", "id": "A", "column": "valeu", "value": 1},
                      {"set": "wishes", "id": "A", "column": "x", "value": 1},
                      {"set": "projects", "id": "Z", "column": "value", "value": 1},
@@ -130,8 +137,8 @@ def test_set_a_cell_and_settings():
 
 def test_a_change_the_validator_refuses_names_the_table():
     with pytest.raises(InvalidPortfolio) as caught:
-        solve_checked(apply_scenario(BASE, {"changes": [
-            {"set": "projects", "id": "A", "column": "value", "value": "lots"}]}))
+        _applied(BASE, {"changes": [
+            {"set": "projects", "id": "A", "column": "value", "value": "lots"}]})
     assert [(p.table, p.row, p.column) for p in caught.value.problems] == [
         ("projects", 0, "value")]
 
@@ -148,7 +155,7 @@ def test_compare_reports_in_out_and_moved():
         {"set": "projects", "id": "A", "column": "latest_start", "value": "T2"},
         {"set": "budgets", "row": 1, "column": "limit", "value": 6}]}
     cut = {"changes": [{"scale_budget": 0.5, "period": "T1"}]}
-    result = compare(MOVES, [later, cut], explain="none")
+    result = compare(portfolio_of(MOVES), scenarios_of([later, cut]), explain="none")
     assert [s.name for s in result.scenarios] == ["base", "A later", "scenario 2"]
     base, moved, smaller = result.scenarios
     assert {p.project for p in base.plan.selected} == {"A", "C"}
@@ -160,9 +167,9 @@ def test_compare_reports_in_out_and_moved():
 
 def test_compare_names_every_problem_of_every_scenario():
     with pytest.raises(InvalidPortfolio) as caught:
-        compare(BASE, [{"changes": [{"force": "Z", "to": "in"}]}, {"changes": []},
-                       {"changes": [{"set": "projects", "id": "A", "column": "value",
-                                     "value": "lots"}]}])
+        compare(portfolio_of(BASE), scenarios_of([
+            {"changes": [{"force": "Z", "to": "in"}]}, {"changes": []},
+            {"changes": [{"set": "projects", "id": "A", "column": "value", "value": "lots"}]}]))
     assert [(p.table, p.row, p.column) for p in caught.value.problems] == [
         ("scenarios", 0, "changes/0/force"), ("scenarios", 2, "projects/0/value")]
 
@@ -224,6 +231,9 @@ _CHANGE = st.dictionaries(st.sampled_from([*KINDS, "period", "pool", "skill", "t
                           _VALUE, min_size=1, max_size=4)
 
 
+CAPACITY_PORTFOLIO = portfolio_of(CAPACITY)
+
+
 @settings(max_examples=300, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 @given(st.lists(_CHANGE, max_size=4))
@@ -231,6 +241,6 @@ def test_any_changes_give_a_portfolio_or_its_problems(changes):
     """Random changes with random arguments: a valid portfolio, or
     InvalidPortfolio with problems, never another exception."""
     try:
-        portfolio_of(apply_scenario(CAPACITY, {"changes": changes}))
+        apply(CAPACITY_PORTFOLIO, parse_scenario({"changes": changes}))
     except InvalidPortfolio as exc:
         assert exc.problems

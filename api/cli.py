@@ -13,10 +13,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from spmo.engine.errors import CheckFailed, InvalidPortfolio, Problem
+from spmo.engine.errors import CheckFailed, InvalidPortfolio, Problem, UnknownSolver
 from spmo.engine.io import read_portfolio
 from spmo.engine.validate import validate
-from spmo.solvers.registry import UnknownSolver
 
 from .render import print_plan, print_problems
 
@@ -299,11 +298,30 @@ def serve(
     import uvicorn
 
     from .http import create_app
-    from .store import Store
 
-    uvicorn.run(create_app(Store(database)), host=host, port=port)
+    settings = _settings(**({"database_url": database} if database else {}))
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+def _settings(**values):
+    """Settings from the environment (and `values`), or every problem and exit 2."""
+    from pydantic import ValidationError
+
+    from .settings import Settings, environment_problems
+
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        _fail(environment_problems(exc), as_json=False)
 
 
 def main() -> None:
     """Console entry point; never a traceback for a user's mistake."""
+    from .settings import configure_batches
+
+    try:
+        settings = _settings()
+    except typer.Exit as exc:  # outside a command: no typer to turn it into the exit code
+        sys.exit(exc.exit_code)
+    configure_batches(settings)
     app()

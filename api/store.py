@@ -1,8 +1,7 @@
 """Stored portfolios and solve jobs (SQLAlchemy Core).
 
-A SQLite file by default (`sqlite:///spmo.db` in the working folder), any
-SQLAlchemy URL when configured (`SPMO_DATABASE_URL`, e.g.
-`postgresql+psycopg://user:pass@host/spmo`). Two tables:
+Any SQLAlchemy URL (the settings' `database_url`: a SQLite file by default,
+e.g. `postgresql+psycopg://user:pass@host/spmo`). Two tables:
 
 - portfolios(id, name, document, projects, created, updated): the portfolio
   document exactly as the client sent it (JSON text), so a read returns what
@@ -15,13 +14,10 @@ SQLAlchemy URL when configured (`SPMO_DATABASE_URL`, e.g.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-
-DEFAULT_URL = "sqlite:///spmo.db"
 
 metadata = sa.MetaData()
 portfolios = sa.Table(
@@ -46,11 +42,6 @@ jobs = sa.Table(
 JOB_STATES = ("queued", "running", "done", "failed")
 
 
-def database_url(url: str | None = None) -> str:
-    """The URL given, else SPMO_DATABASE_URL, else the SQLite file."""
-    return url or os.environ.get("SPMO_DATABASE_URL") or DEFAULT_URL
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -62,8 +53,8 @@ def _new_id() -> str:
 class Store:
     """Portfolios and jobs in one database; every method is one transaction."""
 
-    def __init__(self, url: str | None = None) -> None:
-        self.url = database_url(url)
+    def __init__(self, url: str) -> None:
+        self.url = url
         options = {"connect_args": {"check_same_thread": False}} \
             if self.url.startswith("sqlite") else {"pool_pre_ping": True}
         if self.url in ("sqlite://", "sqlite:///:memory:"):  # one database, not one per thread
@@ -138,6 +129,13 @@ class Store:
                 "submitted": _iso(row["submitted"]), "finished": _iso(row["finished"]),
                 "plan": None if row["plan"] is None else json.loads(row["plan"]),
                 "problems": [] if row["problems"] is None else json.loads(row["problems"])}
+
+    def job_plan(self, jid: str) -> tuple[str, str | None] | None:
+        """(status, the plan's JSON text as stored, None until done) of a job."""
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(jobs.c.status, jobs.c.plan).where(
+                jobs.c.id == jid)).one_or_none()
+        return None if row is None else (row.status, row.plan)
 
     def interrupt_unfinished(self) -> int:
         """Jobs left queued or running by a server that stopped: failed, with a reason."""

@@ -50,6 +50,12 @@ class InvalidPortfolio(SpmoError):
         super().__init__(f"{len(self.problems)} problem(s) in the portfolio:\n{lines}")
 
 
+class UnknownSolver(SpmoError, ValueError):
+    """Raised when a solver is named that spmo has no backend for, or whose
+    library is not installed (solvers.registry.pick); the message names the
+    installed ones."""
+
+
 class CheckFailed(SpmoError):
     """A plan failed the independent check; `violations` name the rows."""
 

@@ -18,6 +18,7 @@ from spmo.engine.portfolio import Portfolio
 from spmo.engine.reasons import first_reasons
 from spmo.engine.report import alignment_trace, recommendations, selected_rows
 from spmo.solvers.base import Result, Status
+from spmo.solvers.batch import configure
 from spmo.solvers.registry import pick
 from spmo.solvers.strategy import solve
 
@@ -34,6 +35,12 @@ def check_solver(name: str | None) -> None:
     """UnknownSolver unless `name` is auto or an installed backend."""
     if (name or "auto").lower() != "auto":
         pick(name, None)
+
+
+def configure_batches(workers: int | None = None, scheduler: str | None = None) -> None:
+    """This process's batch settings, handed down by a face from its settings
+    (SPMO_WORKERS, SPMO_DASK_SCHEDULER): solvers.batch.configure."""
+    configure(workers=workers, scheduler=scheduler)
 
 
 def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=None,

@@ -4,9 +4,12 @@
 local process pool by default (fork where the platform has it: the workers
 inherit the imported modules, so scripts need no `__main__` guard; the
 HiGHS thread pool inherited from the parent is reset in each worker),
-on a Dask distributed cluster when SPMO_DASK_SCHEDULER names one, or in the
-calling process when there is one worker or one item. Results keep order;
+on a Dask distributed cluster when one is configured, or in the calling
+process when there is one worker or one item. Results keep order;
 `progress(done, total)` is called as results arrive.
+
+The faces read SPMO_WORKERS and SPMO_DASK_SCHEDULER (spmo.api.settings) and
+hand them down once through `configure`; nothing here reads the environment.
 """
 
 from __future__ import annotations
@@ -16,10 +19,18 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
+_configured: dict = {"workers": None, "scheduler": None}
 
-def default_workers() -> int:
-    """Workers for a batch: SPMO_WORKERS, else the machine's cores."""
-    return int(os.environ.get("SPMO_WORKERS") or os.cpu_count() or 1)
+
+def configure(workers: int | None = None, scheduler: str | None = None) -> None:
+    """This process's batch settings: `workers` per batch (None: the cores)
+    and the Dask scheduler's address (None: local processes)."""
+    _configured.update(workers=workers, scheduler=scheduler)
+
+
+def default_workers(workers: int | None = None) -> int:
+    """Workers for a batch: `workers`, else the configured count, else the cores."""
+    return int(workers or _configured["workers"] or os.cpu_count() or 1)
 
 
 def run_batch(fn: Callable, items: Iterable, workers: int | None = None,
@@ -27,7 +38,7 @@ def run_batch(fn: Callable, items: Iterable, workers: int | None = None,
     """[fn(item) for item in items], in parallel where it pays."""
     items = list(items)
     workers = min(workers or default_workers(), len(items))
-    scheduler = os.environ.get("SPMO_DASK_SCHEDULER")
+    scheduler = _configured["scheduler"]
     if scheduler and items:
         return _run_dask(fn, items, scheduler, progress)
     if workers <= 1:

@@ -11,6 +11,7 @@ priced greedy plan that keep to the time limit.
 
 from __future__ import annotations
 
+from spmo.engine.errors import UnknownSolver  # raised here, importable from here as before
 from spmo.engine.model.linear import LinearModel
 
 from .base import Backend
@@ -19,10 +20,6 @@ from .highs import HighsBackend
 from .large.lagrange import LagrangeBackend
 
 LARGE_NONZEROS = 1_000_000
-
-
-class UnknownSolver(ValueError):
-    """No backend of that name, or not installed."""
 
 
 def backends() -> dict[str, Backend]:

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from spmo.api import http
-from spmo.api.http import create_app
+from spmo.api.http import create_app, planner
+from spmo.api.settings import Settings
 from spmo.api.store import Store
 from spmo.engine.schema import SINGLE_TABLES, TABLES
 
@@ -55,7 +55,8 @@ def store(request, tmp_path):
 
 @pytest.fixture
 def client(store):
-    with TestClient(create_app(store), raise_server_exceptions=False) as c:
+    with TestClient(create_app(Settings(database_url=store.url)),
+                    raise_server_exceptions=False) as c:
         yield c
 
 
@@ -194,10 +195,10 @@ def test_a_job_ends_with_the_plan(client):
 
 
 def test_a_fault_of_spmo_is_503_without_a_traceback(client, monkeypatch):
-    def broken(portfolio, options):
+    def broken(portfolio, query):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(http, "_plan_json", broken)
+    monkeypatch.setattr(planner, "plan_json", broken)
     response = client.post("/v1/solve", json=TINY)
     assert response.status_code == 503
     assert "Traceback" not in response.text and "secret internals" not in response.text
@@ -207,16 +208,15 @@ def test_a_fault_of_spmo_is_503_without_a_traceback(client, monkeypatch):
 
 
 def test_the_store_outlives_the_server(store, tmp_path):
-    with TestClient(create_app(store)) as first:
+    with TestClient(create_app(Settings(database_url=store.url))) as first:
         pid = first.post("/v1/portfolios", json=TINY).json()["id"]
     stale = store.create_job(pid)
     store.set_job(stale, "running")  # a server that stopped mid-solve
-    again = Store(store.url)
-    with TestClient(create_app(again)) as second:
+    with TestClient(create_app(Settings(database_url=store.url))) as second:
         assert second.get(f"/v1/portfolios/{pid}").json() == TINY
         job = second.get(f"/v1/jobs/{stale}").json()
         assert job["status"] == "failed" and "submit it again" in job["problems"][0]["message"]
-    assert portfolio_of(again.portfolio_document(pid)).projects.shape[0] == 3
+    assert portfolio_of(Store(store.url).portfolio_document(pid)).projects.shape[0] == 3
 
 
 def test_spmo_serve_answers_a_real_client(tmp_path):
@@ -294,7 +294,7 @@ _DOCUMENTS = st.fixed_dictionaries(
                  for t in SINGLE_TABLES}})
 
 
-_FUZZ_STORE = Store("sqlite://")  # in memory: the validate route stores nothing
+_IN_MEMORY = Settings(database_url="sqlite://")  # the validate route stores nothing
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None,
@@ -305,7 +305,7 @@ def test_no_document_gets_more_than_a_422(document):
     every answer is valid or every problem at once, never a fault (a crash in
     the validator was found by 1,500 random examples of this: objectives
     without an id beside weighted ones)."""
-    with TestClient(create_app(_FUZZ_STORE), raise_server_exceptions=False) as c:
+    with TestClient(create_app(_IN_MEMORY), raise_server_exceptions=False) as c:
         response = c.post("/v1/validate", content=json.dumps(document),
                           headers={"content-type": "application/json"})
     assert response.status_code in (200, 422), response.text
@@ -314,7 +314,7 @@ def test_no_document_gets_more_than_a_422(document):
 
 
 def test_an_in_memory_store_is_one_database_for_every_thread():
-    with TestClient(create_app(Store("sqlite://"))) as c:
+    with TestClient(create_app(_IN_MEMORY)) as c:
         pid = c.post("/v1/portfolios", json=TINY).json()["id"]
         assert c.get(f"/v1/portfolios/{pid}").json() == TINY
         submitted = c.post(f"/v1/portfolios/{pid}/solve", params={"explain": "none"})

@@ -1,0 +1,59 @@
+"""Request bodies, parsed by spmo's own checks (every problem at once, named
+by table, row and column) rather than by FastAPI: the routes declare them in
+OpenAPI (schemas.PortfolioDocument, CompareIn, FrontierIn) and read them here.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import Request
+from spmo.engine.errors import InvalidPortfolio, Problem
+from spmo.engine.portfolio import Portfolio
+from spmo.engine.validate import validate_document
+from starlette.concurrency import run_in_threadpool
+
+from ..store import Store
+
+
+async def read_document(request: Request) -> dict:
+    """The body as a JSON object, or InvalidPortfolio naming what is wrong with it."""
+    body = await request.body()
+    try:
+        document = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidPortfolio([Problem("request", None, None,
+                                        f"the body is not JSON: {exc}")]) from exc
+    if not isinstance(document, dict):
+        raise InvalidPortfolio([Problem(
+            "request", None, None, "the body must be a portfolio: a JSON object of tables")])
+    return document
+
+
+async def read_portfolio(request: Request) -> tuple[dict, Portfolio]:
+    """(the document as sent, the validated portfolio), or InvalidPortfolio with
+    every problem."""
+    document = await read_document(request)
+    return document, await run_in_threadpool(validate_document, document)
+
+
+def study_input(store: Store, body: dict, key: str,
+                required: bool = True) -> tuple[dict, list | None]:
+    """(base document, body[key]) of a compare (key `scenarios`) or frontier
+    (`factors`, optional) body; InvalidPortfolio with every problem."""
+    problems = []
+    items = body.get(key)
+    if (required or items is not None) and (not isinstance(items, list) or not items):
+        problems.append(Problem("request", None, key, f"a non-empty list of {key}"))
+    document = body.get("portfolio")
+    if "portfolio_id" in body:
+        document = store.portfolio_document(str(body["portfolio_id"]))
+        if document is None:
+            problems.append(Problem("request", None, "portfolio_id",
+                                    f"no portfolio with id '{body['portfolio_id']}'"))
+    elif not isinstance(document, dict):
+        problems.append(Problem("request", None, "portfolio",
+                                "a portfolio document, or portfolio_id of a stored one"))
+    if problems:
+        raise InvalidPortfolio(problems)
+    return document, items

@@ -71,7 +71,7 @@ def _logic_sentence(portfolio: Portfolio, model: LinearModel, family: str, key: 
     if family == "requires":
         return f"{parts[0]} requires {parts[-1]}"
     if family == "after":
-        return f"{parts[0]} may start only after {parts[-1]} finishes"
+        return _after_sentence(portfolio, parts[0], parts[-1])
     if family == "excludes":
         return f"{parts[0]} and {parts[-1]} exclude each other"
     if family == "alignment":
@@ -83,6 +83,19 @@ def _logic_sentence(portfolio: Portfolio, model: LinearModel, family: str, key: 
     if family == "balance" and len(parts) == 3:
         return f"the {parts[0]} {parts[1]} must hold its {parts[2]} share of total cost"
     return f"{family}[{key}] must hold"
+
+
+def _after_sentence(portfolio: Portfolio, a: str, b: str) -> str:
+    """`a` after `b`: a's start index >= b's last index + 1 + lag."""
+    deps = portfolio.table("dependencies")
+    lags = deps.loc[(deps["project"] == a) & (deps["kind"] == "after") & (deps["other"] == b),
+                    "lag"]
+    lag = int(lags.iloc[0]) if len(lags) else 0
+    if lag == 0:
+        return f"{a} may start only after {b} finishes"
+    if lag > 0:
+        return f"{a} may start only {lag} period(s) after {b} finishes"
+    return f"{a} may start at most {-lag} period(s) before {b} finishes"
 
 
 def _elastic(model: LinearModel, names: list[str]) -> LinearModel:

@@ -12,7 +12,7 @@ from spmo.engine.derive import Derived, derive, least_consistent
 from spmo.engine.errors import CheckFailed
 from spmo.engine.model.build import build
 from spmo.engine.model.linear import LinearModel
-from spmo.engine.plan import Plan
+from spmo.engine.plan import Plan, relative_gap
 from spmo.engine.portfolio import Portfolio
 from spmo.engine.reasons import first_reasons
 from spmo.engine.report import alignment_trace, recommendations, selected_rows
@@ -158,9 +158,9 @@ def _report(portfolio: Portfolio, derived: Derived, model: LinearModel, result: 
     objective = report.objective
     bound = max(objective, result.bound) if result.bound is not None else None
     if result.status == Status.OPTIMAL and bound is not None and \
-            abs(bound - objective) <= 1e-9 * max(1.0, abs(objective)):
-        bound = objective
-    gap = abs(bound - objective) / max(1.0, abs(objective)) if bound is not None else None
+            abs(bound - objective) <= 1e-6 * max(1.0, abs(objective)):
+        bound = objective  # proven, within the backends' tolerance (CP-SAT's rounding)
+    gap = relative_gap(bound, objective)
     sched = selected_rows(portfolio, derived, assignment)
     forced_unaligned = [r.project for r in sched if portfolio.require_alignment
                         and not derived.aligned[r.project]

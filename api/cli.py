@@ -48,7 +48,8 @@ def solve(
     solver: Annotated[str | None, typer.Option(
         help="auto, highs, cpsat, cbc, lagrange, pulp:NAME")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds")] = None,
-    gap: Annotated[float | None, typer.Option(help="relative gap to stop at")] = None,
+    gap: Annotated[float | None, typer.Option(
+        help="relative gap to stop at: |bound - objective| / max(|objective|, 1e-9)")] = None,
     out: Annotated[Path | None, typer.Option(
         help="also write the plan: .json, .xlsx (a sheet per part) or .html (charts)")] = None,
     explain: Annotated[str, typer.Option(

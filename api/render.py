@@ -21,15 +21,25 @@ def _money(v: float | None) -> str:
     return "" if v is None else f"{v:,.1f}"
 
 
+def gap_text(gap: float | None) -> str:
+    """The plan's relative gap (engine.plan.relative_gap) as a percentage; an
+    objective near 0 below its bound gives a huge one, shown as such."""
+    if gap is None:
+        return ""
+    return f"{gap:.2%}" if gap < 100 else "> 10000%"
+
+
 def print_plan(console: Console, portfolio, plan) -> None:
     """A readable summary: status, KPIs, selected, excluded, advice, budgets."""
     if plan.objective is None:
         console.print(f"[bold red]{plan.status}[/]: no plan ({plan.solver}, "
                       f"{plan.solve_seconds:.2f} s)")
         return
+    bound = "no bound" if plan.bound is None else \
+        f"bound {plan.bound:.6g}, relative gap {gap_text(plan.gap)}"
     console.print(f"[bold]{portfolio.name}[/]: [green]{plan.status}[/] objective "
-                  f"{plan.objective:.6g} (bound {plan.bound:.6g}, gap {plan.gap:.2%}) "
-                  f"by {plan.solver} in {plan.solve_seconds:.2f} s")
+                  f"{plan.objective:.6g} ({bound}) by {plan.solver} in "
+                  f"{plan.solve_seconds:.2f} s")
     k = plan.kpis
     console.print(f"strategic score {k.strategic_score:.3f} | financial value "
                   f"{_money(k.financial_value)} | total cost {_money(k.total_cost)} | "
@@ -79,7 +89,7 @@ def print_comparison(console: Console, comparison) -> None:
     rows = {
         "status": lambda s: s.status,
         "objective": lambda s: "" if s.objective is None else f"{s.objective:.6g}",
-        "gap": lambda s: "" if s.gap is None else f"{s.gap:.2%}",
+        "gap": lambda s: gap_text(s.gap),
         "selected": lambda s: str(s.selected),
         "strategic score": lambda s: f"{s.kpis.strategic_score:.4g}",
         "financial value": lambda s: _money(s.kpis.financial_value),
@@ -111,7 +121,7 @@ def print_frontier(console: Console, frontier) -> None:
     for p in frontier.points:
         table.add_row(f"{p.factor:.0%}", p.status,
                       "" if p.objective is None else f"{p.objective:.6g}",
-                      "" if p.gap is None else f"{p.gap:.2%}", str(len(p.selected)),
+                      gap_text(p.gap), str(len(p.selected)),
                       _money(p.total_cost), "" if p.marginal is None else f"{p.marginal:.4g}")
     console.print(table)
 

@@ -1,7 +1,7 @@
 """Section a: published MKP optima solved through spmo's plan(), per backend.
 
 Each instance of shared/benchmarks/mkp is turned into a portfolio by
-spmo.engine.mkp.to_portfolio (one period per knapsack row, every project fixed to
+spmo.engine.synthetic.mkp.to_portfolio (one period per knapsack row, every project fixed to
 start in the first period), validated, and solved by plan() with each backend at
 a time limit and a zero relative gap. The found value is compared with the value
 in best_known.csv (a proven optimum or, for 30.250/30.500 and GK, the best known).
@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from spmo.engine.io import from_document
@@ -21,6 +22,7 @@ from spmo.planning.pipeline import plan
 from spmo.solvers.registry import backends
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mkp"
+"""The full set; tests/data/mkp holds the few files the tests read."""
 SMALL_SETS = ("mknap1", "mknap2")  # where cbc runs too
 
 
@@ -35,12 +37,41 @@ class Job:
     known_proven: bool
 
 
+@cache
 def data_dir() -> Path:
-    """The benchmark folder; a clear error when it is absent."""
+    """The benchmark folder, checked complete; a clear error when it is absent or not."""
     if not (DATA / "best_known.csv").is_file():
         raise SystemExit(f"MKP benchmark data not found at {DATA} (expected shared/ beside the "
                          "repository)")
+    problems = check_data(DATA)
+    if problems:
+        raise SystemExit(f"MKP benchmark data at {DATA} is incomplete:\n" + "\n".join(problems))
     return DATA
+
+
+def check_data(data: Path) -> list[str]:
+    """What is wrong with the full set: every instance best_known.csv lists must be
+    in its file (no more, no fewer), with the listed shape and, where the file states
+    a value, the listed value. (The tests check this only for their own copies.)"""
+    best = read_best_known(data / "best_known.csv")
+    out = []
+    for file, rows in best.groupby("file"):
+        if not (data / file).is_file():
+            out.append(f"{file}: missing")
+            continue
+        insts = read_mkp_file(data / file)
+        if sorted(rows["index"]) != list(range(len(insts))):
+            out.append(f"{file}: {len(insts)} instances, best_known.csv lists {len(rows)}")
+        for row in rows.itertuples():
+            inst = insts[row.index] if row.index < len(insts) else None
+            if inst is not None and inst.weights.shape != (row.m, row.n):
+                out.append(f"{file} #{row.index}: shape {inst.weights.shape}, "
+                           f"listed {(row.m, row.n)}")
+            elif inst is not None and inst.known is not None and \
+                    abs(inst.known - row.best_value) > 1e-6 * max(1.0, abs(row.best_value)):
+                out.append(f"{file} #{row.index}: states {inst.known:g}, "
+                           f"listed {row.best_value:g}")
+    return out
 
 
 def available_backends() -> dict[str, bool]:

@@ -5,7 +5,8 @@ better of raw CP-SAT and raw HiGHS on each instance. Per instance (every GK
 file, and Chu & Beasley #0 of the 5x500, 10x500 and 30x500 files) this runs a
 plain CP-SAT model and a plain HighsLp (bench_overhead's raw models) and spmo's
 plan() with its default backend (`auto`, HiGHS here), all at one time limit.
-The gap of each is (bound - found) / found from its own bound; `spmo - best
+The gap of each is |bound - found| / max(|found|, 1e-9) from its own bound (the
+plan's relative gap); `spmo - best
 raw` compares found values, positive when spmo found more.
 """
 
@@ -15,6 +16,7 @@ import os
 
 from bench_optima import Job, data_dir, run_job
 from bench_overhead import raw_cpsat, raw_highs
+from spmo.engine.plan import relative_gap
 from spmo.engine.synthetic.mkp import read_mkp_file
 
 CB_FILES = (3, 6, 9)
@@ -31,9 +33,8 @@ def instances() -> list[tuple[str, object]]:
 
 
 def _gap(found, bound) -> float | None:
-    if found is None or bound is None or found == 0:
-        return None
-    return max(0.0, (bound - found) / abs(found))
+    """The plan's relative gap (spmo.engine.plan.relative_gap), for raw solvers too."""
+    return relative_gap(bound, found)
 
 
 def run_instance(set_name: str, inst, time_limit: float) -> dict:

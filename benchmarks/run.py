@@ -192,7 +192,7 @@ def section_scale(args, out: list[str], rows: list[dict]) -> None:
             "variables", "binaries", "rows", "nonzeros", "read_to_model_s",
             "first_checked_plan_s", "peak_mb", "ru_maxrss_mb"]
     out.append(md_table([{k: r.get(k) for k in head + ["error"] if k in r} for r in results]))
-    out.append("\n`gap` is the plan's, (bound - objective) / max(1, |objective|); "
+    out.append("\n`gap` is the plan's, relative: |bound - objective| / max(|objective|, 1e-9); "
                "`read_to_model_s` = read + validate + derive + build; "
                "`first_checked_plan_s` adds the greedy first plan and its independent "
                "check.\n")

@@ -8,6 +8,19 @@ from pydantic import BaseModel, Field
 
 PlanStatus = Literal["optimal", "feasible", "infeasible", "no_solution"]
 
+GAP_FLOOR = 1e-9
+"""The least |objective| the gap divides by (an objective of 0 with a bound above it
+has a huge gap, not a division by zero)."""
+
+
+def relative_gap(bound: float | None, objective: float | None) -> float | None:
+    """The plan's gap, relative: |bound - objective| / max(|objective|, 1e-9); None
+    without a bound or a plan. (It was max(1, |objective|), which made the gap of a
+    normalised objective, a strategic score of 0.56 say, absolute.)"""
+    if bound is None or objective is None:
+        return None
+    return abs(bound - objective) / max(abs(objective), GAP_FLOOR)
+
 
 class SelectedProject(BaseModel):
     project: str
@@ -106,7 +119,8 @@ class Plan(BaseModel):
     status: PlanStatus
     objective: float | None = None
     bound: float | None = None
-    gap: float | None = None
+    gap: float | None = Field(None, description="relative: |bound - objective| / "
+                              "max(|objective|, 1e-9)")
     solver: str
     solve_seconds: float
     selected: list[SelectedProject] = []

@@ -71,10 +71,15 @@ def _rule_windows(typed, rows, warnings) -> list[Problem]:
     order = {p: i for i, p in enumerate(periods)}
     e = projects["earliest_start"].map(order)
     la = projects["latest_start"].map(order)
-    inverted = e.notna() & la.notna() & (e > la)
+    must = (projects["status"] == "mandatory") | (projects["force"] == "in")
+    # An inverted window is one the project fits nowhere in: a candidate is no_fit
+    # (warning, below), a mandatory or forced-in project is invalid input.
+    inverted = e.notna() & la.notna() & (e > la) & must
     out += [Problem("projects", int(rows[p]), "latest_start",
                     f"latest_start {projects.at[p, 'latest_start']} is before earliest_start "
-                    f"{projects.at[p, 'earliest_start']}") for p in projects.index[inverted]]
+                    f"{projects.at[p, 'earliest_start']}: a "
+                    f"{'mandatory' if projects.at[p, 'status'] == 'mandatory' else 'forced-in'}"
+                    " project must fit its window") for p in projects.index[inverted]]
     flight = projects["status"].fillna("candidate") == "in_flight"
     late = flight & e.notna() & (e > 0)
     out += [Problem("projects", int(rows[p]), "earliest_start",

@@ -62,7 +62,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "benefits": (
         _c("project", "ref:projects", True),
         _c("offset", "int", True, low=0, doc="period offset from the project's start"),
-        _c("amount", "float", True, doc="benefit realised in that period"),
+        _c("amount", "float", True, low=0, doc="benefit realised in that period"),
     ),
     "alignment": (
         _c("project", "ref:projects", True),
@@ -92,7 +92,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("project", "ref:projects", True),
         _c("kind", "enum", True, choices=("requires", "after", "excludes")),
         _c("other", "ref:projects", True),
-        _c("lag", "int", low=0, doc="periods between other's finish and project's start"),
+        _c("lag", "int", doc="after: start index >= other's last index + 1 + lag "
+           "(default 0; negative: the project may start before the other finishes)"),
     ),
     "groups": (_c("group", "str", True), _c("project", "ref:projects", True)),
     "group_limits": (

@@ -13,7 +13,7 @@ from spmo.engine.check import check
 from spmo.engine.derive import least_consistent
 from spmo.engine.errors import CheckFailed
 from spmo.engine.model.decode import assignment_of
-from spmo.engine.plan import Plan
+from spmo.engine.plan import Plan, relative_gap
 from spmo.engine.portfolio import Portfolio
 from spmo.engine.reasons import first_reasons
 from spmo.engine.report import alignment_trace, recommendations, selected_rows
@@ -27,7 +27,7 @@ from .infeasible import explain_infeasible
 from .instance import Instance
 from .options import SOLVE_SHARE, Deadline, PlanOptions, solve_options
 
-OPTIMAL_SNAP = 1e-7
+OPTIMAL_SNAP = 1e-6
 """A proven optimum's bound within this (times max(1, |objective|)) is the objective."""
 
 
@@ -85,13 +85,6 @@ def _consistency(instance: Instance) -> list[str]:
                                                                 instance.derived.weights))]
 
 
-def relative_gap(objective: float, bound: float | None) -> float | None:
-    """|bound - objective| / max(|objective|, 1e-9)."""
-    if bound is None:
-        return None
-    return abs(bound - objective) / max(abs(objective), 1e-9)
-
-
 def report(instance: Instance, result: Result, warnings: list[str]) -> Plan:
     """Check the assignment and turn it into the Plan."""
     portfolio, derived, model = instance.portfolio, instance.derived, instance.model
@@ -111,7 +104,7 @@ def report(instance: Instance, result: Result, warnings: list[str]) -> Plan:
     warnings = warnings + [f"{p} is forced in but serves no objective" for p in forced_unaligned]
     return Plan(
         status=result.status.value, objective=objective, bound=bound,
-        gap=relative_gap(objective, bound), solver=result.solver,
+        gap=relative_gap(bound, objective), solver=result.solver,
         solve_seconds=round(result.seconds, 4), selected=rows,
         excluded=first_reasons(portfolio, derived, model, result.x, set(assignment.starts)),
         spend=_records(verdict.spend), utilisation=_records(verdict.usage),

@@ -52,7 +52,7 @@ def _logic_sentence(portfolio: Portfolio, model: LinearModel, row: RowName,
         Family.MANDATORY: lambda: f"{row.key} is mandatory",
         Family.FORCE: lambda: f"{row.key} is forced {portfolio.projects.at[row.key, 'force']}",
         Family.REQUIRES: lambda: f"{first} requires {last}",
-        Family.AFTER: lambda: f"{first} may start only after {last} finishes",
+        Family.AFTER: lambda: _after_sentence(portfolio, first, last),
         Family.EXCLUDES: lambda: f"{first} and {last} exclude each other",
         Family.ALIGNMENT: lambda: f"{row.key} serves no objective, so it may not be selected",
     }
@@ -65,3 +65,16 @@ def _logic_sentence(portfolio: Portfolio, model: LinearModel, row: RowName,
     if row.family == Family.BALANCE and len(row.keys) == 3:
         return f"the {first} {row.keys[1]} must hold its {last} share of total cost"
     return f"{row} must hold"
+
+
+def _after_sentence(portfolio: Portfolio, a: str, b: str) -> str:
+    """`a` after `b`: a's start index >= b's last index + 1 + lag."""
+    deps = portfolio.table("dependencies")
+    lags = deps.loc[(deps["project"] == a) & (deps["kind"] == "after") & (deps["other"] == b),
+                    "lag"]
+    lag = int(lags.iloc[0]) if len(lags) else 0
+    if lag == 0:
+        return f"{a} may start only after {b} finishes"
+    if lag > 0:
+        return f"{a} may start only {lag} period(s) after {b} finishes"
+    return f"{a} may start at most {-lag} period(s) before {b} finishes"

@@ -13,7 +13,7 @@ from spmo.planning.pipeline import plan
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-SHARED = ROOT.parent / "shared"
+MKP_DATA = ROOT / "tests" / "data" / "mkp"  # the MKP instances the tests read (its README)
 
 
 def portfolio_of(doc: dict):
@@ -40,7 +40,7 @@ def example_path() -> Path:
     return EXAMPLES / "northwind.json"
 
 
-__all__ = ["portfolio_of", "solve_checked", "assignment_of", "ROOT", "EXAMPLES", "SHARED"]
+__all__ = ["portfolio_of", "solve_checked", "assignment_of", "ROOT", "EXAMPLES", "MKP_DATA"]
 
 
 @pytest.fixture(params=["highs", "cpsat"])

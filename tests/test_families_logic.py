@@ -111,13 +111,13 @@ def test_requires_violated():
     assert broken(d, {"B": 0}) == [] and broken(d, {"A": 0, "B": 0}) == []
 
 
-def after_doc(lag: int | None) -> dict:
-    """T1..T4, r = 0.1. B: value 5, fixed at T1, costs at offsets 0 and 1 (finish index 1).
-    A: benefit 121, cost 10 at offset 0: F_A(s) = 111/1.1^s, best as early as allowed.
-    `A after B` with lag L: A starts at index >= 1 + 1 + L."""
+def after_doc(lag: int | None, b_start: str = "T1") -> dict:
+    """T1..T4, r = 0.1. B: value 5, fixed at b_start (T1: finish index 1), costs at
+    offsets 0 and 1. A: benefit 121, cost 10 at offset 0: F_A(s) = 111/1.1^s, best as
+    early as allowed. `A after B` with lag L: A starts at index >= B's last + 1 + L."""
     dep = None if lag is None else [{"project": "A", "kind": "after", "other": "B", "lag": lag}]
-    return doc([{"id": "A"}, {"id": "B", "value": 5, "earliest_start": "T1",
-                                  "latest_start": "T1"}], periods=4,
+    return doc([{"id": "A"}, {"id": "B", "value": 5, "earliest_start": b_start,
+                                  "latest_start": b_start}], periods=4,
                costs=costs("A", 10) + costs("B", 1, 1),
                benefits=[{"project": "A", "offset": 0, "amount": 121}],
                dependencies=dep, settings={"discount_rate": 0.1})
@@ -144,6 +144,29 @@ def test_after_violated():
     assert broken(d, {"A": 3}) == ["after[A,B]"]          # after implies requires
     assert broken(after_doc(0), {"B": 0, "A": 1}) == ["after[A,B]"]  # overlaps B's T2
     assert broken(after_doc(0), {"B": 0, "A": 2}) == []
+
+
+@pytest.mark.parametrize(("lag", "b_start", "a_start", "objective"), [
+    (-1, "T1", "T2", 111 / 1.1 + 5),     # index 1 + 1 - 1 = 1: A overlaps B's last period
+    (-2, "T1", "T1", 111 + 5),           # index 0: A starts with B; the row no longer binds
+    (-2, "T2", "T2", 111 / 1.1 + 5),     # B at T2 (last index 2): A from index 1, with B
+    (-3, "T2", "T1", 111 + 5),           # index 0: A starts before B even starts
+])
+def test_after_with_negative_lag(solver, lag, b_start, a_start, objective):
+    """A negative lag lets the project start before the other finishes (the contract's
+    `after`), model and checker alike: solve() re-checks the plan independently."""
+    result = solve(after_doc(lag, b_start), solver, objective)
+    assert picked(result) == {"B": b_start, "A": a_start}
+
+
+def test_after_with_negative_lag_violated():
+    d = after_doc(-1)
+    assert broken(d, {"B": 0, "A": 0}) == ["after[A,B]"]  # 0 < 1 + 1 - 1
+    assert broken(d, {"B": 0, "A": 1}) == []               # A starts in B's last period
+    assert broken(d, {"A": 1}) == ["after[A,B]"]           # after still implies requires
+    d = after_doc(-3, "T2")
+    assert broken(d, {"B": 1, "A": 0}) == []               # before B starts: 0 >= 2 + 1 - 3
+    assert broken(after_doc(-2, "T2"), {"B": 1, "A": 0}) == ["after[A,B]"]  # 0 < 1
 
 
 EXCLUDES = [{"project": "A", "kind": "excludes", "other": "B"}]

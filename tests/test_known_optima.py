@@ -2,7 +2,8 @@
 re-checked, must reach exactly the value the literature proves optimal.
 
 OR-Library mknap1 (7 problems, Petersen 1967 R&D project selection) and mknap2 (48
-SAC-94 problems) have proven optima listed in shared/benchmarks/mkp/best_known.csv.
+SAC-94 problems) have proven optima listed in best_known.csv (tests/data/mkp, a copy of
+the files of shared/benchmarks/mkp these tests need).
 Each is solved with the default backend (auto), and mknap1 plus the WEING (Weingartner-
 Ness capital budgeting) and SENTO problems also with CP-SAT. Besides spmo's own
 re-check, the selection is checked against the raw instance arrays: it fits every
@@ -18,10 +19,9 @@ import numpy as np
 import pytest
 from spmo.engine.synthetic.mkp import MkpInstance, read_best_known, read_mkp_file, to_portfolio
 
-from .conftest import SHARED, solve_checked
+from .conftest import MKP_DATA as DATA
+from .conftest import solve_checked
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mkp"
-assert DATA == SHARED / "benchmarks" / "mkp"
 FILES = ("orlib/mknap1.txt", "orlib/mknap2.txt")
 TOL = 1e-6
 
@@ -29,7 +29,7 @@ TOL = 1e-6
 @cache
 def _instances(file: str) -> tuple[MkpInstance, ...]:
     if not (DATA / file).is_file():
-        pytest.fail(f"MKP benchmark file missing: {DATA / file} (shared/ beside the repo)")
+        pytest.fail(f"MKP benchmark file missing: {DATA / file} (tests/data/mkp)")
     return tuple(read_mkp_file(DATA / file))
 
 
@@ -37,12 +37,12 @@ def _instances(file: str) -> tuple[MkpInstance, ...]:
 def _best() -> dict[tuple[str, int], tuple[float, bool]]:
     path = DATA / "best_known.csv"
     if not path.is_file():
-        pytest.fail(f"MKP best-known table missing: {path} (shared/ beside the repo)")
+        pytest.fail(f"MKP best-known table missing: {path} (tests/data/mkp)")
     frame = read_best_known(path)
     return {(r.file, r.index): (r.best_value, r.proven_optimal) for r in frame.itertuples()}
 
 
-# mknap1 has 7 problems and mknap2 48 (see shared/benchmarks/mkp/README.md); the ids are
+# mknap1 has 7 problems and mknap2 48 (see tests/data/mkp/README.md); the ids are
 # fixed here so that a missing data folder fails the tests instead of collecting none.
 CASES = [("orlib/mknap1.txt", k) for k in range(7)] + [("orlib/mknap2.txt", k) for k in range(48)]
 # mknap2 order: SENTO1-2 (0-1), WEING1-8 (2-9), WEISH01-30, PB1/2/4/5/6/7, HP1-2.

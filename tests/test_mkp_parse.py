@@ -1,4 +1,8 @@
-"""Parsing of the public MKP benchmarks (shared/benchmarks/mkp) and their portfolio form."""
+"""Parsing of the public MKP benchmarks and their portfolio form.
+
+The instances are the copies in tests/data/mkp (one file of each layout; see its
+README); best_known.csv there is the whole table of the full set in
+shared/benchmarks/mkp, which `make bench` reads (and checks, bench_optima.data_dir)."""
 
 from __future__ import annotations
 
@@ -10,18 +14,22 @@ import numpy as np
 import pytest
 from spmo.engine.synthetic.mkp import MkpInstance, read_best_known, read_mkp_file, to_portfolio
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mkp"
+from .conftest import MKP_DATA as DATA
 
-COUNTS = {"orlib/mknap1.txt": 7, "orlib/mknap2.txt": 48}
-COUNTS.update({f"orlib/mknapcb{k}.txt": 30 for k in range(1, 10)})
-COUNTS.update({f"gk/gk{k}.dat": 1 for k in range(1, 12)})
+COUNTS = {"orlib/mknap1.txt": 7, "orlib/mknap2.txt": 48, "orlib/mknapcb1.txt": 30,
+          "gk/gk1.dat": 1}
+"""The files in tests/data/mkp and their instance counts."""
+FULL_COUNTS = {"orlib/mknap1.txt": 7, "orlib/mknap2.txt": 48}
+FULL_COUNTS.update({f"orlib/mknapcb{k}.txt": 30 for k in range(1, 10)})
+FULL_COUNTS.update({f"gk/gk{k}.dat": 1 for k in range(1, 12)})
+"""Every file best_known.csv names (the full set) and its instance count."""
 
 
 @pytest.fixture(scope="module")
 def data() -> Path:
     """The benchmark folder; its absence is a failure, not a skip."""
     if not (DATA / "best_known.csv").is_file():
-        pytest.fail(f"MKP benchmark data not found at {DATA} (expected shared/ beside the repo)")
+        pytest.fail(f"MKP benchmark data not found at {DATA} (tests/data/mkp)")
     return DATA
 
 
@@ -48,14 +56,18 @@ def test_best_known_frame(best):
     assert list(best.columns) == columns
     assert best["proven_optimal"].dtype == bool
     assert best["best_value"].dtype == float
-    assert len(best) == sum(COUNTS.values()) == 336
-    assert set(best["file"]) == set(COUNTS)
+    assert len(best) == sum(FULL_COUNTS.values()) == 336
+    assert best.groupby("file").size().to_dict() == FULL_COUNTS
+    assert set(COUNTS) < set(FULL_COUNTS)
 
 
 def test_shapes_and_known_values_match_best_known(instances, best):
     by_key = {(i.file, i.index): i for insts in instances.values() for i in insts}
-    carried = 0
+    carried = checked = 0
     for row in best.itertuples():
+        if row.file not in COUNTS:
+            continue  # not copied into tests/data/mkp: checked by make bench
+        checked += 1
         inst = by_key[(row.file, row.index)]
         assert inst.profits.shape == (row.n,), (row.file, row.index)
         assert inst.weights.shape == (row.m, row.n), (row.file, row.index)
@@ -64,7 +76,8 @@ def test_shapes_and_known_values_match_best_known(instances, best):
         if inst.known is not None:
             assert inst.known == pytest.approx(row.best_value), (row.file, row.index)
             carried += 1
-    assert carried == 7 + 48 + 11  # mknapcb files state no optimum (0 in the header)
+    assert checked == len(by_key) == 7 + 48 + 30 + 1
+    assert carried == 7 + 48 + 1  # mknapcb files state no optimum (0 in the header)
 
 
 def test_names_and_details(instances):
@@ -111,8 +124,10 @@ def test_two_constraint_optima_by_dp(instances):
 
 
 def test_to_portfolio_tables(instances):
-    for inst in (instances["orlib/mknap1.txt"][1], instances["orlib/mknapcb7.txt"][0],
-                 instances["gk/gk1.dat"][0]):
+    sento1 = instances["orlib/mknap2.txt"][0]  # 30 rows, as many as the 30 x n mknapcb files
+    assert (sento1.name, sento1.m) == ("SENTO1", 30)
+    for inst in (instances["orlib/mknap1.txt"][1], instances["orlib/mknapcb1.txt"][0],
+                 instances["gk/gk1.dat"][0], sento1):
         port = to_portfolio(inst)
         json.loads(json.dumps(port, allow_nan=False))
         assert [p["id"] for p in port["periods"]] == [f"t{i + 1}" for i in range(inst.m)]

@@ -122,9 +122,7 @@ CASES = [
     ("negative-extra", cell("capacity", 4, extra_fte=-1),
      {("capacity", 4, "extra_fte")}, ">= 0"),
     ("negative-limit", cell("budgets", 2, limit=-1), {("budgets", 2, "limit")}, ">= 0"),
-    ("negative-lag", put("dependencies", [{"project": "D", "kind": "after", "other": "A",
-                                           "lag": -1}]),
-     {("dependencies", 0, "lag")}, ">= 0"),
+    ("negative-benefit", cell("benefits", 0, amount=-5), {("benefits", 0, "amount")}, ">= 0"),
     # NaN, infinity, wrong types, non-integers
     ("nan-text", cell("projects", 0, value="nan"), {("projects", 0, "value")}, "finite"),
     ("inf", cell("costs", 1, amount=float("inf")), {("costs", 1, "amount")}, "finite"),
@@ -169,8 +167,12 @@ CASES = [
      both(cell("projects", 4, duration=2),
           add("demands", {"project": "E", "skill": "ops", "offset": 2, "fte": 1})),
      {("projects", 4, "duration")}, "offset"),
-    ("latest-before-earliest", cell("projects", 3, earliest_start="Q4", latest_start="Q2"),
-     {("projects", 3, "latest_start")}, "before"),
+    ("mandatory-latest-before-earliest",
+     cell("projects", 2, earliest_start="Q4", latest_start="Q2"),
+     {("projects", 2, "latest_start")}, "mandatory project must fit its window"),
+    ("forced-in-latest-before-earliest",
+     cell("projects", 0, force="in", earliest_start="Q4", latest_start="Q2"),
+     {("projects", 0, "latest_start")}, "forced-in project must fit its window"),
     ("in-flight-later-earliest", cell("projects", 4, earliest_start="Q2"),
      {("projects", 4, "earliest_start")}, "in_flight"),
     ("group-min-above-max", cell("group_limits", 0, min=2),
@@ -384,6 +386,7 @@ def test_many_problems_are_all_listed_in_one_error():
         cell("costs", 2, amount="abc"),                                   # costs 2 amount
         cell("alignment", 0, objective="nope"),                           # alignment 0
         cell("demands", 2, skill="ux"),                                   # demands 2 skill
+        cell("benefits", 1, amount=-3),                                   # benefits 1 amount
         cell("demands", 1, fte=-1),                                       # demands 1 fte
         add("projects", {"id": "B", "value": 1}),                         # projects 5 id
         cell("projects", 0, success_probability=2),                       # projects 0
@@ -408,6 +411,7 @@ def test_many_problems_are_all_listed_in_one_error():
     assert got - cycle == {
         ("costs", 7, "project"), ("costs", 0, "amount"), ("costs", 1, "offset"),
         ("costs", 2, "amount"), ("alignment", 0, "objective"), ("demands", 2, "skill"),
+        ("benefits", 1, "amount"),
         ("demands", 1, "fte"), ("projects", 5, "id"), ("projects", 0, "success_probability"),
         ("projects", 1, "risk"), ("projects", 2, "force"), ("projects", 3, "value"),
         ("projects", 4, "earliest_start"), ("periods", 6, "id"), ("budgets", 3, "period"),

@@ -2,8 +2,9 @@
 
 An MKP instance -- maximise ``profits @ x`` subject to ``weights @ x <=
 capacities`` with ``x`` binary -- is the core of portfolio selection.  This
-module reads the three file layouts kept under ``shared/benchmarks/mkp``
-(see its README), the ``best_known.csv`` table, and turns an instance into a
+module reads the three file layouts kept under ``shared/benchmarks/mkp`` (see
+its README; the tests read copies of a few of the files, in ``tests/data/mkp``),
+the ``best_known.csv`` table, and turns an instance into a
 contract-shaped portfolio whose optimum equals the MKP optimum:
 
 - OR-Library ``mknap1.txt`` / ``mknapcb*.txt``: ``K``, then per problem

@@ -13,7 +13,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from spmo.engine.errors import CheckFailed, InvalidPortfolio, Problem, UnknownSolver
+from rich.markup import escape
+from spmo.engine.errors import CheckFailed, InvalidPortfolio, Problem, SpmoError, UnknownSolver
 from spmo.engine.io import read_portfolio
 from spmo.engine.validate import validate
 
@@ -325,4 +326,8 @@ def main() -> None:
     except typer.Exit as exc:  # outside a command: no typer to turn it into the exit code
         sys.exit(exc.exit_code)
     configure_batches(settings)
-    app()
+    try:
+        app()
+    except SpmoError as exc:  # a fault outside the input (e.g. an unreachable cluster)
+        Console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}")
+        sys.exit(1)

@@ -19,6 +19,12 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
+from spmo.engine.errors import SpmoError
+
+
+class BatchUnavailable(SpmoError):
+    """The configured cluster cannot be reached."""
+
 _configured: dict = {"workers": None, "scheduler": None}
 
 
@@ -84,12 +90,22 @@ def _die_with_parent() -> None:
         pass
 
 
+DASK_CONNECT_S = 10.0
+"""How long to wait for the configured Dask scheduler before giving up."""
+
+
 def _run_dask(fn: Callable, items: list, scheduler: str, progress) -> list:
-    """The same batch on a Dask distributed cluster."""
+    """The same batch on a Dask distributed cluster (BatchUnavailable when the
+    scheduler does not answer within DASK_CONNECT_S)."""
     from dask.distributed import Client
     from dask.distributed import as_completed as dask_completed
 
-    with Client(scheduler) as client:
+    try:
+        client = Client(scheduler, timeout=f"{DASK_CONNECT_S}s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise BatchUnavailable(f"the Dask scheduler at {scheduler} (SPMO_DASK_SCHEDULER) "
+                               f"did not answer within {DASK_CONNECT_S:g} s: {exc}") from exc
+    with client:
         futures = client.map(fn, items, pure=False)
         for done, _ in enumerate(dask_completed(futures), start=1):
             if progress:

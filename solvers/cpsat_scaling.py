@@ -55,8 +55,10 @@ SIGNIFICANT = 15
 """Decimals are searched up to 15 significant digits of a row's largest coefficient."""
 EXACT_TOL = 1e-9
 """A scaled coefficient is integral when within this (or a few float ulps) of an integer."""
-BOUND_TOL = 1e-11
-"""Relative float noise forgiven when a scaled bound is rounded inwards."""
+BOUND_TOL = 4e-15
+"""Relative float noise forgiven when a scaled bound is rounded inwards (about 16
+ulps: 2.1 * 10 = 20.999999999999996 must give 21; more would loosen large
+bounds: 1e-11 of 4e14 is 4,000 units)."""
 EXACT_INT = 2.0**53
 
 
@@ -149,7 +151,8 @@ def _rational_scale(coef: np.ndarray, limit: int) -> float | None:
 class ScaledRows:
     """Integer rows of a model for CP-SAT: per entry the coefficient of the <= side
     (`up`) and of the >= side (`down`), equal in an exact row; per row the integer
-    bounds `lo`, `hi` (+-inf: no such side) and whether the row is `exact`."""
+    bounds `lo`, `hi` (+-inf: no such side), whether the row is `exact`, and the
+    coarsening `factor` f (1 for a row within ROW_LIMIT)."""
 
     def __init__(self, model: LinearModel, unit: np.ndarray | None = None):
         unit = var_units(model) if unit is None else unit
@@ -186,6 +189,7 @@ class ScaledRows:
         hi, lo = np.floor(hi / factor), np.ceil(lo / factor)
         self.exact &= ~coarse
         self.coarsened = int(coarse.sum())
+        self.factor = factor
         self.hi, self.lo = _drop_redundant(model, up, down, lb, ub, hi, lo)
         self.up, self.down = up.astype(np.int64), down.astype(np.int64)
         self.decimals = int(need[need <= limit].max(initial=0))

@@ -49,8 +49,8 @@ CBC_NAMES = ("PULP_CBC_CMD", "COIN_CMD")
 FEASIBILITY_TOL = 1e-9
 """Primal and integer tolerance asked of CBC (the HiGHS backend asks the same)."""
 
-NODES_PER_WORK = 1000
-"""Branch-and-bound nodes per deterministic work unit (as for HiGHS)."""
+NODES_PER_WORK = 250
+"""Branch-and-bound nodes per deterministic work unit (as for HiGHS, solvers/highs.py)."""
 
 _BEST_POSSIBLE = re.compile(r"best possible\s+([-+0-9.eE]+)")
 _CBC_GAP = re.compile(r"Exiting as integer gap of\s+([-+0-9.eE]+)")

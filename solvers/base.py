@@ -26,6 +26,7 @@ from typing import Protocol
 
 import numpy as np
 from spmo.engine.model.linear import LinearModel
+from spmo.engine.plan import relative_gap
 
 
 class Status(StrEnum):
@@ -93,10 +94,9 @@ class Result:
 
     @property
     def gap(self) -> float | None:
-        """|bound - objective| / max(|objective|, 1e-9); None without both."""
-        if self.bound is None or self.objective is None:
-            return None
-        return abs(self.bound - self.objective) / max(abs(self.objective), 1e-9)
+        """|bound - objective| / max(|objective|, 1e-9) (engine.plan.relative_gap, the
+        plan's definition); None without both."""
+        return relative_gap(self.bound, self.objective)
 
 
 class Backend(Protocol):

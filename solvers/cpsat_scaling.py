@@ -2,10 +2,12 @@
 where not, and always of a magnitude CP-SAT handles reliably.
 
 CP-SAT needs integer coefficients, and certifies wrong optima when they are
-large: on knapsack rows of money in units (coefficients up to 9e9) OR-Tools
-9.15 claims `optimal` for plans up to 21% below the optimum, in 6% of
-random instances; the same rows below a magnitude of 2^30 gave no wrong
-claim in 1,600 (docs/solvers.md has the measurements).
+large: on knapsack rows of money in units (coefficients up to 9e9, row sums
+about 2^35) OR-Tools 9.15 claimed `optimal` 5% short in 16 of 300 random
+instances, at row sums of 2^31.7 in 1, at 2^30 and below in none. The cause is
+a presolve family that solvers/cpsat.py switches off (after which no size
+showed a wrong claim); ROW_LIMIT keeps a margin below int64 and the
+measured range (docs/solvers.md, benchmarks/cpsat_magnitudes.py).
 
 Variables. An integer variable counts units. A continuous variable j counts
 steps of u_j, a power of ten: the finest grid 10^-d_i / |a_ij| among its rows i
@@ -26,7 +28,7 @@ Rows. Row i has real coefficients a_ij u_j per step.
 2. The integers k_ij = a_ij u_j s_i of an exact row are divided by their gcd
    g_i: sum_j k_ij x_j is a multiple of g_i for integer x, so the bounds
    floor(hi_i s_i / g_i) and ceil(lo_i s_i / g_i) are exact.
-3. Magnitude M_i = sum_j |k_ij| max(|lb_j|, |ub_j|) (in steps). Above ROW_LIMIT
+3. Magnitude M_i = sum_j |k_ij| max(|lb_j|, |ub_j|, 1) (in steps). Above ROW_LIMIT
    the row is coarsened by f_i = 2^ceil(log2(M_i / ROW_LIMIT)): k -> ceil(k / f)
    in the <= side, floor(k / f) in the >= side, hi -> floor(hi / f),
    lo -> ceil(lo / f). With x >= 0 (every variable of the model) each integer
@@ -49,7 +51,7 @@ import numpy as np
 from spmo.engine.model.linear import LinearModel
 
 ROW_LIMIT = 2.0**40
-"""Largest row magnitude sum_j |k_ij| max(|lb_j|, |ub_j|) handed to CP-SAT unrounded."""
+"""Largest row magnitude sum_j |k_ij| max(|lb_j|, |ub_j|, 1) handed to CP-SAT unrounded."""
 MIN_DECIMALS, MAX_DECIMALS = 6, 20
 SIGNIFICANT = 15
 """Decimals are searched up to 15 significant digits of a row's largest coefficient."""
@@ -80,6 +82,12 @@ def decimal_limit(largest: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore"):
         digits = np.ceil(np.log10(np.where(largest > 0, largest, 1.0)))
     return np.clip(SIGNIFICANT - digits, MIN_DECIMALS, MAX_DECIMALS).astype(np.int64)
+
+
+def _reach(lb: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    """max(|lb|, |ub|, 1) steps: every coefficient counts at least once towards a
+    row's magnitude (so a variable fixed at 0 cannot smuggle in a huge integer)."""
+    return np.maximum(np.maximum(np.abs(lb), np.abs(ub)), 1.0)
 
 
 def _row_max(model: LinearModel, values: np.ndarray) -> np.ndarray:
@@ -157,7 +165,7 @@ class ScaledRows:
     def __init__(self, model: LinearModel, unit: np.ndarray | None = None):
         unit = var_units(model) if unit is None else unit
         lb, ub = step_bounds(model, unit)
-        reach = np.maximum(np.abs(lb), np.abs(ub))[model.a_col]
+        reach = _reach(lb, ub)[model.a_col]
         coef = model.a_val * unit[model.a_col]
         self.starts = np.searchsorted(model.a_row, np.arange(model.n_rows + 1))
         limit = decimal_limit(_row_max(model, np.abs(coef)))
@@ -227,7 +235,7 @@ def scaled_objective(model: LinearModel, unit: np.ndarray) -> tuple[np.ndarray, 
     """Integer objective coefficients k (per step), the real value of one unit of
     k.x, and the worst rounding error over the variables' ranges."""
     lb, ub = step_bounds(model, unit)
-    reach = np.maximum(np.abs(lb), np.abs(ub))
+    reach = _reach(lb, ub)
     c = model.c * unit
     limit = int(decimal_limit(np.array([np.abs(c).max(initial=0.0)]))[0])
     d = min(int(decimals_needed(c, limit).max(initial=0)), limit)

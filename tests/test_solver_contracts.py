@@ -136,6 +136,13 @@ def test_a_hint_a_hair_beyond_its_bound_is_taken(name):
     assert result.objective == pytest.approx(10.0 - 0.2, rel=1e-9)
 
 
+def test_the_lagrange_backend_starts_from_the_clipped_hint():
+    model, hint, e = _one_project_buying_fte()
+    result = pick("lagrange", model).solve(model, SolveOptions(time_limit_s=2, hint=hint))
+    assert result.x is not None and np.all(result.x <= model.ub) and result.x[e] <= 0.1
+    assert result.objective == pytest.approx(10.0 - 0.2, rel=1e-9)
+
+
 class _Liar:
     """A backend that claims `optimal` for the empty plan, with a bound."""
 

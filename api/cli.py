@@ -232,7 +232,8 @@ def explain_cmd(
         _fail([Problem("projects", None, "id", f"unknown project '{p}'") for p in unknown],
               as_json)
     result = _solve(portfolio, as_json, time_limit_s=time_limit,
-                    explain="exact" if project else "auto", explain_only=project or None)
+                    explain="exact" if project else "auto", explain_only=project or None,
+                    limit_explanations=time_limit is not None)
     lines = explain_sentences(portfolio, result, project)
     if as_json:
         print(json.dumps({"status": result.status, "sentences": lines}, indent=1))

@@ -54,7 +54,7 @@ def validate(raw: RawPortfolio) -> Portfolio:
     problems += _check_references(typed, unusable)
     risk, settings = _singles(raw, problems, warnings)
     rows = pd.Series(typed["projects"].index, index=typed["projects"]["id"])
-    rule_problems, rule_warnings = check_rules(typed, rows, settings)
+    rule_problems, rule_warnings = check_rules(typed, rows)
     problems += rule_problems
     warnings += rule_warnings
     if problems:

@@ -66,6 +66,20 @@ class MonteCarlo(BaseModel):
 def sample_documents(portfolio: Portfolio, samples: int, seed: int, value_spread: float,
                      cost_spread: float) -> list[dict]:
     """The sampled copies of the portfolio's document (see the module docstring)."""
+    _check_sampling(samples, value_spread, cost_spread)
+    document = portfolio.to_document()
+    ids = [str(p.get("id")) for p in document["projects"]]
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(samples):
+        value = _factors(rng, ids, value_spread)
+        cost = _factors(rng, ids, cost_spread)
+        out.append(_scaled(document, value, cost))
+    return out
+
+
+def _check_sampling(samples: int, value_spread: float, cost_spread: float) -> None:
+    """Raises InvalidPortfolio unless the sample count and spreads are in range."""
     problems = []
     if isinstance(samples, bool) or not isinstance(samples, int) or \
             not 1 <= samples <= MAX_SAMPLES:
@@ -76,26 +90,27 @@ def sample_documents(portfolio: Portfolio, samples: int, seed: int, value_spread
             problems.append(Problem("montecarlo", None, name, "a number from 0 to 2"))
     if problems:
         raise InvalidPortfolio(problems)
-    document = portfolio.to_document()
-    ids = [str(p.get("id")) for p in document["projects"]]
-    rng = np.random.default_rng(seed)
-    out = []
-    for _ in range(samples):
-        value = dict(zip(ids, np.exp(value_spread * rng.standard_normal(len(ids))
-                                     - value_spread ** 2 / 2), strict=True))
-        cost = dict(zip(ids, np.exp(cost_spread * rng.standard_normal(len(ids))
-                                    - cost_spread ** 2 / 2), strict=True))
-        doc = copy.deepcopy(document)
-        for p in doc.get("projects") or []:
-            if isinstance(p.get("value"), int | float):
-                p["value"] = p["value"] * value[str(p.get("id"))]
-        for table, factor in (("benefits", value), ("costs", cost)):
-            for row in doc.get(table) or []:
-                if isinstance(row.get("amount"), int | float) and str(row.get("project")) in factor:
-                    row["amount"] = row["amount"] * factor[str(row.get("project"))]
-        doc["settings"] = {**(doc.get("settings") or {}), "workers": 1}
-        out.append(doc)
-    return out
+
+
+def _factors(rng: np.random.Generator, ids: list[str], spread: float) -> dict[str, float]:
+    """A mean-one lognormal factor per project."""
+    return dict(zip(ids, np.exp(spread * rng.standard_normal(len(ids)) - spread ** 2 / 2),
+                    strict=True))
+
+
+def _scaled(document: dict, value: dict[str, float], cost: dict[str, float]) -> dict:
+    """A copy of the document with values and benefits times `value`, costs times
+    `cost` (per project), solved single-threaded."""
+    doc = copy.deepcopy(document)
+    for p in doc.get("projects") or []:
+        if isinstance(p.get("value"), int | float):
+            p["value"] = p["value"] * value[str(p.get("id"))]
+    for table, factor in (("benefits", value), ("costs", cost)):
+        for row in doc.get(table) or []:
+            if isinstance(row.get("amount"), int | float) and str(row.get("project")) in factor:
+                row["amount"] = row["amount"] * factor[str(row.get("project"))]
+    doc["settings"] = {**(doc.get("settings") or {}), "workers": 1}
+    return doc
 
 
 def _sample(item):

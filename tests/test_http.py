@@ -195,7 +195,7 @@ def test_a_job_ends_with_the_plan(client):
 
 
 def test_a_fault_of_spmo_is_503_without_a_traceback(client, monkeypatch):
-    def broken(portfolio, query):
+    def broken(*_):
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(planner, "plan_json", broken)
@@ -207,7 +207,7 @@ def test_a_fault_of_spmo_is_503_without_a_traceback(client, monkeypatch):
     assert job["status"] == "failed" and "RuntimeError" in job["problems"][0]["message"]
 
 
-def test_the_store_outlives_the_server(store, tmp_path):
+def test_the_store_outlives_the_server(store):
     with TestClient(create_app(Settings(database_url=store.url))) as first:
         pid = first.post("/v1/portfolios", json=TINY).json()["id"]
     stale = store.create_job(pid)

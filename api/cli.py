@@ -160,6 +160,7 @@ def montecarlo(
     """How robust the optimum is: sampled values and costs, the base plan
     re-checked and the portfolio re-optimised in each sample."""
     from rich.progress import Progress
+    from spmo.scenarios.montecarlo import Sampling
     from spmo.scenarios.montecarlo import montecarlo as simulate
 
     from .render import print_montecarlo
@@ -169,7 +170,7 @@ def montecarlo(
                   disable=as_json or not sys.stderr.isatty()) as bar:
         task = bar.add_task("samples", total=samples)
         result = _computed(as_json, lambda: simulate(
-            portfolio, samples, seed, value_spread, cost_spread,
+            portfolio, Sampling(samples, seed, value_spread, cost_spread),
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             solver=solver, time_limit_s=time_limit))
     _answer(result, as_json, print_montecarlo)

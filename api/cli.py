@@ -27,9 +27,25 @@ EXIT = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4}
 def _load(path: Path, as_json: bool):
     """Read and validate, or print every problem and exit 2."""
     try:
-        return validate(read_portfolio(path))
+        portfolio = validate(read_portfolio(path))
     except InvalidPortfolio as exc:
         _fail(exc.problems, as_json)
+    _check_solver(portfolio.settings.solver, as_json)
+    return portfolio
+
+
+def _check_solver(name: str | None, as_json: bool) -> None:
+    """Exit 2 naming settings.solver unless it is auto or an installed backend (the
+    engine checks the name's shape; the names are the registry's, asked through
+    planning, and only when one is given: importing the solvers takes a second)."""
+    if (name or "auto").lower() == "auto":
+        return
+    from spmo.planning.pipeline import check_solver
+
+    try:
+        check_solver(name)
+    except UnknownSolver as exc:
+        _fail([Problem("settings", None, "solver", str(exc))], as_json)
 
 
 def _fail(problems: list[Problem], as_json: bool, code: int = 2):

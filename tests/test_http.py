@@ -139,6 +139,13 @@ def test_bad_options_are_422_all_at_once(client):
     assert (problems[0]["table"], problems[0]["column"]) == ("settings", "solver")
 
 
+def test_a_solver_no_backend_has_is_422_on_reading(client):
+    body = {**TINY, "settings": {"solver": "gurobi"}}
+    for route in ("/v1/solve", "/v1/validate", "/v1/portfolios"):
+        problems = _problems(client.post(route, json=body))
+        assert [(p["table"], p["column"]) for p in problems] == [("settings", "solver")], route
+
+
 def test_valid_portfolio_validates_with_its_warnings(client):
     extra = {**TINY, "wishlist": [{"x": 1}]}
     body = client.post("/v1/validate", json=extra).json()

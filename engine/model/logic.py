@@ -78,7 +78,7 @@ def _own_starts(ctx: Context, project: str) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     first = int(ctx.first_var[project])
     var = np.arange(first, first + int(ctx.var_count[project]))
-    return ctx.start_of[var], var
+    return ctx.starts["start"].to_numpy()[var], var  # x variables come first, in row order
 
 
 def _add_after(ctx: Context, after: pd.DataFrame) -> None:

@@ -40,7 +40,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("category", "str", doc="e.g. growth, compliance (budgets and balance use it)"),
         Column("business_unit", "str", doc="owning business unit (balance uses it)"),
         Column("status", "enum", choices=("candidate", "mandatory", "in_flight"),
-           doc="candidate (default), mandatory, in_flight"),
+               doc="candidate (default), mandatory, in_flight"),
         Column("force", "enum", choices=("in", "out"), doc="planner override: in, out or blank"),
         Column("duration", "int", low=1, doc="periods; default: longest cost/demand offset + 1"),
         Column("earliest_start", "ref:periods", doc="first allowed start period"),
@@ -115,7 +115,7 @@ SINGLE_TABLES: dict[str, tuple[Column, ...]] = {
     "risk_appetite": (
         Column("max_exposure", "float", low=0, doc="max sum of risk x total cost"),
         Column("max_high_risk_share", "float", low=0, high=1,
-           doc="max cost share of projects with risk >= threshold"),
+               doc="max cost share of projects with risk >= threshold"),
         Column("high_risk_threshold", "float", low=0, high=1, doc="default 0.5"),
         Column("max_average_risk", "float", low=0, high=1, doc="max cost-weighted average risk"),
     ),

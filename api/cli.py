@@ -36,10 +36,8 @@ def _load(path: Path, as_json: bool):
 
 def _check_solver(name: str | None, as_json: bool) -> None:
     """Exit 2 naming settings.solver unless it is auto or an installed backend (the
-    engine checks the name's shape; the names are the registry's, asked through
-    planning, and only when one is given: importing the solvers takes a second)."""
-    if (name or "auto").lower() == "auto":
-        return
+    engine checks only the name's shape; the names are the registry's, asked
+    through planning)."""
     from spmo.planning.pipeline import check_solver
 
     try:

@@ -28,9 +28,23 @@ EXIT = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4}
 def _load(path: Path, as_json: bool):
     """Read and validate, or print every problem and exit 2."""
     try:
-        return validate(read_portfolio(path))
+        portfolio = validate(read_portfolio(path))
     except InvalidPortfolio as exc:
         _fail(exc.problems, as_json)
+    _check_solver(portfolio.settings.solver, as_json)
+    return portfolio
+
+
+def _check_solver(name: str | None, as_json: bool) -> None:
+    """Exit 2 naming settings.solver unless it is auto or an installed backend (the
+    engine checks only the name's shape; the names are the registry's, asked
+    through planning)."""
+    from spmo.planning.pipeline import check_solver
+
+    try:
+        check_solver(name)
+    except UnknownSolver as exc:
+        _fail([Problem("settings", None, "solver", str(exc))], as_json)
 
 
 def _fail(problems: list[Problem], as_json: bool, code: int = 2):
@@ -161,6 +175,7 @@ def montecarlo(
     """How robust the optimum is: sampled values and costs, the base plan
     re-checked and the portfolio re-optimised in each sample."""
     from rich.progress import Progress
+    from spmo.scenarios.montecarlo import Sampling
     from spmo.scenarios.montecarlo import montecarlo as simulate
 
     from .render import print_montecarlo
@@ -170,7 +185,7 @@ def montecarlo(
                   disable=as_json or not sys.stderr.isatty()) as bar:
         task = bar.add_task("samples", total=samples)
         result = _computed(as_json, lambda: simulate(
-            portfolio, samples, seed, value_spread, cost_spread,
+            portfolio, Sampling(samples, seed, value_spread, cost_spread),
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             solver=solver, time_limit_s=time_limit))
     _answer(result, as_json, print_montecarlo)

@@ -29,12 +29,40 @@ def gap_text(gap: float | None) -> str:
     return f"{gap:.2%}" if gap < 100 else "> 10000%"
 
 
+def _table(title: str, columns: tuple[str, ...], right: tuple[str, ...] = ()) -> Table:
+    """A left-titled table whose `right` columns are right-justified."""
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, justify="right" if col in right else "left")
+    return table
+
+
 def print_plan(console: Console, portfolio, plan) -> None:
     """A readable summary: status, KPIs, selected, excluded, advice, budgets."""
     if plan.objective is None:
         console.print(f"[bold red]{plan.status}[/]: no plan ({plan.solver}, "
                       f"{plan.solve_seconds:.2f} s)")
         return
+    _print_headline(console, portfolio, plan)
+    console.print(_selected(portfolio, plan))
+    exc = _table(f"excluded ({len(plan.excluded)})", ("project", "code", "reason"))
+    for r in plan.excluded:
+        exc.add_row(r.project, r.code, r.reason)
+    console.print(exc)
+    if plan.recommendations:
+        rec = _table("running projects", ("project", "action", "restart", "reason"))
+        for r in plan.recommendations:
+            rec.add_row(r.project, r.action, r.restart or "", r.reason)
+        console.print(rec)
+    budgets = [s for s in plan.spend if s.limit is not None]
+    if budgets:
+        console.print(_budgets(budgets))
+    for w in plan.warnings:
+        console.print(f"[yellow]warning:[/] {w}")
+
+
+def _print_headline(console: Console, portfolio, plan) -> None:
+    """Status, objective, bound and gap, solver and time; then the KPIs."""
     bound = "no bound" if plan.bound is None else \
         f"bound {plan.bound:.6g}, relative gap {gap_text(plan.gap)}"
     console.print(f"[bold]{portfolio.name}[/]: [green]{plan.status}[/] objective "
@@ -45,38 +73,26 @@ def print_plan(console: Console, portfolio, plan) -> None:
                   f"{_money(k.financial_value)} | total cost {_money(k.total_cost)} | "
                   f"risk exposure {_money(k.risk_exposure)} | unaligned selected "
                   f"{k.unaligned_selected}")
+
+
+def _selected(portfolio, plan) -> Table:
     names = portfolio.projects["name"]
-    sel = Table(title=f"selected ({len(plan.selected)})", title_justify="left")
-    for col in ("project", "name", "start", "finish", "cost", "value", "score"):
-        sel.add_column(col, justify="right" if col in ("cost", "value", "score") else "left")
+    sel = _table(f"selected ({len(plan.selected)})",
+                 ("project", "name", "start", "finish", "cost", "value", "score"),
+                 right=("cost", "value", "score"))
     for r in plan.selected:
         sel.add_row(r.project, str(names.get(r.project) or ""), r.start, r.finish,
                     _money(r.cost), _money(r.value), f"{r.score:.3f}")
-    console.print(sel)
-    exc = Table(title=f"excluded ({len(plan.excluded)})", title_justify="left")
-    for col in ("project", "code", "reason"):
-        exc.add_column(col)
-    for r in plan.excluded:
-        exc.add_row(r.project, r.code, r.reason)
-    console.print(exc)
-    if plan.recommendations:
-        rec = Table(title="running projects", title_justify="left")
-        for col in ("project", "action", "restart", "reason"):
-            rec.add_column(col)
-        for r in plan.recommendations:
-            rec.add_row(r.project, r.action, r.restart or "", r.reason)
-        console.print(rec)
-    budgets = [s for s in plan.spend if s.limit is not None]
-    if budgets:
-        bud = Table(title="budgets", title_justify="left")
-        for col in ("constraint", "spent", "limit", "used"):
-            bud.add_column(col, justify="left" if col == "constraint" else "right")
-        for s in budgets:
-            used = s.amount / s.limit if s.limit else 0.0
-            bud.add_row(s.constraint, _money(s.amount), _money(s.limit), f"{used:.0%}")
-        console.print(bud)
-    for w in plan.warnings:
-        console.print(f"[yellow]warning:[/] {w}")
+    return sel
+
+
+def _budgets(budgets) -> Table:
+    bud = _table("budgets", ("constraint", "spent", "limit", "used"),
+                 right=("spent", "limit", "used"))
+    for s in budgets:
+        used = s.amount / s.limit if s.limit else 0.0
+        bud.add_row(s.constraint, _money(s.amount), _money(s.limit), f"{used:.0%}")
+    return bud
 
 
 def print_comparison(console: Console, comparison) -> None:

@@ -40,14 +40,14 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Capability:
-    """What a backend can do, as data (the registry and the explainers read it)."""
+    """What a backend can do, as data; solvers.strategy reads it (no backend
+    is told apart by its name)."""
 
     hints: bool = False
-    assumptions: bool = False
-    time_limit: bool = True
-    relative_gap: bool = True
-    threads: bool = True
-    continuous: bool = True
+    """It starts from a given plan (SolveOptions.hint)."""
+    prices_itself: bool = False
+    """It finds its own Lagrangian prices: no warm start by pricing first,
+    and its hint is always the first plan."""
 
 
 @dataclass(frozen=True)

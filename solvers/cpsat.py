@@ -57,7 +57,7 @@ class CpSatBackend:
     """OR-Tools CP-SAT on the integer-scaled model."""
 
     name = "cpsat"
-    capability = Capability(hints=True, assumptions=True, continuous=False)
+    capability = Capability(hints=True)
 
     def available(self) -> bool:
         return True

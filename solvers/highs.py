@@ -45,7 +45,7 @@ class HighsBackend:
     """HiGHS branch-and-cut through highspy."""
 
     name = "highs"
-    capability = Capability(hints=True, assumptions=False, threads=False)
+    capability = Capability(hints=True)
 
     def available(self) -> bool:
         try:

@@ -79,15 +79,32 @@ class PulpBackend:
         # HiGHS keeps one thread scheduler per process: asking another thread count
         # than the first solve used fails, so HiGHS runs with its own default
         self.sets_threads = self.pulp_name.lower() != "highs"
-        self.capability = Capability(hints=self.is_cbc, assumptions=False, time_limit=True,
-                                     relative_gap=True, threads=self.sets_threads,
-                                     continuous=True)
+        self.capability = Capability(hints=self.is_cbc)
 
     def available(self) -> bool:
         try:
             return self._solver(SolveOptions(time_limit_s=1.0), log_path=None).available()
         except Exception:  # noqa: BLE001 - missing module, binary or licence: not available
             return False
+
+    def _run(self, prob, options: SolveOptions, warm: bool) -> str:
+        """Solve `prob` in place; CBC's log (for its bound), else ''."""
+        pulp = _pulp()
+        log_path = None
+        if self.is_cbc:
+            handle, log_path = tempfile.mkstemp(prefix="spmo-cbc-", suffix=".log")
+            os.close(handle)
+        try:
+            solver = self._solver(options, log_path, warm=warm)
+            with quiet_stdout(enabled=not self.is_cbc):
+                prob.solve(solver)
+            return _read_text(log_path) if log_path else ""
+        except pulp.PulpSolverError as exc:
+            raise SolverError(self.name, str(exc)) from exc
+        finally:
+            if log_path:
+                with contextlib.suppress(OSError):
+                    os.remove(log_path)
 
     def solve(self, model: LinearModel, options: SolveOptions) -> Result:
         pulp = _pulp()
@@ -106,21 +123,7 @@ class PulpBackend:
         if hint is not None:
             for var, value in zip(variables, hint.tolist(), strict=True):
                 var.setInitialValue(value)
-        log_path = None
-        if self.is_cbc:
-            handle, log_path = tempfile.mkstemp(prefix="spmo-cbc-", suffix=".log")
-            os.close(handle)
-        try:
-            solver = self._solver(options, log_path, warm=hint is not None)
-            with quiet_stdout(enabled=not self.is_cbc):
-                prob.solve(solver)
-            log = _read_text(log_path) if log_path else ""
-        except pulp.PulpSolverError as exc:
-            raise SolverError(self.name, str(exc)) from exc
-        finally:
-            if log_path:
-                with contextlib.suppress(OSError):
-                    os.remove(log_path)
+        log = self._run(prob, options, warm=hint is not None)
         seconds = time.perf_counter() - started
         status = _status(pulp, prob)
         if status == Status.ERROR:

@@ -62,13 +62,14 @@ def first_plan(model: LinearModel, backend, options: SolveOptions, greedy=None):
     first = greedy_plan(model) if greedy is None else greedy
     large = len(model.a_val) >= WARM_START_NONZEROS
     hint = options.hint
-    if hint is None and backend.name != "lagrange" and backend.capability.hints and large:
+    prices = backend.capability.prices_itself
+    if hint is None and not prices and backend.capability.hints and large:
         warm = lagrangian(model, WARM_START_SHARE * options.time_limit_s, first,
                           seed=options.seed)
         first = warm.x if warm.x is None else improve(
             model, warm.x, SEARCH_SHARE * options.time_limit_s, warm.reduced, options.seed).x
     left = max(1.0, options.time_limit_s - (time.perf_counter() - started))
-    if hint is None and backend.capability.hints and (large or backend.name == "lagrange"):
+    if hint is None and backend.capability.hints and (large or prices):
         hint = first
     return first, dataclasses.replace(options, time_limit_s=left, hint=hint)
 

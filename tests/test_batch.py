@@ -19,7 +19,8 @@ def restore_batch_settings():
     batch._configured.update(saved)
 
 
-def test_local_pool_keeps_order_and_reports_progress(restore_batch_settings):
+@pytest.mark.usefixtures("restore_batch_settings")
+def test_local_pool_keeps_order_and_reports_progress():
     seen = []
     out = batch.run_batch(_square, range(7), workers=2,
                           progress=lambda done, total: seen.append((done, total)))
@@ -27,18 +28,20 @@ def test_local_pool_keeps_order_and_reports_progress(restore_batch_settings):
     assert seen[-1] == (7, 7) and len(seen) == 7
 
 
-def test_dask_cluster_runs_the_batch(restore_batch_settings):
+@pytest.mark.usefixtures("restore_batch_settings")
+def test_dask_cluster_runs_the_batch():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         batch.configure(scheduler=cluster.scheduler_address)
         seen = []
         out = batch.run_batch(_square, range(9),
-                              progress=lambda done, total: seen.append(done))
+                              progress=lambda done, _total: seen.append(done))
     assert out == [x * x for x in range(9)]
     assert sorted(seen) == list(range(1, 10))
 
 
-def test_unreachable_scheduler_is_a_clear_error(restore_batch_settings, monkeypatch):
+@pytest.mark.usefixtures("restore_batch_settings")
+def test_unreachable_scheduler_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(batch, "DASK_CONNECT_S", 1.0)
     batch.configure(scheduler="tcp://127.0.0.1:9")  # discard port: nothing listens
     with pytest.raises(batch.BatchUnavailable, match="SPMO_DASK_SCHEDULER"):

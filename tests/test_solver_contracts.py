@@ -152,13 +152,13 @@ class _Liar:
         self.bound = bound
         self.capability = SimpleNamespace(hints=False)
 
-    def solve(self, model: LinearModel, options: SolveOptions) -> Result:
+    def solve(self, model: LinearModel, _options: SolveOptions) -> Result:
         return Result(Status.OPTIMAL, np.zeros(model.n_vars), 0.0, self.bound, 0.01, self.name,
                       ["liar: trust me"])
 
 
 def test_an_optimal_that_the_first_plan_beats_is_a_contradiction(monkeypatch):
-    monkeypatch.setattr(strategy, "pick", lambda name, model: _Liar(bound=0.0))
+    monkeypatch.setattr(strategy, "pick", lambda _name, _model: _Liar(bound=0.0))
     portfolio = portfolio_of(choice_knapsack(5, money=1e4))
     plan = solve_checked(portfolio, solver="highs")
     assert plan.status == "feasible" and plan.bound is None and plan.gap is None

@@ -59,8 +59,7 @@ class _Relaxation:
     that the prices do not show, and a greedy that breaks them by column order
     piles them onto the same rows. Perturbed values make the LP optimum a
     vertex whose starts are each project's unique best at its prices, so the
-    greedy's order follows the LP's packing (10,000 x 20: greedy 0.5516 ->
-    0.5583 with e = 1e-3, the bound 0.564762 -> 0.564842)."""
+    greedy's order follows the LP's packing (docs/solver-figures.md)."""
 
     def __init__(self, model: LinearModel, perturbation: float = 0.0, seed: int = 0) -> None:
         self.model = model
@@ -133,10 +132,7 @@ PRICED_STAGES = 3
 """Stages whose prices are turned into a greedy plan."""
 PERTURBATION = 1e-3
 """Relative noise on the start values while pricing for a plan (see
-_Relaxation). On 10,000 x 20, 40 s of neighbourhood search then ended at
-0.5613 (gap 0.0064 relative; reported then as 0.0036, the absolute gap) from the
-greedy's 0.5584, against 0.5567 after 44 s from 0.5516 unperturbed; 3e-3 gave a
-greedy of 0.5586 but a bound 1.6e-4 looser."""
+_Relaxation; why 1e-3: docs/solver-figures.md)."""
 
 
 def lagrangian(model: LinearModel, seconds: float, first: np.ndarray | None = None,
@@ -178,9 +174,9 @@ def _gap(out: LagrangeResult) -> float | None:
 
 PRICING_SHARE = 0.75
 """Most of the backend's time for pricing: the smoothed schedule ends sooner
-where it can (13 s on 10,000 x 20), and on 50,000 x 20, where one iteration
-takes about 0.1 s, the bound gains more from the time than the search does;
-the rest improves the priced plan by large-neighbourhood search (solvers.lns)."""
+where it can, and on the largest models the bound gains more from the time
+than the search does (docs/solver-figures.md); the rest improves the priced
+plan by large-neighbourhood search (solvers.large.lns)."""
 
 
 class LagrangeBackend:
@@ -189,7 +185,7 @@ class LagrangeBackend:
     branching on the whole model, so `optimal` only when bound and plan meet)."""
 
     name = "lagrange"
-    capability = Capability(hints=True, assumptions=False, threads=False)
+    capability = Capability(hints=True, prices_itself=True)
 
     def available(self) -> bool:
         return True

@@ -21,11 +21,7 @@ time; freeing its neighbours on those rows lets the sub-MIP repack them.
 When nothing wanted is out, the projects of smallest noisy margin |max_s
 r[p,s]| are freed instead. The neighbourhood grows by a quarter after a
 sub-MIP proven optimal and shrinks after one that hit its time limit without
-improving. Measured on a generated 10,000 x 20 portfolio (30 s from one priced
-plan, 80 projects, 3 s sub-MIPs): +0.0030 with these neighbourhoods, +0.0022
-alternating with smallest-margin ones, +0.0015 with smallest-margin ones
-alone (the previous choice, which had beaten neighbourhoods drawn around one
-tight row).
+improving. Why these neighbourhoods: docs/solver-figures.md.
 """
 
 from __future__ import annotations
@@ -45,9 +41,7 @@ from ..highs import HighsBackend
 SUB_SECONDS = 3.0
 """Time limit of one sub-MIP."""
 FIRST_SIZE = 80
-"""Projects freed in the first neighbourhood. On 10,000 x 20, 30 s of search
-from one priced plan gained +0.0011 with 150 projects and 6 s, +0.0015 to
-+0.0016 with 40 to 90 projects and 1.5 to 3 s (every HiGHS sub-MIP improved)."""
+"""Projects freed in the first neighbourhood (docs/solver-figures.md)."""
 SUB_GAP = 1e-4
 """Relative gap at which a sub-MIP stops."""
 

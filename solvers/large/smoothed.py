@@ -7,9 +7,8 @@ sides and w >= 0 on the lower sides of the priced rows (pi = u - w),
     r = c - A^T (u - w),
 
 (a must-select project has no 0 option). L is convex and piecewise linear:
-its minimum is the LP bound, but subgradient steps reach it slowly (on a
-generated 10,000 x 20 portfolio, 1,800 rounds ended 0.005 above the LP
-optimum). Replacing each max by its log-sum-exp at temperature tau,
+its minimum is the LP bound, but subgradient steps reach it slowly
+(docs/solver-figures.md). Replacing each max by its log-sum-exp at temperature tau,
 
     max_k a_k  <=  tau log sum_k exp(a_k / tau)  <=  max_k a_k + tau log K,
 
@@ -22,10 +21,8 @@ geometrically, each stage warm-started from the last; after every stage the
 exact L at the current prices is evaluated, so the bound returned is always
 a true upper bound on the optimum, whatever the stage reached. What is
 smoothed is L at the relaxation's values relax.c (perturbed when a plan is
-wanted, see lagrange._Relaxation); the exact bound is at the model's own. Measured on
-that 10,000 x 20 portfolio against the LP optimum 0.56475 (HiGHS interior
-point, 118 s) and the subgradient's 0.5698 (27 s): six stages of 100
-iterations give 0.56496 in 8 s, seven of up to 150 give 0.56476 in 13 s.
+wanted, see lagrange._Relaxation); the exact bound is at the model's own.
+Measurements: docs/solver-figures.md.
 """
 
 from __future__ import annotations

@@ -301,7 +301,7 @@ def _read_csv(file: Path, table: str, problems: list[Problem],
         problems.append(Problem(table, int(line.group(1)) if line else None, None,
                                 f"cannot read {file.name}: {str(exc).strip()}"))
         return None
-    if sep == ";" and table in TABLES:
+    if sep == ";" and (table in TABLES or table in SINGLE_TABLES):
         _decimal_commas(frame, file, table, warnings)
     return frame
 
@@ -344,11 +344,19 @@ def _delimiter(text: str) -> str:
 
 def _decimal_commas(frame: pd.DataFrame, file: Path, table: str, warnings: list[str]) -> None:
     """In a semicolon file, numbers written with a decimal comma ("1,5") in
-    the table's number columns read as 1.5, with a warning."""
-    numeric = {c.name for c in TABLES[table] if c.kind in ("float", "int")}
+    the table's number columns (or number keys) read as 1.5, with a warning."""
+    single = table in SINGLE_TABLES
+    numeric = {c.name for c in (SINGLE_TABLES if single else TABLES)[table]
+               if c.kind in ("float", "int")}
+    if single:
+        if "key" not in frame.columns or "value" not in frame.columns:
+            return
+        rows = {"value": frame["key"].str.strip().isin(numeric)}
+    else:
+        rows = {c: True for c in frame.columns if c in numeric}
     changed = []
-    for column in [c for c in frame.columns if c in numeric]:
-        hit = frame[column].str.match(_DECIMAL_COMMA, na=False)
+    for column, keep in rows.items():
+        hit = frame[column].str.match(_DECIMAL_COMMA, na=False) & keep
         if hit.any():
             frame.loc[hit, column] = frame.loc[hit, column].str.replace(",", ".", regex=False)
             changed += [(int(i) + 2, column) for i in frame.index[hit]]

@@ -86,9 +86,9 @@ def _written(console: Console, paths: list[Path], write) -> int:
     for path in paths:
         try:
             write(path)
-        except OSError as exc:
+        except Exception as exc:  # OSError, openpyxl's IllegalCharacterError, ...
             console.print(f"[red]error:[/] could not write {escape(str(path))}: "
-                          f"{escape(str(exc))}")
+                          f"{escape(str(exc) or type(exc).__name__)}")
             failed = 1
     return failed
 
@@ -189,7 +189,7 @@ def frontier(
     try:
         levels = None if factors is None else [float(f) for f in factors.split(",")]
     except ValueError:
-        problems.append(Problem("options", None, "--factors", f"not numbers: '{factors}'"))
+        problems.append(Problem("frontier", None, "factors", f"not numbers: '{factors}'"))
     _check(problems, as_json)
     from spmo.scenarios.frontier import DEFAULT_FACTORS
     from spmo.scenarios.frontier import frontier as trace

@@ -171,3 +171,17 @@ def test_inert_cells_covers_every_formula_start(tmp_path, text):
     cell = openpyxl.load_workbook(tmp_path / "x.xlsx").active["A1"]
     # (XML reads a carriage return as a line feed)
     assert (cell.value, cell.data_type, cell.quotePrefix) == (text.replace("\r", "\n"), "s", True)
+
+
+def test_a_write_failing_after_the_solve_keeps_the_result(tmp_path, monkeypatch):
+    import spmo.api.plan_files as plan_files
+
+    def full_disk(plan, path, title):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(plan_files, "write_plan", full_disk)
+    result = spmo("solve", saved(tmp_path, CAPACITY), "--json", "--explain", "none",
+                  "--out", tmp_path / "plan.xlsx")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert json.loads(result.stdout)["status"] == "optimal"  # the plan is not lost
+    assert f"could not write {tmp_path / 'plan.xlsx'}" in result.stderr.replace("\n", "")

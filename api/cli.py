@@ -231,7 +231,7 @@ def montecarlo(
 
     from .render import print_montecarlo
 
-    _check(solve_problems(time_limit) + count_problem("--samples", samples), as_json)
+    _check(solve_problems(time_limit), as_json)  # samples and spreads: montecarlo's checks
     portfolio = _load(path, as_json)
     with Progress(console=Console(stderr=True), transient=True,
                   disable=as_json or not sys.stderr.isatty()) as bar:

@@ -63,10 +63,9 @@ def test_every_solving_command_checks_the_time_limit(command):
     assert problems(spmo(*command, "--time-limit", "-1"))[0][1] == "--time-limit"
 
 
-def test_compare_checks_explain_and_montecarlo_the_samples():
+def test_compare_checks_explain_and_frontier_the_factors():
     assert problems(spmo("compare", MISSING, "--scenario", "s.json", "--json",
                          "--explain", "bogus"))[0][1] == "--explain"
-    assert problems(spmo("montecarlo", MISSING, "--json", "--samples", "0"))[0][1] == "--samples"
     assert problems(spmo("frontier", MISSING, "--json", "--factors", "a,b"))[0][:2] == (
         "frontier", "factors")
 

@@ -38,7 +38,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _root(version: Annotated[bool, typer.Option(
+def _root(_version_flag: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="print the version and exit")
         ] = False) -> None:
     """Before any command (not for --help): the settings from the environment
@@ -56,9 +56,26 @@ def _load(path: Path, as_json: bool):
     from spmo.engine.validate import validate
 
     try:
-        return validate(read_portfolio(path))
+        portfolio = validate(read_portfolio(path))
     except InvalidPortfolio as exc:
         _fail(exc.problems, as_json)
+    _check_solver(portfolio.settings.solver, as_json)
+    return portfolio
+
+
+def _check_solver(name: str | None, as_json: bool) -> None:
+    """Exit 2 naming settings.solver unless it is auto or an installed backend (the
+    engine checks only the name's shape; the names are the registry's, asked
+    through planning, and only when one is named: the CLI imports the solvers
+    only when it solves, so `spmo validate` stays light)."""
+    if (name or "auto").lower() == "auto":
+        return
+    from spmo.planning.pipeline import check_solver
+
+    try:
+        check_solver(name)
+    except UnknownSolver as exc:
+        _fail([Problem("settings", None, "solver", str(exc))], as_json)
 
 
 def _fail(problems: list[Problem], as_json: bool, code: int = 2):
@@ -227,6 +244,7 @@ def montecarlo(
     """How robust the optimum is: sampled values and costs, the base plan
     re-checked and the portfolio re-optimised in each sample."""
     from rich.progress import Progress
+    from spmo.scenarios.montecarlo import Sampling
     from spmo.scenarios.montecarlo import montecarlo as simulate
 
     from .render import print_montecarlo
@@ -237,7 +255,7 @@ def montecarlo(
                   disable=as_json or not sys.stderr.isatty()) as bar:
         task = bar.add_task("samples", total=samples)
         result = _computed(as_json, lambda: simulate(
-            portfolio, samples, seed, value_spread, cost_spread,
+            portfolio, Sampling(samples, seed, value_spread, cost_spread),
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             solver=solver, time_limit_s=time_limit))
     _answer(result, as_json, print_montecarlo)
@@ -300,7 +318,8 @@ def explain_cmd(
         _fail([Problem("projects", None, "id", f"unknown project '{p}'") for p in unknown],
               as_json)
     result = _solve(portfolio, as_json, time_limit_s=time_limit,
-                    explain="exact" if project else "auto", explain_only=project or None)
+                    explain="exact" if project else "auto", explain_only=project or None,
+                    limit_explanations=time_limit is not None)
     lines = explain_sentences(portfolio, result, project)
     if as_json:
         print(json.dumps({"status": result.status, "sentences": lines}, indent=1))

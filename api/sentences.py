@@ -10,42 +10,48 @@ def _name(portfolio, pid: str) -> str:
 
 def explain_sentences(portfolio, plan, only: list[str] | None = None) -> list[str]:
     """One paragraph per decision, status first."""
-    lines: list[str] = []
     if plan.objective is None:
-        lines.append(f"No plan: the portfolio is {plan.status.replace('_', ' ')}.")
-        lines += [f"- {c.sentence} ({c.constraint})." for c in plan.conflicts]
-        if plan.relaxation:
-            lines.append("The smallest change that restores a plan:")
-            lines += [f"- {r.sentence}." for r in plan.relaxation]
-        return lines
-    proof = "proven optimal" if plan.status == "optimal" else \
-        f"the best found, within {plan.gap:.2%} of the optimum"
+        return _no_plan(plan)
+    lines: list[str] = []
     if only is None:
+        proof = "proven optimal" if plan.status == "optimal" else \
+            f"the best found, within {plan.gap:.2%} of the optimum"
         k = plan.kpis
         lines.append(f"The plan funds {len(plan.selected)} of {len(portfolio.projects)} "
                      f"projects ({proof}): strategic score {k.strategic_score:.3f}, financial "
                      f"value {k.financial_value:,.1f}, total cost {k.total_cost:,.1f}.")
-    serves: dict[str, list[str]] = {}
-    for a in plan.alignment:
-        serves.setdefault(a.project, []).append(a.objective)
-    objectives = portfolio.table("objectives")
-    for s in plan.selected:
-        if only and s.project not in only:
-            continue
-        goals = [str(objectives.at[o, "name"] or o) if o in objectives.index else o
-                 for o in serves.get(s.project, [])]
-        why = f"serves {', '.join(goals)}" if goals else "serves no objective"
-        lines.append(f"{_name(portfolio, s.project)} is funded from {s.start} to {s.finish} "
-                     f"for {s.cost:,.1f}: it {why}.")
-    for e in plan.excluded:
-        if only and e.project not in only:
-            continue
-        lines.append(f"{_name(portfolio, e.project)} is out ({e.code}): {e.reason}.")
-    for r in plan.recommendations:
-        if only and r.project not in only:
-            continue
-        verb = {"continue": "should continue", "stall": f"should pause until {r.restart}",
-                "kill": "should be stopped"}[r.action]
-        lines.append(f"Running project {_name(portfolio, r.project)} {verb}: {r.reason}.")
+
+    def wanted(rows):
+        return [r for r in rows if not only or r.project in only]
+
+    lines += [_funded(portfolio, plan, s) for s in wanted(plan.selected)]
+    lines += [f"{_name(portfolio, e.project)} is out ({e.code}): {e.reason}."
+              for e in wanted(plan.excluded)]
+    lines += [_running(portfolio, r) for r in wanted(plan.recommendations)]
     lines += [f"Note: {w}." for w in plan.warnings if only is None]
     return lines
+
+
+def _no_plan(plan) -> list[str]:
+    lines = [f"No plan: the portfolio is {plan.status.replace('_', ' ')}."]
+    lines += [f"- {c.sentence} ({c.constraint})." for c in plan.conflicts]
+    if plan.relaxation:
+        lines.append("The smallest change that restores a plan:")
+        lines += [f"- {r.sentence}." for r in plan.relaxation]
+    return lines
+
+
+def _funded(portfolio, plan, s) -> str:
+    objectives = portfolio.table("objectives")
+    goals = [str(objectives.at[a.objective, "name"] or a.objective)
+             if a.objective in objectives.index else a.objective
+             for a in plan.alignment if a.project == s.project]
+    why = f"serves {', '.join(goals)}" if goals else "serves no objective"
+    return (f"{_name(portfolio, s.project)} is funded from {s.start} to {s.finish} "
+            f"for {s.cost:,.1f}: it {why}.")
+
+
+def _running(portfolio, r) -> str:
+    verb = {"continue": "should continue", "stall": f"should pause until {r.restart}",
+            "kill": "should be stopped"}[r.action]
+    return f"Running project {_name(portfolio, r.project)} {verb}: {r.reason}."

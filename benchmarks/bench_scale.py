@@ -48,84 +48,114 @@ def _emit(**fields) -> None:
 
 def child(n: int, periods: int, seed: int, time_limit: float) -> None:
     """One case, stage by stage; a JSON line per stage, then a summary line."""
-    from spmo.engine.check import check
-    from spmo.engine.derive import derive
-    from spmo.engine.io import from_document
-    from spmo.engine.model.build import build
-    from spmo.engine.model.decode import assignment_of
-    from spmo.engine.synthetic.generate import generate_portfolio
-    from spmo.engine.validate import validate
-    from spmo.planning.instance import Instance
-    from spmo.planning.options import PlanOptions, solve_options
-    from spmo.planning.pipeline import report as plan_report
-    from spmo.solvers.large.greedy import greedy_plan
-    from spmo.solvers.registry import pick
-    from spmo.solvers.strategy import first_plan, last_resort
-
-    out: dict = {"projects": n, "periods": periods, "seed": seed, "time_limit_s": time_limit}
+    case = _Case({"projects": n, "periods": periods, "seed": seed,
+                  "time_limit_s": time_limit})
     t_start = time.perf_counter()
-
-    @contextmanager
-    def stage(name: str):
-        t0 = time.perf_counter()
-        yield
-        seconds = time.perf_counter() - t0
-        out[f"{name}_s"] = round(seconds, 4)
-        out[f"{name}_peak_mb"] = round(_peak_mb(), 1)
-        _emit(stage=name, seconds=seconds, peak_mb=_peak_mb())
-
-    with stage("generate"):
-        doc = generate_portfolio(n, periods, seed)
-    out["rows"] = {k: len(v) for k, v in doc.items() if isinstance(v, list)}
-    with stage("serialise"):
-        text = json.dumps(doc)
-    out["json_mb"] = round(len(text.encode()) / 1e6, 2)
-    del doc  # what a server would hold: the request text, then the tables
-    with stage("read"):
-        raw = from_document(json.loads(text))
-    del text
-    with stage("validate"):
-        portfolio = validate(raw)
-    del raw
-    with stage("derive"):
-        derived = derive(portfolio)
-    with stage("build"):
-        model = build(portfolio, derived)
-    out["model"] = model.size()
-    _emit(stage="info", data={k: out[k] for k in ("rows", "json_mb", "model")})
-    backend = pick("auto", model)
-    with stage("first_plan"):
-        first = greedy_plan(model)
-    if first is not None:
-        with stage("first_check"):
-            out["first_check_ok"] = check(portfolio, derived,
-                                          assignment_of(portfolio, model, first)).ok
-        out["first_checked_plan_s"] = round(sum(out[f"{s}_s"] for s in (
-            "read", "validate", "derive", "build", "first_plan", "first_check")), 3)
-        out["read_to_model_s"] = round(sum(out[f"{s}_s"] for s in (
-            "read", "validate", "derive", "build")), 3)
-    with stage("solve"):  # as plan() does: a warm start on larger models, then the backend
-        start, options = first_plan(model, backend, solve_options(
-            portfolio, PlanOptions(), time_limit), greedy=first)
-        result = last_resort(backend.solve(model, options), model, start)
-    out["backend"] = result.solver
-    out["solver_status"] = result.status.value
-    out["solver_notes"] = " ".join(result.notes)
-    if result.x is not None:
-        with stage("check"):
-            report = check(portfolio, derived, assignment_of(portfolio, model, result.x))
-        out["check_ok"] = report.ok
-        warnings = list(portfolio.warnings) + result.notes
-        with stage("report"):
-            plan = plan_report(Instance(portfolio, derived, model), result, warnings)
-        out.update(status=plan.status, objective=plan.objective, bound=plan.bound,
-                   gap=plan.gap, selected=len(plan.selected), excluded=len(plan.excluded))
-    else:
-        out.update(status=result.status.value)
+    portfolio, derived, model = case.build(n, periods, seed)
+    first = case.first_plan(portfolio, derived, model)
+    case.solve(portfolio, derived, model, first)
+    out = case.out
     out["total_s"] = round(time.perf_counter() - t_start, 3)
     out["peak_mb"] = round(_peak_mb(), 1)
     out["ru_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     _emit(stage="done", result=out)
+
+
+class _Case:
+    """One case's figures (`out`), gathered stage by stage."""
+
+    def __init__(self, out: dict) -> None:
+        self.out = out
+
+    @contextmanager
+    def stage(self, name: str):
+        t0 = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - t0
+        self.out[f"{name}_s"] = round(seconds, 4)
+        self.out[f"{name}_peak_mb"] = round(_peak_mb(), 1)
+        _emit(stage=name, seconds=seconds, peak_mb=_peak_mb())
+
+    def build(self, n: int, periods: int, seed: int):
+        """generate -> serialise -> read -> validate -> derive -> build."""
+        from spmo.engine.derive import derive
+        from spmo.engine.io import from_document
+        from spmo.engine.model.build import build
+        from spmo.engine.synthetic.generate import generate_portfolio
+        from spmo.engine.validate import validate
+
+        out = self.out
+        with self.stage("generate"):
+            doc = generate_portfolio(n, periods, seed)
+        out["rows"] = {k: len(v) for k, v in doc.items() if isinstance(v, list)}
+        with self.stage("serialise"):
+            text = json.dumps(doc)
+        out["json_mb"] = round(len(text.encode()) / 1e6, 2)
+        del doc  # what a server would hold: the request text, then the tables
+        with self.stage("read"):
+            raw = from_document(json.loads(text))
+        del text
+        with self.stage("validate"):
+            portfolio = validate(raw)
+        del raw
+        with self.stage("derive"):
+            derived = derive(portfolio)
+        with self.stage("build"):
+            model = build(portfolio, derived)
+        out["model"] = model.size()
+        _emit(stage="info", data={k: out[k] for k in ("rows", "json_mb", "model")})
+        return portfolio, derived, model
+
+    def first_plan(self, portfolio, derived, model):
+        """The greedy plan and its check; None when the greedy finds none."""
+        from spmo.engine.check import check
+        from spmo.engine.model.decode import assignment_of
+        from spmo.solvers.large.greedy import greedy_plan
+
+        out = self.out
+        with self.stage("first_plan"):
+            first = greedy_plan(model)
+        if first is not None:
+            with self.stage("first_check"):
+                out["first_check_ok"] = check(portfolio, derived,
+                                              assignment_of(portfolio, model, first)).ok
+            out["first_checked_plan_s"] = round(sum(out[f"{s}_s"] for s in (
+                "read", "validate", "derive", "build", "first_plan", "first_check")), 3)
+            out["read_to_model_s"] = round(sum(out[f"{s}_s"] for s in (
+                "read", "validate", "derive", "build")), 3)
+        return first
+
+    def solve(self, portfolio, derived, model, first) -> None:
+        """As plan() does: a warm start on larger models, then the auto backend; then
+        the check and the Plan."""
+        from spmo.engine.check import check
+        from spmo.engine.model.decode import assignment_of
+        from spmo.planning.instance import Instance
+        from spmo.planning.options import PlanOptions, solve_options
+        from spmo.planning.pipeline import report as plan_report
+        from spmo.solvers.registry import pick
+        from spmo.solvers.strategy import first_plan, last_resort
+
+        out = self.out
+        backend = pick("auto", model)
+        with self.stage("solve"):
+            start, options = first_plan(model, backend, solve_options(
+                portfolio, PlanOptions(), out["time_limit_s"]), greedy=first)
+            result = last_resort(backend.solve(model, options), model, start)
+        out["backend"] = result.solver
+        out["solver_status"] = result.status.value
+        out["solver_notes"] = " ".join(result.notes)
+        if result.x is None:
+            out.update(status=result.status.value)
+            return
+        with self.stage("check"):
+            report = check(portfolio, derived, assignment_of(portfolio, model, result.x))
+        out["check_ok"] = report.ok
+        warnings = list(portfolio.warnings) + result.notes
+        with self.stage("report"):
+            plan = plan_report(Instance(portfolio, derived, model), result, warnings)
+        out.update(status=plan.status, objective=plan.objective, bound=plan.bound,
+                   gap=plan.gap, selected=len(plan.selected), excluded=len(plan.excluded))
 
 
 def run_case(n: int, periods: int, time_limit: float, on_stage=None,

@@ -194,7 +194,7 @@ def _capacity(portfolio, sched, bought, out) -> pd.DataFrame:
     return usage.reset_index().rename(columns={"level_0": "skill", "level_1": "period"})
 
 
-def _logic(portfolio, derived, sched, out) -> None:
+def _logic(portfolio, sched, out) -> None:
     """requires, after, excludes and group limits."""
     chosen = set(sched.index)
     start, finish = sched["start"].to_dict(), sched["finish"].to_dict()
@@ -264,7 +264,7 @@ def check(portfolio: Portfolio, derived: Derived, a: Assignment) -> CheckReport:
     rows: list[dict] = []
     _budgets(portfolio, lines, bought, out, rows)
     usage = _capacity(portfolio, sched, bought, out)
-    _logic(portfolio, derived, sched, out)
+    _logic(portfolio, sched, out)
     _shares(portfolio, sched, out)
     kpis, objective = _kpis(portfolio, derived, sched, bought)
     return CheckReport(out, kpis, objective, _spend_table(portfolio, lines, bought, rows), usage)

@@ -3,7 +3,8 @@
 Every failure a user can cause is one of these, never a bare traceback:
 `InvalidPortfolio` lists every problem of the input at once, each naming its
 table, row and column; `CheckFailed` names the constraint rows a plan
-violates (a bug in a backend, never silently returned).
+violates (a bug in a backend, never silently returned); `SolverError` a
+solver that rejected the model or failed.
 """
 
 from __future__ import annotations
@@ -63,3 +64,12 @@ class CheckFailed(SpmoError):
         self.violations = list(violations)
         lines = "\n".join(f"- {v}" for v in self.violations)
         super().__init__(f"the plan failed the independent check:\n{lines}")
+
+
+class SolverError(SpmoError):
+    """A solver rejected the model or failed (a bug of spmo or of the solver,
+    never of the input): the backend's name and the solver's own message."""
+
+    def __init__(self, solver: str, message: str):
+        self.solver = solver
+        super().__init__(f"{solver}: {message}")

@@ -35,7 +35,6 @@ class RawPortfolio:
     name: str | None
     tables: dict[str, pd.DataFrame]
     singles: dict[str, dict]
-    source: str
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     single_rows: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -111,7 +110,7 @@ def from_document(doc: object) -> RawPortfolio:
         else:
             warnings.append(f"unknown table '{key}' ignored")
     name = doc.get("name")
-    return RawPortfolio(None if name is None else str(name), tables, singles, "json",
+    return RawPortfolio(None if name is None else str(name), tables, singles,
                         problems, warnings)
 
 
@@ -209,7 +208,7 @@ def _read_workbook(path: Path) -> RawPortfolio:
     book.close()
     if formulas is not None:
         formulas.close()
-    return RawPortfolio(name or path.stem, tables, singles, "excel", problems, warnings,
+    return RawPortfolio(name or path.stem, tables, singles, problems, warnings,
                         single_rows)
 
 
@@ -278,7 +277,7 @@ def _read_csv_folder(path: Path) -> RawPortfolio:
             name = _single_from_frame(frame, table, problems).get("name")
         else:
             warnings.append(f"unknown file '{file.name}' ignored")
-    return RawPortfolio(name or path.name, tables, singles, "csv", problems, warnings,
+    return RawPortfolio(name or path.name, tables, singles, problems, warnings,
                         single_rows)
 
 

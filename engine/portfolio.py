@@ -14,9 +14,11 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-TABLE_NAMES = ("objectives", "pairwise", "costs", "benefits", "alignment", "demands",
-               "capacity", "budgets", "dependencies", "groups", "group_limits",
-               "synergies", "balance")
+from .schema import TABLES
+
+TABLE_NAMES = tuple(name for name in TABLES if name not in ("periods", "projects"))
+"""The tables a Portfolio keeps in `tables` (the contract's, in its order); periods
+and projects are fields of their own."""
 
 
 class RiskAppetite(BaseModel):

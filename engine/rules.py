@@ -1,10 +1,13 @@
 """Rules between tables (the contract's settled edge cases on bad input).
 
-Each `_rule_*` returns problems (invalid input) and may add warnings; all run,
-so the user sees every problem in one pass.
+Each `_rule_*` reads the typed tables, returns problems (invalid input) and may
+add warnings; all run, so the user sees every problem in one pass.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -12,60 +15,69 @@ from .errors import Problem
 from .windows import project_durations, start_windows
 
 
-def check_rules(typed: dict[str, pd.DataFrame], rows: pd.Series,
-                settings) -> tuple[list[Problem], list[str]]:
-    """Every cross-table rule; returns (problems, warnings)."""
-    rows = rows[rows.index.notna() & ~rows.index.duplicated()]
+def check_rules(typed: dict[str, pd.DataFrame],
+                rows: pd.Series) -> tuple[list[Problem], list[str]]:
+    """Every cross-table rule; `rows` maps a project id to its row in the projects
+    table. Returns (problems, warnings)."""
+    tables = _Tables(typed, rows[rows.index.notna() & ~rows.index.duplicated()])
     problems: list[Problem] = []
-    warnings: list[str] = []
     for rule in (_rule_self_reference, _rule_value_or_benefits, _rule_windows,
                  _rule_cycles, _rule_weights, _rule_min_max, _rule_skills):
-        problems += rule(typed, rows, warnings)
-    return problems, warnings
+        problems += rule(tables)
+    return problems, tables.warnings
 
 
-def _project_frame(typed, rows) -> pd.DataFrame:
-    """Projects with a unique, non-blank id, indexed by it."""
-    projects = typed["projects"]
-    projects = projects[projects["id"].notna()].drop_duplicates("id")
-    return projects.set_index("id")
+@dataclass
+class _Tables:
+    """What every rule reads: the typed tables, the projects' rows, and the warnings
+    the rules add."""
+
+    typed: dict[str, pd.DataFrame]
+    rows: pd.Series  # project id -> row of the projects table (unique, non-blank ids)
+    warnings: list[str] = field(default_factory=list)
+
+    @cached_property
+    def projects(self) -> pd.DataFrame:
+        """Projects with a unique, non-blank id, indexed by it."""
+        projects = self.typed["projects"]
+        return projects[projects["id"].notna()].drop_duplicates("id").set_index("id")
 
 
-def _rule_self_reference(typed, rows, warnings) -> list[Problem]:
+def _rule_self_reference(t: _Tables) -> list[Problem]:
     """A dependency, synergy or pairwise judgement that names one thing twice."""
     out = []
     for table, a, b in (("dependencies", "project", "other"),
                         ("synergies", "project_a", "project_b"), ("pairwise", "a", "b")):
-        frame = typed[table]
+        frame = t.typed[table]
         same = frame[a].notna() & (frame[a] == frame[b])
         out += [Problem(table, int(r), b, f"'{frame.at[r, a]}' refers to itself")
                 for r in frame.index[same.to_numpy()]]
     return out
 
 
-def _rule_value_or_benefits(typed, rows, warnings) -> list[Problem]:
+def _rule_value_or_benefits(t: _Tables) -> list[Problem]:
     """A project with benefits rows has a start-dependent value: `value` must be blank."""
-    projects = _project_frame(typed, rows)
-    with_benefits = set(typed["benefits"]["project"].dropna())
+    projects = t.projects
+    with_benefits = set(t.typed["benefits"]["project"].dropna())
     both = projects.index.isin(with_benefits) & projects["value"].notna().to_numpy()
-    return [Problem("projects", int(rows[p]), "value",
+    return [Problem("projects", int(t.rows[p]), "value",
                     "must be blank: the project has benefits rows (its value depends on its start)")
             for p in projects.index[both]]
 
 
-def _rule_windows(typed, rows, warnings) -> list[Problem]:
+def _rule_windows(t: _Tables) -> list[Problem]:
     """Durations against offsets, window order, in-flight windows, mandatory fit."""
-    projects = _project_frame(typed, rows)
-    periods = tuple(dict.fromkeys(typed["periods"]["id"].dropna()))  # first of duplicates
+    projects = t.projects
+    periods = tuple(dict.fromkeys(t.typed["periods"]["id"].dropna()))  # first of duplicates
     if projects.empty or not periods:
         return []
     out = []
-    costs, demands = typed["costs"], typed["demands"]
+    costs, demands = t.typed["costs"], t.typed["demands"]
     offsets = pd.concat([costs[["project", "offset"]], demands[["project", "offset"]]])
     longest = offsets.dropna().groupby("project")["offset"].max()
     given = projects["duration"].dropna()
     short = given[given <= longest.reindex(given.index).fillna(-1)]
-    out += [Problem("projects", int(rows[p]), "duration",
+    out += [Problem("projects", int(t.rows[p]), "duration",
                     f"duration {int(d)} is shorter than its cost/demand offsets "
                     f"(longest offset {int(longest[p])})") for p, d in short.items()]
     order = {p: i for i, p in enumerate(periods)}
@@ -75,18 +87,18 @@ def _rule_windows(typed, rows, warnings) -> list[Problem]:
     # An inverted window is one the project fits nowhere in: a candidate is no_fit
     # (warning, below), a mandatory or forced-in project is invalid input.
     inverted = e.notna() & la.notna() & (e > la) & must
-    out += [Problem("projects", int(rows[p]), "latest_start",
+    out += [Problem("projects", int(t.rows[p]), "latest_start",
                     f"latest_start {projects.at[p, 'latest_start']} is before earliest_start "
                     f"{projects.at[p, 'earliest_start']}: a "
                     f"{'mandatory' if projects.at[p, 'status'] == 'mandatory' else 'forced-in'}"
                     " project must fit its window") for p in projects.index[inverted]]
     flight = projects["status"].fillna("candidate") == "in_flight"
     late = flight & e.notna() & (e > 0)
-    out += [Problem("projects", int(rows[p]), "earliest_start",
+    out += [Problem("projects", int(t.rows[p]), "earliest_start",
                     "an in_flight project starts in the first period: leave earliest_start blank")
             for p in projects.index[late]]
     both = (projects["status"] == "mandatory") & (projects["force"] == "out")
-    out += [Problem("projects", int(rows[p]), "force",
+    out += [Problem("projects", int(t.rows[p]), "force",
                     "a mandatory project cannot be forced out") for p in projects.index[both]]
     clean = projects.copy()
     clean.loc[inverted, "latest_start"] = None
@@ -94,13 +106,13 @@ def _rule_windows(typed, rows, warnings) -> list[Problem]:
     clean["duration"] = clean["duration"].where(~clean.index.isin(short.index))
     win = start_windows(clean, project_durations(clean, costs, demands), periods)
     must = (clean["status"] == "mandatory") | (clean["force"] == "in")
-    out += [_no_fit(clean, win, p, int(rows[p]), periods)
+    out += [_no_fit(clean, win, p, int(t.rows[p]), periods)
             for p in win.index[(~win["fits"] & must).to_numpy()]]
     for p in win.index[win["clipped"].to_numpy()]:
-        warnings.append(f"projects: {p} latest_start clipped to "
+        t.warnings.append(f"projects: {p} latest_start clipped to "
                         f"{periods[win.at[p, 'latest']]} (the last period where it fits)")
     for p in win.index[(~win["fits"] & ~must).to_numpy()]:
-        warnings.append(f"projects: {p} cannot fit the horizon or its window (no_fit)")
+        t.warnings.append(f"projects: {p} cannot fit the horizon or its window (no_fit)")
     return out
 
 
@@ -119,9 +131,9 @@ def _no_fit(projects: pd.DataFrame, win: pd.DataFrame, p: str, row: int,
                    f"its {d} periods run past {periods[-1]}")
 
 
-def _rule_cycles(typed, rows, warnings) -> list[Problem]:
+def _rule_cycles(t: _Tables) -> list[Problem]:
     """`requires` / `after` chains may not close a circle."""
-    deps = typed["dependencies"]
+    deps = t.typed["dependencies"]
     edges = deps[deps["kind"].isin(["requires", "after"]) & deps["project"].notna()
                  & deps["other"].notna()]
     graph: dict[str, list[tuple[str, int]]] = {}
@@ -155,37 +167,38 @@ def _rule_cycles(typed, rows, warnings) -> list[Problem]:
     return out
 
 
-def _rule_weights(typed, rows, warnings) -> list[Problem]:
+def _rule_weights(t: _Tables) -> list[Problem]:
     """Weights: all zero is invalid; a blank beside given weights is 0 (warning)."""
-    objectives = typed["objectives"]
-    if objectives.empty or len(typed["pairwise"]):
+    objectives = t.typed["objectives"]
+    if objectives.empty or len(t.typed["pairwise"]):
         return []
     weights = objectives["weight"]
     if weights.notna().any():
         blank = objectives["id"][weights.isna()]
         if len(blank):
-            warnings.append("objectives: blank weight taken as 0 for " + ", ".join(map(str, blank)))
+            t.warnings.append("objectives: blank weight taken as 0 for "
+                              + ", ".join(map(str, blank)))
         if weights.fillna(0).sum() <= 0:
             return [Problem("objectives", None, "weight",
                             "all weights are zero: at least one must be positive")]
     return []
 
 
-def _rule_min_max(typed, rows, warnings) -> list[Problem]:
+def _rule_min_max(t: _Tables) -> list[Problem]:
     """min <= max in group limits and balance shares."""
     out = []
     for table, lo, hi in (("group_limits", "min", "max"), ("balance", "min_share", "max_share")):
-        frame = typed[table]
+        frame = t.typed[table]
         bad = frame[lo].notna() & frame[hi].notna() & (frame[lo] > frame[hi])
         out += [Problem(table, int(r), hi, f"{hi} {frame.at[r, hi]:g} is below {lo} "
                         f"{frame.at[r, lo]:g}") for r in frame.index[bad.to_numpy()]]
     return out
 
 
-def _rule_skills(typed, rows, warnings) -> list[Problem]:
+def _rule_skills(t: _Tables) -> list[Problem]:
     """With a capacity table, a demanded skill must appear in it; a missing
     (skill, period) row is unconstrained (warning)."""
-    capacity, demands = typed["capacity"], typed["demands"]
+    capacity, demands = t.typed["capacity"], t.typed["demands"]
     if capacity.empty or demands.empty:
         return []
     known = set(capacity["skill"].dropna())
@@ -193,11 +206,11 @@ def _rule_skills(typed, rows, warnings) -> list[Problem]:
     out = [Problem("demands", int(r), "skill",
                    f"unknown skill '{demands.at[r, 'skill']}' (not in the capacity table)")
            for r in demands.index[unknown.to_numpy()]]
-    periods = list(dict.fromkeys(typed["periods"]["id"].dropna()))
+    periods = list(dict.fromkeys(t.typed["periods"]["id"].dropna()))
     for skill in sorted(set(demands["skill"].dropna()) & known):
         have = set(capacity.loc[capacity["skill"] == skill, "period"])
         missing = [p for p in periods if p not in have]
         if missing:
-            warnings.append(f"capacity: skill {skill} has no row for {', '.join(missing)}; "
+            t.warnings.append(f"capacity: skill {skill} has no row for {', '.join(missing)}; "
                             "demand there is unconstrained")
     return out

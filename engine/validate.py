@@ -9,6 +9,7 @@ and the settings objects. Nothing is solved until this passes.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 from pydantic import ValidationError
@@ -20,8 +21,11 @@ from .portfolio import TABLE_NAMES, Portfolio, RiskAppetite, Settings
 from .rules import check_rules
 from .schema import SINGLE_TABLES, TABLES
 
-SOLVER_NAMES = ("auto", "cpsat", "highs", "cbc", "lagrange")
 REQUIRED_TABLES = ("periods", "projects")
+SOLVER_NAME = re.compile(r"[a-z0-9_]+(:[a-z0-9_]+)?")
+"""The shape of settings.solver (after lower-casing): a backend's name, or pulp:NAME.
+Whether a backend has that name is checked where solvers are picked (solvers.registry,
+through planning.pipeline.check_solver), so the engine keeps no list of them."""
 
 
 def validate_document(doc: object) -> Portfolio:
@@ -54,7 +58,7 @@ def validate(raw: RawPortfolio) -> Portfolio:
     problems += _check_references(typed, unusable)
     risk, settings = _singles(raw, problems, warnings)
     rows = pd.Series(typed["projects"].index, index=typed["projects"]["id"])
-    rule_problems, rule_warnings = check_rules(typed, rows, settings)
+    rule_problems, rule_warnings = check_rules(typed, rows)
     problems += rule_problems
     warnings += rule_warnings
     if problems:
@@ -159,11 +163,10 @@ def _singles(raw: RawPortfolio, problems: list[Problem],
     given = (raw.singles.get("settings") or {}).get("solver")
     reported = any(p.table == "settings" and p.column == "solver" for p in problems)
     if isinstance(given, str) and given.strip() and not reported \
-            and given.strip().lower() not in SOLVER_NAMES \
-            and not given.strip().lower().startswith("pulp:"):
+            and not SOLVER_NAME.fullmatch(given.strip().lower()):
         problems.append(Problem("settings", raw.single_rows.get("settings", {}).get("solver"),
-                                "solver", f"unknown solver '{str(given).strip()}' "
-                                f"(one of {', '.join(SOLVER_NAMES)}, or pulp:NAME)"))
+                                "solver", f"'{given.strip()}' is not a solver name "
+                                "(letters, digits and _, or pulp:NAME)"))
     return risk, settings
 
 

@@ -14,6 +14,8 @@ it in is infeasible is said in `cost_status` and `forcing_conflict`.
 
 from __future__ import annotations
 
+import dataclasses
+
 from spmo.engine.model.transforms import forced
 from spmo.engine.plan import ExcludedProject, ExplanationSummary, Plan
 from spmo.engine.portfolio import Portfolio
@@ -26,6 +28,8 @@ from .instance import Instance
 from .options import EXACT_LIMIT, Deadline, PlanOptions, solve_options
 
 ALTERNATIVE = {"continue": "out", "stall": "now", "kill": "in"}
+EXACT_SECONDS = 3600.0
+"""Longest re-solve of `--explain exact` when no time limit bounds the explanations."""
 STATIC_CODES = ("forced_out", "unaligned", "no_fit")
 
 
@@ -51,8 +55,7 @@ def explain(plan: Plan, instance: Instance, result: Result, options: PlanOptions
     tasks = [(e.project, "in") for e in targets] + [
         (r.project, ALTERNATIVE[r.action]) for r in plan.recommendations
         if r.action != "kill" and (only is None or r.project in only)]
-    seconds = deadline.left() if options.explain == "exact" else options.caps.counterfactual_s
-    single = solve_options(instance.portfolio, options, seconds)
+    single = _counterfactual_options(instance, options, deadline)
     found = run_counterfactuals(instance.model, tasks, plan.solver, single, result.x,
                                 deadline.at, progress)
     drops = {key: drop_of(c, plan.objective, plan.bound) for key, c in found.items()
@@ -74,6 +77,16 @@ def explain(plan: Plan, instance: Instance, result: Result, options: PlanOptions
     plan.explanations = _summary("exact", tasks, drops)
     _note_summary(plan)
     return plan
+
+
+def _counterfactual_options(instance: Instance, options: PlanOptions, deadline: Deadline):
+    """One re-solve's limits: `exact` asked for: what is left of the time limit
+    (at most EXACT_SECONDS); `auto`: the work cap, with the time cap as a net."""
+    if options.explain == "exact":
+        return solve_options(instance.portfolio, options, deadline.cap(EXACT_SECONDS))
+    return dataclasses.replace(
+        solve_options(instance.portfolio, options, options.caps.counterfactual_s),
+        work_limit=options.caps.counterfactual_work)
 
 
 def _summary(mode: str, tasks: list, drops: dict[tuple[str, str], Drop]) -> ExplanationSummary:

@@ -40,14 +40,17 @@ class TimeCaps:
     """CP-SAT core and deletion filter of an infeasible model."""
     relaxation_s: float = 20.0
     """The elastic re-solve that finds the least relaxation."""
-    counterfactual_s: float = 10.0
-    """One re-solve of an explanation under `auto`."""
+    counterfactual_s: float = 30.0
+    """One re-solve of an explanation under `auto` (a safety net: the work limit
+    below normally ends it first, the same way on any machine)."""
     estimate_s: float = 20.0
     """The LP (or Lagrangian prices) behind estimates."""
     forced_conflict_s: float = 10.0
     """The conflict of a project that no plan can contain."""
-    counterfactual_work: float = 2_000.0
-    """Deterministic work of one explanation re-solve (backend work units)."""
+    counterfactual_work: float = 4.0
+    """Deterministic work of one explanation re-solve under `auto`, in the
+    backends' work units (about a second of one core: CP-SAT's deterministic
+    time, 250 branch-and-bound nodes for HiGHS and CBC; docs/solvers.md)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,10 @@ class PlanOptions:
     explain_only: tuple[str, ...] | None = None
     hint: np.ndarray | None = None
     caps: TimeCaps = TimeCaps()
+    limit_explanations: bool = True
+    """False: the time limit bounds the solve only and explanations are bounded
+    by deterministic work alone (`spmo explain` without --time-limit), so the
+    same input gives the same sentences whatever the machine's load."""
 
     def with_overrides(self, **overrides) -> PlanOptions:
         """A copy with the given fields replaced (None values are ignored)."""

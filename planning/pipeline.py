@@ -7,6 +7,7 @@ of infeasibility what is left.
 
 from __future__ import annotations
 
+import math
 import time
 
 from spmo.engine.check import check
@@ -54,10 +55,11 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
     started = time.perf_counter()
     limit = portfolio.settings.time_limit_s if options.time_limit_s is None \
         else options.time_limit_s
-    deadline = Deadline(limit)
+    deadline = Deadline(limit if options.limit_explanations else math.inf)
     instance = Instance.of(portfolio)
     mode = resolved_mode(options.explain, portfolio)
-    solve_seconds = deadline.cap(limit * SOLVE_SHARE[mode])
+    share = SOLVE_SHARE[mode] if options.limit_explanations else 1.0
+    solve_seconds = deadline.cap(limit * share)
     result = solve(instance.model, options.solver or portfolio.settings.solver,
                    solve_options(portfolio, options, solve_seconds))
     warnings = list(portfolio.warnings) + result.notes + _consistency(instance)

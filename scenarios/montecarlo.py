@@ -24,6 +24,7 @@ choice; one that comes and goes is a close call).
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,16 @@ from spmo.engine.validate import validate_document
 from spmo.solvers.batch import run_batch
 
 MAX_SAMPLES = 10_000
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How many samples, from which seed, with which lognormal sigmas."""
+
+    samples: int = 100
+    seed: int = 1
+    value_spread: float = 0.2
+    cost_spread: float = 0.1
 
 
 class ProjectShare(BaseModel):
@@ -63,39 +74,55 @@ class MonteCarlo(BaseModel):
     projects: list[ProjectShare]
 
 
-def sample_documents(portfolio: Portfolio, samples: int, seed: int, value_spread: float,
-                     cost_spread: float) -> list[dict]:
+def sample_documents(portfolio: Portfolio, sampling: Sampling) -> list[dict]:
     """The sampled copies of the portfolio's document (see the module docstring)."""
+    _check_sampling(sampling)
+    document = portfolio.to_document()
+    ids = [str(p.get("id")) for p in document["projects"]]
+    rng = np.random.default_rng(sampling.seed)
+    out = []
+    for _ in range(sampling.samples):
+        value = _factors(rng, ids, sampling.value_spread)
+        cost = _factors(rng, ids, sampling.cost_spread)
+        out.append(_scaled(document, value, cost))
+    return out
+
+
+def _check_sampling(sampling: Sampling) -> None:
+    """Raises InvalidPortfolio unless the sample count and spreads are in range."""
     problems = []
+    samples = sampling.samples
     if isinstance(samples, bool) or not isinstance(samples, int) or \
             not 1 <= samples <= MAX_SAMPLES:
         problems.append(Problem("montecarlo", None, "samples",
                                 f"a whole number from 1 to {MAX_SAMPLES}"))
-    for name, spread in (("value_spread", value_spread), ("cost_spread", cost_spread)):
+    for name in ("value_spread", "cost_spread"):
+        spread = getattr(sampling, name)
         if not isinstance(spread, int | float) or not 0 <= spread <= 2:
             problems.append(Problem("montecarlo", None, name, "a number from 0 to 2"))
     if problems:
         raise InvalidPortfolio(problems)
-    document = portfolio.to_document()
-    ids = [str(p.get("id")) for p in document["projects"]]
-    rng = np.random.default_rng(seed)
-    out = []
-    for _ in range(samples):
-        value = dict(zip(ids, np.exp(value_spread * rng.standard_normal(len(ids))
-                                     - value_spread ** 2 / 2), strict=True))
-        cost = dict(zip(ids, np.exp(cost_spread * rng.standard_normal(len(ids))
-                                    - cost_spread ** 2 / 2), strict=True))
-        doc = copy.deepcopy(document)
-        for p in doc.get("projects") or []:
-            if isinstance(p.get("value"), int | float):
-                p["value"] = p["value"] * value[str(p.get("id"))]
-        for table, factor in (("benefits", value), ("costs", cost)):
-            for row in doc.get(table) or []:
-                if isinstance(row.get("amount"), int | float) and str(row.get("project")) in factor:
-                    row["amount"] = row["amount"] * factor[str(row.get("project"))]
-        doc["settings"] = {**(doc.get("settings") or {}), "workers": 1}
-        out.append(doc)
-    return out
+
+
+def _factors(rng: np.random.Generator, ids: list[str], spread: float) -> dict[str, float]:
+    """A mean-one lognormal factor per project."""
+    return dict(zip(ids, np.exp(spread * rng.standard_normal(len(ids)) - spread ** 2 / 2),
+                    strict=True))
+
+
+def _scaled(document: dict, value: dict[str, float], cost: dict[str, float]) -> dict:
+    """A copy of the document with values and benefits times `value`, costs times
+    `cost` (per project), solved single-threaded."""
+    doc = copy.deepcopy(document)
+    for p in doc.get("projects") or []:
+        if isinstance(p.get("value"), int | float):
+            p["value"] = p["value"] * value[str(p.get("id"))]
+    for table, factor in (("benefits", value), ("costs", cost)):
+        for row in doc.get(table) or []:
+            if isinstance(row.get("amount"), int | float) and str(row.get("project")) in factor:
+                row["amount"] = row["amount"] * factor[str(row.get("project"))]
+    doc["settings"] = {**(doc.get("settings") or {}), "workers": 1}
+    return doc
 
 
 def _sample(item):
@@ -109,14 +136,15 @@ def _sample(item):
     return holds, result.objective, [s.project for s in result.selected]
 
 
-def montecarlo(portfolio: Portfolio, samples: int = 100, seed: int = 1,
-               value_spread: float = 0.2, cost_spread: float = 0.1, workers: int | None = None,
-               progress=None, **options) -> MonteCarlo:
+def montecarlo(portfolio: Portfolio, sampling: Sampling | None = None,
+               workers: int | None = None, progress=None, **options) -> MonteCarlo:
     """Sample, re-check and re-optimise (see the module docstring); `options`
     go to planning.pipeline.plan (explain: none)."""
     from spmo.planning.pipeline import plan
 
-    documents = sample_documents(portfolio, samples, seed, value_spread, cost_spread)
+    sampling = sampling or Sampling()
+    documents = sample_documents(portfolio, sampling)
+    samples = sampling.samples
     options = {**options, "explain": "none"}
     base = plan(portfolio, **options)
     assignment = None if base.objective is None else Assignment.of_plan(portfolio, base)
@@ -133,8 +161,8 @@ def montecarlo(portfolio: Portfolio, samples: int = 100, seed: int = 1,
         mean=float(objectives.mean()), p5=float(np.quantile(objectives, 0.05)),
         p50=float(np.quantile(objectives, 0.5)), p95=float(np.quantile(objectives, 0.95)))
     holds = [h for h, _, _ in results if h is not None]
-    return MonteCarlo(samples=samples, seed=seed, value_spread=value_spread,
-                      cost_spread=cost_spread, base_objective=base.objective,
+    return MonteCarlo(samples=samples, seed=sampling.seed, value_spread=sampling.value_spread,
+                      cost_spread=sampling.cost_spread, base_objective=base.objective,
                       base_plan_holds_share=float(np.mean(holds)) if holds else 0.0,
                       objective=quantiles, solved_share=len(objectives) / samples,
                       projects=projects)

@@ -1,20 +1,32 @@
-"""What every backend shares: options, capabilities, status and result.
+"""What every backend shares: options, capabilities, status, result, hints and
+a stdout silencer.
 
 A backend turns the solver-neutral `LinearModel` into its own model, solves
-it and hands back a `Result` in one status vocabulary: optimal (proven),
-feasible (a plan, gap open), infeasible (proven), no_solution (time ran out
-with no plan).
+it and hands back a `Result` in one status vocabulary: optimal (proven
+within the requested relative gap), feasible (a plan, gap open), infeasible
+(proven), no_solution (a limit was reached with no plan). `error` (the
+solver rejected the model or failed) never leaves a backend in a Result: the
+backend raises `SolverError` instead, since a plan cannot carry it.
+
+Determinism: the same model and options give the same plan on every backend
+(seed 0 when none is given; deterministic multi-thread modes; see
+docs/solvers.md). `work_limit` bounds a solve in deterministic work units
+(about a second of one core each) instead of wall time, so that a re-solve
+under a budget gives the same answer on a busy machine.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
 import numpy as np
 from spmo.engine.model.linear import LinearModel
+from spmo.engine.plan import relative_gap
 
 
 class Status(StrEnum):
@@ -22,6 +34,8 @@ class Status(StrEnum):
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
     NO_SOLUTION = "no_solution"
+    ERROR = "error"
+    """The solver rejected the model or failed: backends raise SolverError on it."""
 
 
 @dataclass(frozen=True)
@@ -38,24 +52,36 @@ class Capability:
 
 @dataclass(frozen=True)
 class SolveOptions:
-    """Limits of one solve; defaults are the contract's."""
+    """Limits of one solve; defaults are the contract's.
+
+    `work_limit`: deterministic work units (CP-SAT's deterministic time; for
+    HiGHS and CBC a node limit derived from it), None for none; the time limit
+    still applies."""
 
     time_limit_s: float = 30.0
     relative_gap: float = 0.0
     workers: int | None = None
     seed: int | None = None
     hint: np.ndarray | None = None
+    work_limit: float | None = None
 
     @property
     def threads(self) -> int:
         return self.workers or os.cpu_count() or 1
 
+    @property
+    def random_seed(self) -> int:
+        """The seed handed to the solver: 0 when none is given (runs repeat)."""
+        return 0 if self.seed is None else int(self.seed)
 
-@dataclass
+
+@dataclass(frozen=True)
 class Result:
     """A backend's answer: status, assignment x (None without a plan), the
     solver's objective and proven bound (maximisation), seconds, notes, and
-    where the backend priced the rows, the reduced costs r = c - A^T pi."""
+    where the backend priced the rows, the reduced costs r = c - A^T pi.
+
+    Frozen: derive a changed result with `dataclasses.replace`."""
 
     status: Status
     x: np.ndarray | None
@@ -65,6 +91,12 @@ class Result:
     solver: str
     notes: list[str] = field(default_factory=list)
     reduced_costs: np.ndarray | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """|bound - objective| / max(|objective|, 1e-9) (engine.plan.relative_gap, the
+        plan's definition); None without both."""
+        return relative_gap(self.bound, self.objective)
 
 
 class Backend(Protocol):
@@ -76,3 +108,35 @@ class Backend(Protocol):
     def available(self) -> bool: ...
 
     def solve(self, model: LinearModel, options: SolveOptions) -> Result: ...
+
+
+def clipped_hint(model: LinearModel, hint) -> np.ndarray | None:
+    """A hint inside its variables' bounds: clipped to [lb, ub], integer
+    variables rounded (then clipped again). A hint computed in floats, such as
+    bought FTE 1.1 - 1.0 = 0.10000000000000009 against extra_fte 0.1, would
+    otherwise be refused (PuLP raises) or ignored by a solver."""
+    if hint is None:
+        return None
+    x = np.clip(np.asarray(hint, dtype=float), model.lb, model.ub)
+    x = np.where(model.integer, np.round(x), x)
+    return np.clip(x, model.lb, model.ub)
+
+
+@contextlib.contextmanager
+def quiet_stdout(enabled: bool = True):
+    """File descriptor 1 goes to /dev/null inside the block: solver banners and
+    logs printed by C code (HiGHS prints one on construction) stay out of
+    `--json` output."""
+    if not enabled:
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)

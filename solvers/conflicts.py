@@ -16,7 +16,8 @@ from ortools.sat.python import cp_model
 from spmo.engine.model.linear import LinearModel
 from spmo.engine.rows import STRUCTURAL
 
-from .cpsat import ScaledRows, _var_units
+from .cpsat import SAFE_PARAMETERS, sides
+from .cpsat_scaling import ScaledRows, step_bounds, var_units
 
 FILTER_LIMIT = 16
 
@@ -24,19 +25,18 @@ FILTER_LIMIT = 16
 def _guarded_model(model: LinearModel):
     """A feasibility CP-SAT model whose soft rows are enforced by one literal per name."""
     cp = cp_model.CpModel()
-    unit = _var_units(model)
-    lb = np.ceil(model.lb / unit - 1e-9).astype(np.int64)
-    ub = np.floor(model.ub / unit + 1e-9).astype(np.int64)
+    unit = var_units(model)
+    lb, ub = step_bounds(model, unit)
     xs = [cp.new_int_var(int(a), int(b), f"v{j}") for j, (a, b) in enumerate(zip(lb, ub,
                                                                               strict=True))]
     soft = ~np.isin(model.row_family, list(STRUCTURAL))
     names = list(dict.fromkeys(model.row_name[soft]))
     literal = {n: cp.new_bool_var(f"on:{n}") for n in names}
-    rows = ScaledRows(model)
+    rows = ScaledRows(model, unit)
     for i in range(model.n_rows):
         a, b = rows.starts[i], rows.starts[i + 1]
         expr_vars = [xs[j] for j in model.a_col[a:b]]
-        for coefs, lo, hi in _sides(rows, i, a, b):
+        for coefs, lo, hi in sides(rows, i, a, b):
             ct = cp.add_linear_constraint(
                 cp_model.LinearExpr.weighted_sum(expr_vars, coefs),
                 int(lo) if np.isfinite(lo) else cp_model.INT_MIN,
@@ -46,25 +46,22 @@ def _guarded_model(model: LinearModel):
     return cp, literal
 
 
-def _sides(rows: ScaledRows, i: int, a: int, b: int):
-    """The integer constraint(s) of row i, as in the CP-SAT backend."""
-    lo, hi = rows.lo[i], rows.hi[i]
-    if not (np.isfinite(lo) or np.isfinite(hi)):
-        return []
-    if rows.exact[i] or not (np.isfinite(lo) and np.isfinite(hi)):
-        coefs = rows.up[a:b] if np.isfinite(hi) else rows.down[a:b]
-        return [(coefs.tolist(), lo, hi)]
-    return [(rows.up[a:b].tolist(), -np.inf, hi), (rows.down[a:b].tolist(), lo, np.inf)]
+def _solver(seconds: float) -> cp_model.CpSolver:
+    """One worker, seed 0, the backend's safe parameters, `seconds` at most."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    for key, value in SAFE_PARAMETERS.items():
+        setattr(solver.parameters, key, value)
+    return solver
 
 
 def _infeasible(cp, literal, subset, seconds: float) -> bool | None:
     """True if the constraints in `subset` alone cannot all hold (None: unknown)."""
     cp.clear_assumptions()
     cp.add_assumptions([literal[n] for n in subset])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = 1
-    code = solver.solve(cp)
+    code = _solver(seconds).solve(cp)
     if code == cp_model.INFEASIBLE:
         return True
     return False if code in (cp_model.FEASIBLE, cp_model.OPTIMAL) else None
@@ -75,9 +72,7 @@ def find_conflict(model: LinearModel, seconds: float = 20.0) -> list[str]:
     cp, literal = _guarded_model(model)
     names = list(literal)
     cp.add_assumptions([literal[n] for n in names])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = 1
+    solver = _solver(seconds)
     if solver.solve(cp) != cp_model.INFEASIBLE:
         return []
     index = {literal[n].index: n for n in names}

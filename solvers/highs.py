@@ -3,18 +3,42 @@
 The LinearModel is handed to HiGHS column-wise as it stands (no per-term
 Python objects), so a 10,000-project model passes in milliseconds. HiGHS
 minimises, so the objective is negated going in and coming back.
+
+HiGHS is deterministic for a given seed (0 when none is given); a work limit
+of w units becomes the node limit ceil(w * NODES_PER_WORK), a repeatable
+way to stop the branch and bound where a time limit is not.
 """
 
 from __future__ import annotations
 
-import os
-import sys
+import math
 import time
 
 import numpy as np
-from spmo.engine.model.linear import LinearModel
+from spmo.engine.errors import SolverError
+from spmo.engine.model.linear import LinearModel, summed
 
-from .base import Capability, Result, SolveOptions, Status
+from .base import Capability, Result, SolveOptions, Status, clipped_hint, quiet_stdout
+
+NODES_PER_WORK = 250
+"""Branch-and-bound nodes per deterministic work unit: HiGHS ran 230-270 nodes a
+second on a 120-item knapsack (two busy cores) while CP-SAT did 0.6 units of
+deterministic time a second; on a 200-project model the root alone takes
+seconds, which no node limit bounds (the time limit stays the safety net)."""
+
+_STATUS = {
+    "kOptimal": Status.OPTIMAL,
+    "kInfeasible": Status.INFEASIBLE, "kUnboundedOrInfeasible": Status.INFEASIBLE,
+    **dict.fromkeys(("kTimeLimit", "kIterationLimit", "kSolutionLimit", "kInterrupt",
+                     "kHighsInterrupt", "kObjectiveBound", "kObjectiveTarget", "kMemoryLimit",
+                     "kUnknown", "kNotset"), Status.FEASIBLE),
+    **dict.fromkeys(("kLoadError", "kModelError", "kPresolveError", "kSolveError",
+                     "kPostsolveError", "kUnbounded", "kModelEmpty"), Status.ERROR),
+}
+"""HiGHS model status (by name) -> Status. FEASIBLE: stopped by a limit, becomes
+NO_SOLUTION when no plan came with it; every variable is bounded, so an
+unbounded model is a fault, and so is an empty one (models without variables
+never reach HiGHS): ERROR, raised as SolverError."""
 
 
 class HighsBackend:
@@ -46,30 +70,32 @@ class HighsBackend:
         h.setOptionValue("mip_abs_gap", 1e-9)
         h.setOptionValue("mip_feasibility_tolerance", 1e-9)
         h.setOptionValue("primal_feasibility_tolerance", 1e-9)
-        if options.seed is not None:
-            h.setOptionValue("random_seed", int(options.seed))
-        h.passModel(self.translate(model, highspy))
-        if options.hint is not None:
-            h.setSolution(_solution(highspy, options.hint))
+        h.setOptionValue("random_seed", options.random_seed)
+        if options.work_limit is not None:
+            h.setOptionValue("mip_max_nodes",
+                             max(1, math.ceil(options.work_limit * NODES_PER_WORK)))
+        if h.passModel(self.translate(model, highspy)) == highspy.HighsStatus.kError:
+            raise SolverError(self.name, "HiGHS refused the model (a coefficient beyond "
+                              "1e15 or a bound beyond 1e20?)")
+        hint = clipped_hint(model, options.hint)
+        if hint is not None:
+            h.setSolution(_solution(highspy, hint))
         h.run()
         seconds = time.perf_counter() - started
-        status = h.getModelStatus()
         info = h.getInfo()
-        has_plan = info.primal_solution_status == 2
-        if status == highspy.HighsModelStatus.kOptimal:
-            code = Status.OPTIMAL
-        elif status in (highspy.HighsModelStatus.kInfeasible,
-                        highspy.HighsModelStatus.kUnboundedOrInfeasible):
-            code = Status.INFEASIBLE
-        else:
-            code = Status.FEASIBLE if has_plan else Status.NO_SOLUTION
+        native = h.getModelStatus()
+        status = _STATUS.get(native.name, Status.ERROR)
+        if status == Status.ERROR:
+            raise SolverError(self.name, f"model status {h.modelStatusToString(native)}")
+        if status == Status.FEASIBLE and info.primal_solution_status != 2:
+            status = Status.NO_SOLUTION
         bound = -info.mip_dual_bound if np.isfinite(info.mip_dual_bound) else None
-        if code in (Status.INFEASIBLE, Status.NO_SOLUTION):
-            return Result(code, None, None, bound if code == Status.NO_SOLUTION else None,
+        if status in (Status.INFEASIBLE, Status.NO_SOLUTION):
+            return Result(status, None, None, bound if status == Status.NO_SOLUTION else None,
                           seconds, self.name, [])
         x = np.asarray(h.getSolution().col_value, dtype=float)
         x = np.where(model.integer, np.round(x), np.clip(x, model.lb, model.ub))
-        return Result(code, x, -info.objective_function_value, bound, seconds, self.name, [])
+        return Result(status, x, -info.objective_function_value, bound, seconds, self.name, [])
 
     @staticmethod
     def translate(model: LinearModel, highspy):
@@ -83,10 +109,7 @@ class HighsBackend:
         lp.col_upper_ = model.ub
         lp.row_lower_ = np.where(np.isfinite(model.row_lo), model.row_lo, -inf)
         lp.row_upper_ = np.where(np.isfinite(model.row_hi), model.row_hi, inf)
-        key = model.a_col.astype(np.int64) * max(1, model.n_rows) + model.a_row
-        unique, inverse = np.unique(key, return_inverse=True)  # repeated entries are summed
-        values = np.bincount(inverse, weights=model.a_val, minlength=len(unique))
-        cols, rows = unique // max(1, model.n_rows), unique % max(1, model.n_rows)
+        rows, cols, values = summed(model.a_row, model.a_col, model.a_val)  # column-major
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = np.searchsorted(cols, np.arange(model.n_vars + 1))
         lp.a_matrix_.index_ = rows
@@ -98,16 +121,9 @@ class HighsBackend:
 
 def _quiet_highs(highspy):
     """A Highs instance; its banner goes to /dev/null so `--json` stays clean."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            h = highspy.Highs()
-            h.setOptionValue("output_flag", False)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+    with quiet_stdout():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
     return h
 
 

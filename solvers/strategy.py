@@ -11,7 +11,9 @@
    HiGHS to worse plans; docs/solvers.md);
 4. the answer of last resort: when the backend found no plan in time, or a
    worse one than the first plan, the first plan (feasible, with the
-   backend's bound).
+   backend's bound); when the backend claims `optimal` but the first plan is
+   better, the contradiction is named and the first plan returned (feasible,
+   the bound kept only if it still bounds it).
 The rest of spmo never picks or warm-starts a backend itself.
 """
 
@@ -73,16 +75,31 @@ def first_plan(model: LinearModel, backend, options: SolveOptions, greedy=None):
 
 def last_resort(result: Result, model: LinearModel, first: np.ndarray | None) -> Result:
     """When the solver found no plan in time, or only a worse one than the greedy
-    first plan, the greedy plan is the answer (feasible, with the solver's bound)."""
-    if first is None or result.status in (Status.OPTIMAL, Status.INFEASIBLE):
+    first plan, the greedy plan is the answer (feasible, with the solver's bound).
+    An `optimal` that the first plan beats (by more than 1e-9 relative) is a
+    contradiction: the first plan is returned, feasible, with the solver's bound
+    only if it still bounds it, and a warning naming the contradiction."""
+    if first is None or result.status == Status.INFEASIBLE:
         return result
     greedy_value = float(model.c @ first)
+    if result.status == Status.OPTIMAL:
+        if result.objective is None or greedy_value - result.objective <= \
+                1e-9 * max(abs(greedy_value), abs(result.objective)):
+            return result
+        bound = result.bound if result.bound is not None and result.bound >= greedy_value \
+            else None
+        note = (f"{result.solver} claimed optimal at {result.objective:.12g}, but the first "
+                f"plan (greedy) is better at {greedy_value:.12g}: a contradiction (a solver "
+                "fault); the better plan is returned as feasible"
+                + ("" if bound is not None else ", without a bound"))
+        return dataclasses.replace(result, status=Status.FEASIBLE, x=first,
+                                   objective=greedy_value, bound=bound,
+                                   notes=[*result.notes, note])
     if result.status == Status.FEASIBLE and result.objective is not None and \
             result.objective >= greedy_value - 1e-9 * max(1.0, abs(greedy_value)):
         return result
-    notes = result.notes + [
-        f"{result.solver} found no better plan within the time limit than the first plan "
-        "(greedy; on larger models priced by Lagrangian multipliers and improved by "
-        "neighbourhood search), which is returned"]
-    return Result(Status.FEASIBLE, first, greedy_value, result.bound,
-                  result.seconds, result.solver, notes, result.reduced_costs)
+    note = (f"{result.solver} found no better plan within the time limit than the first plan "
+            "(greedy; on larger models priced by Lagrangian multipliers and improved by "
+            "neighbourhood search), which is returned")
+    return dataclasses.replace(result, status=Status.FEASIBLE, x=first, objective=greedy_value,
+                               notes=[*result.notes, note])

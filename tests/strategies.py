@@ -1,6 +1,6 @@
 """Hypothesis strategies: small random portfolios that use every table of the contract.
 
-`portfolio_docs()` draws a JSON-shaped portfolio document (3-8 projects,
+`portfolio_docs(Shape(...))` draws a JSON-shaped portfolio document (3-8 projects,
 2-5 periods by default) with objectives (weights, blank weights or AHP
 pairwise judgements, or none), costs in one or two pools, benefits for some
 projects (their `value` blank), alignment with unaligned projects, demands and
@@ -24,6 +24,8 @@ draws degenerate (every project blank, unaligned or out of its window).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
@@ -75,76 +77,62 @@ def _clean(rec: dict) -> dict:
     return {k: v for k, v in rec.items() if v is not None}
 
 
+@dataclass(frozen=True)
+class Shape:
+    """The size of what portfolio_docs draws; `fixed_starts` pins every start
+    (earliest == latest); `max_window` caps the number of allowed starts of a project."""
+
+    min_projects: int = 3
+    max_projects: int = 8
+    min_periods: int = 2
+    max_periods: int = 5
+    fixed_starts: bool = False
+    max_window: int | None = None
+    max_mandatory: int = 1
+
+
+@dataclass
+class _Draw:
+    """What each project's draw reads, and the per-project rows drawn so far."""
+
+    dice: _Dice
+    periods: list[str]
+    objectives: list[str]
+    shape: Shape
+    two_pools: bool
+    use_demands: bool
+    mandatory_left: int
+    projects: list[dict] = field(default_factory=list)
+    costs: list[dict] = field(default_factory=list)
+    benefits: list[dict] = field(default_factory=list)
+    demands: list[dict] = field(default_factory=list)
+    alignment: list[dict] = field(default_factory=list)
+
+
 @st.composite
-def portfolio_docs(draw, min_projects: int = 3, max_projects: int = 8, min_periods: int = 2,
-                   max_periods: int = 5, fixed_starts: bool = False,
-                   max_window: int | None = None, max_mandatory: int = 1):
-    """A portfolio document; `fixed_starts` pins every start (earliest ==
-    latest); `max_window` caps the number of allowed starts of a project."""
-    n_t = draw(st.integers(min_periods, max_periods))
-    n_p = draw(st.integers(min_projects, max_projects))
+def portfolio_docs(draw, shape: Shape | None = None):
+    """A portfolio document of the given Shape (see the module docstring)."""
+    shape = shape or Shape()
+    n_t = draw(st.integers(shape.min_periods, shape.max_periods))
+    n_p = draw(st.integers(shape.min_projects, shape.max_projects))
     dice = _Dice(draw)
     periods = [f"T{i + 1}" for i in range(n_t)]
     pids = [f"P{i + 1}" for i in range(n_p)]
     doc: dict = {"name": "drawn", "periods": [{"id": t} for t in periods]}
     objectives = _objectives(dice, doc)
-
-    two_pools = dice.chance(0.5)
-    use_demands = dice.chance(0.6)
-    projects, costs, benefits, demands, alignment = [], [], [], [], []
-    mandatory_left = max_mandatory
+    rows = _Draw(dice, periods, objectives, shape, two_pools=dice.chance(0.5),
+                 use_demands=dice.chance(0.6), mandatory_left=shape.max_mandatory)
     for p in pids:
-        d = dice.int(1, min(3, n_t))
-        status = dice.pick(["candidate"] * 9 + ["mandatory", "in_flight", "in_flight"])
-        if status == "mandatory":
-            status = "mandatory" if mandatory_left > 0 else "candidate"
-            mandatory_left -= 1
-        force = None if status == "mandatory" else dice.pick([None] * 20 + ["in", "out"])
-        must_fit = status == "mandatory" or force == "in"
-        rec: dict = {"id": p, "name": f"project {p}", "force": force,
-                     "status": status if status != "candidate" or dice.chance(0.5) else None,
-                     "category": dice.maybe(lambda: dice.pick(CATEGORIES), 0.1),
-                     "business_unit": dice.maybe(lambda: dice.pick(UNITS), 0.1)}
-        if dice.chance(0.25):
-            rec["duration"] = d
-        rec.update(_window(dice, periods, status, d, must_fit, fixed_starts, max_window))
-        # money
-        for _ in range(dice.int(1, 3)):
-            costs.append(_clean({"project": p, "offset": dice.int(0, d - 1),
-                                 "amount": dice.int(0, 30),
-                                 "pool": dice.pick(POOLS) if two_pools
-                                 else dice.pick([None, "total"])}))
-        if dice.chance(0.3):
-            for _ in range(dice.int(1, 3)):
-                benefits.append({"project": p, "offset": dice.int(0, d + 1),
-                                 "amount": dice.int(-5, 60)})
-        else:
-            rec["value"] = dice.maybe(lambda: dice.int(-10, 60), 0.15)
-        rec["success_probability"] = dice.maybe(lambda: dice.tenths(0.5, 1.0), 0.4)
-        rec["risk"] = dice.maybe(lambda: dice.tenths(0.0, 0.9), 0.3)
-        # people
-        if use_demands:
-            for skill in dice.subset(SKILLS):
-                for offset in dice.subset(range(d), lo=1):
-                    demands.append({"project": p, "skill": skill, "offset": offset,
-                                    "fte": dice.halves(0.5, 3)})
-        # strategy: a few projects serve nothing (unaligned)
-        if objectives and dice.chance(0.85):
-            for o in dice.subset(objectives, lo=1):
-                alignment.append({"project": p, "objective": o,
-                                  "score": dice.int(0, 5) if dice.chance(0.2)
-                                  else dice.int(1, 5)})
-        projects.append(_clean(rec))
-    doc["projects"] = projects
-    doc["costs"] = costs
-    for name, rows in (("benefits", benefits), ("alignment", alignment),
-                       ("demands", demands)):
-        if rows:
-            doc[name] = rows
-    if demands and dice.chance(0.8):
-        doc["capacity"] = _capacity(dice, periods, sorted({r["skill"] for r in demands}))
-    total = sum(c["amount"] for c in costs) or 1
-    _budgets(dice, doc, periods, total, POOLS if two_pools else ("total",))
+        rows.projects.append(_clean(_project(rows, p)))
+    doc["projects"] = rows.projects
+    doc["costs"] = rows.costs
+    for name in ("benefits", "alignment", "demands"):
+        if getattr(rows, name):
+            doc[name] = getattr(rows, name)
+    if rows.demands and dice.chance(0.8):
+        doc["capacity"] = _capacity(dice, periods, sorted({r["skill"] for r in rows.demands}))
+    total = sum(c["amount"] for c in rows.costs) or 1
+    _budgets(dice, doc, periods, total, POOLS if rows.two_pools else ("total",))
     _logic(dice, doc, pids)
     _shares(dice, doc, total)
     doc["settings"] = _clean({
@@ -154,6 +142,61 @@ def portfolio_docs(draw, min_projects: int = 3, max_projects: int = 8, min_perio
         "require_alignment": dice.pick([None, None, True, False]),
         "time_limit_s": 20, "workers": 1})
     return doc
+
+
+def _project(rows: _Draw, p: str) -> dict:
+    """One project's record; its costs, benefits, demands and alignment go to `rows`."""
+    dice = rows.dice
+    d = dice.int(1, min(3, len(rows.periods)))
+    status = dice.pick(["candidate"] * 9 + ["mandatory", "in_flight", "in_flight"])
+    if status == "mandatory":
+        status = "mandatory" if rows.mandatory_left > 0 else "candidate"
+        rows.mandatory_left -= 1
+    force = None if status == "mandatory" else dice.pick([None] * 20 + ["in", "out"])
+    must_fit = status == "mandatory" or force == "in"
+    rec: dict = {"id": p, "name": f"project {p}", "force": force,
+                 "status": status if status != "candidate" or dice.chance(0.5) else None,
+                 "category": dice.maybe(lambda: dice.pick(CATEGORIES), 0.1),
+                 "business_unit": dice.maybe(lambda: dice.pick(UNITS), 0.1)}
+    if dice.chance(0.25):
+        rec["duration"] = d
+    rec.update(_window(dice, rows.periods, status, d, must_fit, rows.shape))
+    _money(rows, p, d, rec)
+    rec["success_probability"] = dice.maybe(lambda: dice.tenths(0.5, 1.0), 0.4)
+    rec["risk"] = dice.maybe(lambda: dice.tenths(0.0, 0.9), 0.3)
+    _people_and_strategy(rows, p, d)
+    return rec
+
+
+def _money(rows: _Draw, p: str, d: int, rec: dict) -> None:
+    """Costs in one or two pools; benefits, or else a value (maybe blank)."""
+    dice = rows.dice
+    for _ in range(dice.int(1, 3)):
+        rows.costs.append(_clean({"project": p, "offset": dice.int(0, d - 1),
+                                  "amount": dice.int(0, 30),
+                                  "pool": dice.pick(POOLS) if rows.two_pools
+                                  else dice.pick([None, "total"])}))
+    if dice.chance(0.3):
+        for _ in range(dice.int(1, 3)):
+            rows.benefits.append({"project": p, "offset": dice.int(0, d + 1),
+                                  "amount": dice.int(-5, 60)})
+    else:
+        rec["value"] = dice.maybe(lambda: dice.int(-10, 60), 0.15)
+
+
+def _people_and_strategy(rows: _Draw, p: str, d: int) -> None:
+    """Demands; alignment (a few projects serve nothing: unaligned)."""
+    dice = rows.dice
+    if rows.use_demands:
+        for skill in dice.subset(SKILLS):
+            for offset in dice.subset(range(d), lo=1):
+                rows.demands.append({"project": p, "skill": skill, "offset": offset,
+                                     "fte": dice.halves(0.5, 3)})
+    if rows.objectives and dice.chance(0.85):
+        for o in dice.subset(rows.objectives, lo=1):
+            rows.alignment.append({"project": p, "objective": o,
+                                   "score": dice.int(0, 5) if dice.chance(0.2)
+                                   else dice.int(1, 5)})
 
 
 def _objectives(dice: _Dice, doc: dict) -> list[str]:
@@ -178,9 +221,10 @@ def _objectives(dice: _Dice, doc: dict) -> list[str]:
 
 
 def _window(dice: _Dice, periods: list[str], status: str, d: int, must_fit: bool,
-            fixed_starts: bool, max_window: int | None) -> dict:
+            shape: Shape) -> dict:
     """earliest_start / latest_start: fixed, capped to max_window starts, or free
     (a candidate may sit out of the horizon: no_fit)."""
+    fixed_starts, max_window = shape.fixed_starts, shape.max_window
     n_t = len(periods)
     last_fit = n_t - d
     if status == "in_flight":  # starts in the first period; latest_start allows a stall

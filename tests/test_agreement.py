@@ -34,7 +34,7 @@ from spmo.solvers.base import SolveOptions, Status
 from spmo.solvers.registry import UnknownSolver, pick
 
 from .conftest import portfolio_of, solve_checked
-from .strategies import portfolio_docs
+from .strategies import Shape, portfolio_docs
 
 BACKENDS = ("highs", "cpsat", "cbc")
 REL_TOL = 1e-6
@@ -162,13 +162,13 @@ def _assert_brute_force(portfolio) -> None:
 
 
 @settings(FAST, max_examples=10)
-@given(portfolio_docs(min_projects=2, max_projects=5, max_periods=4, fixed_starts=True))
+@given(portfolio_docs(Shape(min_projects=2, max_projects=5, max_periods=4, fixed_starts=True)))
 def test_brute_force_fixed_starts(doc):
     _assert_brute_force(_valid(doc))
 
 
 @settings(FAST, max_examples=8)
-@given(portfolio_docs(min_projects=2, max_projects=3, max_periods=4, max_window=2))
+@given(portfolio_docs(Shape(min_projects=2, max_projects=3, max_periods=4, max_window=2)))
 def test_brute_force_with_start_choice(doc):
     _assert_brute_force(_valid(doc))
 
@@ -197,8 +197,9 @@ def _tiny_model(repeated: bool = False) -> LinearModel:
         pairs=pd.DataFrame())
 
 
-def _tiny_optimum(model: LinearModel) -> float:
-    """Best c.x by enumeration of the binaries (e at its best feasible value)."""
+def _tiny_optimum() -> float:
+    """Best c.x of the tiny model by enumeration of the binaries (e at its best
+    feasible value)."""
     best = -np.inf
     for a, b, c in itertools.product((0, 1), repeat=3):
         if not (1 <= a + b + c <= 2 and 2 * a + b == 1):
@@ -217,7 +218,7 @@ def test_translation_of_rows(name, repeated):
     model = _tiny_model(repeated)
     result = pick(name, model).solve(model, SolveOptions(time_limit_s=10, workers=1))
     assert result.status == Status.OPTIMAL
-    assert _close(result.objective, _tiny_optimum(model))
+    assert _close(result.objective, _tiny_optimum())
     activity = model.activity(result.x)
     assert np.all(activity <= model.row_hi + 1e-9) and np.all(activity >= model.row_lo - 1e-9)
     assert np.all(result.x[model.integer] == np.round(result.x[model.integer]))

@@ -176,7 +176,7 @@ def test_inert_cells_covers_every_formula_start(tmp_path, text):
 def test_a_write_failing_after_the_solve_keeps_the_result(tmp_path, monkeypatch):
     import spmo.api.plan_files as plan_files
 
-    def full_disk(plan, path, title):
+    def full_disk(*_plan_path_title):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(plan_files, "write_plan", full_disk)

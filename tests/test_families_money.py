@@ -116,10 +116,9 @@ def test_bought_capacity_without_budgets(solver):
 SOLVED_BOUGHT = [BOUGHT_CASES[i] for i in (0, 3, 4)]  # the checker test below covers all
 
 
-@pytest.mark.parametrize(("row", "name", "objective"), SOLVED_BOUGHT,
+@pytest.mark.parametrize(("row", "objective"), [(c[0], c[2]) for c in SOLVED_BOUGHT],
                          ids=[c[1] for c in SOLVED_BOUGHT])
-def test_bought_capacity_counts_only_in_rows_without_pool_and_category(solver, row, name,
-                                                                      objective):
+def test_bought_capacity_counts_only_in_rows_without_pool_and_category(solver, row, objective):
     result = solve(bought_doc([row]), solver, objective)
     assert ("A" in picked(result)) == (objective > 0)
 
@@ -245,9 +244,9 @@ def test_balance_unconstrained(solver):
     assert set(picked(solve(balance_doc(), solver, 13))) == {"A", "B"}
 
 
-@pytest.mark.parametrize(("row", "name", "objective", "chosen"), BALANCE_CASES,
+@pytest.mark.parametrize(("row", "objective", "chosen"), [(c[0], *c[2:]) for c in BALANCE_CASES],
                          ids=[c[1] for c in BALANCE_CASES])
-def test_balance_binds(solver, row, name, objective, chosen):
+def test_balance_binds(solver, row, objective, chosen):
     assert set(picked(solve(balance_doc([row]), solver, objective))) == chosen
 
 
@@ -305,9 +304,10 @@ RISK_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("projects", "appetite", "name", "free", "bound", "chosen"),
-                         RISK_CASES, ids=[f"{c[2]}-{i}" for i, c in enumerate(RISK_CASES)])
-def test_risk_binds(solver, projects, appetite, name, free, bound, chosen):
+@pytest.mark.parametrize(("projects", "appetite", "free", "bound", "chosen"),
+                         [(*c[:2], *c[3:]) for c in RISK_CASES],
+                         ids=[f"{c[2]}-{i}" for i, c in enumerate(RISK_CASES)])
+def test_risk_binds(solver, projects, appetite, free, bound, chosen):
     if appetite.get("high_risk_threshold") is None:  # the same free portfolio once
         solve(risk_doc(projects), solver, free)
     result = solve(risk_doc(projects, appetite), solver, bound)

@@ -68,7 +68,7 @@ def test_proven_optimum_of_zero_has_no_gap_from_bound_noise(monkeypatch):
             result = self.backend.solve(model, options)
             return dataclasses.replace(result, bound=result.objective + 2.4e-9)
 
-    monkeypatch.setattr(run, "pick", lambda name, model: Noisy(pick("highs", model)))
+    monkeypatch.setattr(run, "pick", lambda _name, model: Noisy(pick("highs", model)))
     d = doc([{"id": "A", "value": -1}], periods=1, costs=costs("A", 1))
     plan = solve_checked(d)
     assert (plan.status, plan.objective, plan.bound, plan.gap) == ("optimal", 0.0, 0.0, 0.0)

@@ -139,6 +139,13 @@ def test_bad_options_are_422_all_at_once(client):
     assert (problems[0]["table"], problems[0]["column"]) == ("settings", "solver")
 
 
+def test_a_solver_no_backend_has_is_422_on_reading(client):
+    body = {**TINY, "settings": {"solver": "gurobi"}}
+    for route in ("/v1/solve", "/v1/validate", "/v1/portfolios"):
+        problems = _problems(client.post(route, json=body))
+        assert [(p["table"], p["column"]) for p in problems] == [("settings", "solver")], route
+
+
 def test_valid_portfolio_validates_with_its_warnings(client):
     extra = {**TINY, "wishlist": [{"x": 1}]}
     body = client.post("/v1/validate", json=extra).json()
@@ -195,7 +202,7 @@ def test_a_job_ends_with_the_plan(client):
 
 
 def test_a_fault_of_spmo_is_503_without_a_traceback(client, monkeypatch):
-    def broken(portfolio, query):
+    def broken(*_):
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(planner, "plan_json", broken)
@@ -207,7 +214,7 @@ def test_a_fault_of_spmo_is_503_without_a_traceback(client, monkeypatch):
     assert job["status"] == "failed" and "RuntimeError" in job["problems"][0]["message"]
 
 
-def test_the_store_outlives_the_server(store, tmp_path):
+def test_the_store_outlives_the_server(store):
     with TestClient(create_app(Settings(database_url=store.url))) as first:
         pid = first.post("/v1/portfolios", json=TINY).json()["id"]
     stale = store.create_job(pid)

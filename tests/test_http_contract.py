@@ -210,7 +210,7 @@ class _DownStore:
     """A store whose database is gone."""
 
     def __getattr__(self, name):
-        def fail(*args, **kwargs):
+        def fail(*_args, **_kwargs):
             raise sa.exc.OperationalError("SELECT 1", {}, Exception("secret: db down"))
         return fail
 
@@ -262,7 +262,7 @@ def test_batches_take_their_settings_from_the_face(monkeypatch):
         assert batch.default_workers() == 3 and batch.default_workers(2) == 2
 
 
-def test_a_bad_environment_is_exit_2_naming_the_variable(tmp_path):
+def test_a_bad_environment_is_exit_2_naming_the_variable():
     env = {"PATH": "/usr/bin:/bin", "SPMO_JOB_WORKERS": "0", "SPMO_WORKERS": "many"}
     out = subprocess.run([sys.executable, "-m", "spmo", "validate",
                           str(EXAMPLES / "northwind.json")], capture_output=True, text=True,

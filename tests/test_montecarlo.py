@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from spmo.engine.errors import InvalidPortfolio
-from spmo.scenarios.montecarlo import montecarlo, sample_documents
+from spmo.scenarios.montecarlo import Sampling, montecarlo, sample_documents
 
 from .conftest import portfolio_of
 from .family_helpers import costs, doc
@@ -23,7 +23,7 @@ PORTFOLIO = portfolio_of(BASE)
 
 
 def test_without_spread_every_sample_is_the_base():
-    result = montecarlo(PORTFOLIO, 4, seed=3, value_spread=0, cost_spread=0, workers=1)
+    result = montecarlo(PORTFOLIO, Sampling(4, seed=3, value_spread=0, cost_spread=0), workers=1)
     assert result.base_objective == pytest.approx(8)
     assert result.base_plan_holds_share == 1.0 and result.solved_share == 1.0
     assert result.objective.p5 == pytest.approx(8) and result.objective.p95 == pytest.approx(8)
@@ -32,19 +32,19 @@ def test_without_spread_every_sample_is_the_base():
 
 
 def test_the_base_plan_holds_where_its_sampled_cost_fits():
-    samples = sample_documents(PORTFOLIO, 30, 5, 0.3, 0.2)
+    samples = sample_documents(PORTFOLIO, Sampling(30, 5, 0.3, 0.2))
     cost = [sum(c["amount"] for c in d["costs"] if c["project"] in "AC") for d in samples]
     expected = sum(c <= 10 * (1 + 1e-6) for c in cost) / 30
     assert 0 < expected < 1
-    result = montecarlo(PORTFOLIO, 30, seed=5, value_spread=0.3, cost_spread=0.2, workers=2)
+    result = montecarlo(PORTFOLIO, Sampling(30, 5, 0.3, 0.2), workers=2)
     assert result.base_plan_holds_share == pytest.approx(expected)
     assert sum(p.selected_share for p in result.projects) > 0
-    again = montecarlo(PORTFOLIO, 30, seed=5, value_spread=0.3, cost_spread=0.2, workers=1)
+    again = montecarlo(PORTFOLIO, Sampling(30, 5, 0.3, 0.2), workers=1)
     assert again == result  # the same seed, the same samples and answers
 
 
 def test_sampled_factors_have_mean_one():
-    samples = sample_documents(PORTFOLIO, 2000, 1, 0.2, 0.1)
+    samples = sample_documents(PORTFOLIO, Sampling(2000, 1, 0.2, 0.1))
     values = [d["projects"][0]["value"] / 5 for d in samples]
     spent = [d["costs"][0]["amount"] / 6 for d in samples]
     assert sum(values) / 2000 == pytest.approx(1, abs=0.02)
@@ -54,7 +54,7 @@ def test_sampled_factors_have_mean_one():
 
 def test_bad_arguments_are_named_at_once():
     with pytest.raises(InvalidPortfolio) as caught:
-        montecarlo(PORTFOLIO, 0, value_spread=-1, cost_spread="x")
+        montecarlo(PORTFOLIO, Sampling(0, value_spread=-1, cost_spread="x"))
     assert [p.column for p in caught.value.problems] == ["samples", "value_spread",
                                                          "cost_spread"]
 

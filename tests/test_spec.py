@@ -19,7 +19,7 @@ from spmo.engine.errors import InvalidPortfolio
 from spmo.scenarios.changes import KIND_MODELS
 from spmo.scenarios.compare import compare, scenarios_of
 from spmo.scenarios.frontier import frontier
-from spmo.scenarios.montecarlo import montecarlo
+from spmo.scenarios.montecarlo import Sampling, montecarlo
 from spmo.scenarios.spec import (
     KINDS,
     AddProject,
@@ -267,7 +267,7 @@ def test_compare_frontier_montecarlo_validate_each_scenario_once(validations):
     frontier(small, [0.5, 1, 2], workers=1)
     assert len(validations) == 3
     validations.clear()
-    montecarlo(small, 4, workers=1, value_spread=0.1)
+    montecarlo(small, Sampling(4, value_spread=0.1), workers=1)
     assert len(validations) == 4
 
 

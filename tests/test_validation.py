@@ -201,8 +201,8 @@ CASES = [
     # settings and risk appetite
     ("settings-blend", put("settings", {"objective": "blend", "blend": 2}),
      {("settings", None, "blend")}, "1"),
-    ("settings-solver", put("settings", {"solver": "gurobi"}),
-     {("settings", None, "solver")}, "gurobi"),
+    ("settings-solver", put("settings", {"solver": "gurobi 9!"}),
+     {("settings", None, "solver")}, "gurobi 9!"),
     ("settings-objective", put("settings", {"objective": "money"}),
      {("settings", None, "objective")}, "money"),
     ("settings-time-limit", put("settings", {"time_limit_s": 0}),
@@ -212,7 +212,7 @@ CASES = [
     ("settings-workers", put("settings", {"workers": 0}), {("settings", None, "workers")}, "1"),
     ("settings-bool", put("settings", {"require_alignment": "maybe"}),
      {("settings", None, "require_alignment")}, "bool"),
-    ("settings-two-at-once", put("settings", {"blend": 2, "solver": "gurobi"}),
+    ("settings-two-at-once", put("settings", {"blend": 2, "solver": "gurobi 9!"}),
      {("settings", None, "blend"), ("settings", None, "solver")}, ""),
     ("risk-average", put("risk_appetite", {"max_average_risk": 1.5}),
      {("risk_appetite", None, "max_average_risk")}, "1"),
@@ -320,6 +320,17 @@ def test_enums_ignore_case():
     assert portfolio.projects.at["A", "force"] == "in"
 
 
+def test_the_engine_checks_a_solver_name_by_its_shape_only():
+    # which backends exist is the registry's to say, when a solver is picked
+    # (planning.pipeline.check_solver; the CLI and HTTP faces ask it on reading)
+    for name in ("gurobi", "HiGHS", "pulp:GLPK_CMD", "auto"):
+        assert portfolio_of(broken(put("settings", {"solver": name}))).settings.solver == name
+    for name in ("gurobi 9", "pulp:", ":x", "a:b:c", "high$"):
+        with pytest.raises(InvalidPortfolio) as caught:
+            portfolio_of(broken(put("settings", {"solver": name})))
+        assert where(caught.value.problems) == {("settings", None, "solver")}, name
+
+
 def test_in_flight_may_name_the_first_period_as_earliest_start():
     portfolio_of(broken(cell("projects", 4, earliest_start="Q1")))
 
@@ -401,7 +412,7 @@ def test_many_problems_are_all_listed_in_one_error():
         add("dependencies", {"project": "A", "kind": "requires", "other": "D"}),  # cycle
         cell("group_limits", 0, group="G9"),                              # group_limits 0
         cell("balance", 0, dimension="colour"),                           # balance 0
-        put("settings", {"blend": 2, "solver": "gurobi"}),
+        put("settings", {"blend": 2, "solver": "gurobi 9!"}),
         put("risk_appetite", {"max_average_risk": 1.5}),
     )
     problems = problems_of(doc)

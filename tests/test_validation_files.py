@@ -171,6 +171,18 @@ def test_cli_validate_exits_2_without_traceback_on_bad_files(tmp_path):
         assert "1 problem" in out.stdout + out.stderr, (label, out.stdout, out.stderr)
 
 
+def test_cli_refuses_a_solver_no_backend_has_naming_settings_solver(tmp_path):
+    doc = json.loads((EXAMPLES / "northwind.json").read_text())
+    doc["settings"]["solver"] = "gurobi"
+    path = tmp_path / "gurobi.json"
+    path.write_text(json.dumps(doc))
+    for out in _spmo(("validate", path, "--json"), ("solve", path, "--json")):
+        assert out.returncode == 2, (out.args, out.stdout, out.stderr)
+        problems = json.loads(out.stdout)["problems"]
+        assert [(p["table"], p["column"]) for p in problems] == [("settings", "solver")]
+        assert "gurobi" in problems[0]["message"]
+
+
 def _northwind_broken() -> tuple[dict, set[tuple]]:
     """The issue's acceptance case: a negative cost, an unknown skill, a duplicate id."""
     doc = json.loads((EXAMPLES / "northwind.json").read_text())

@@ -14,6 +14,7 @@ from spmo.engine.validate import validate_document
 from starlette.concurrency import run_in_threadpool
 
 from ..store import Store
+from . import planner
 
 
 async def read_document(request: Request) -> dict:
@@ -32,9 +33,12 @@ async def read_document(request: Request) -> dict:
 
 async def read_portfolio(request: Request) -> tuple[dict, Portfolio]:
     """(the document as sent, the validated portfolio), or InvalidPortfolio with
-    every problem."""
+    every problem; UnknownSolver (422 naming settings.solver) unless its solver is
+    auto or an installed backend."""
     document = await read_document(request)
-    return document, await run_in_threadpool(validate_document, document)
+    portfolio = await run_in_threadpool(validate_document, document)
+    planner.check_solver(portfolio.settings.solver)
+    return document, portfolio
 
 
 def study_input(store: Store, body: dict, key: str,

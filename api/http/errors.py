@@ -37,19 +37,19 @@ def fault_detail(exc: Exception) -> str:
     return f"internal error ({type(exc).__name__}); the server log has the details"
 
 
-async def _invalid_portfolio(request: Request, exc: InvalidPortfolio) -> JSONResponse:
+async def _invalid_portfolio(_request: Request, exc: InvalidPortfolio) -> JSONResponse:
     return invalid(exc.problems)
 
 
-async def _unknown_solver(request: Request, exc: UnknownSolver) -> JSONResponse:
+async def _unknown_solver(_request: Request, exc: UnknownSolver) -> JSONResponse:
     return invalid([solver_problem(exc)])
 
 
-async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
     return invalid(query_problems(exc))
 
 
-async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
     status = 503 if exc.status_code >= 500 else exc.status_code
     return JSONResponse(status_code=status, content={"detail": exc.detail})
 

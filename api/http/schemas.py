@@ -83,7 +83,7 @@ class StudyQuery(SolveQuery):
                          json_schema_extra={"enum": EXPLAIN})
 
 
-def _portfolio_json_schema(schema: dict, cls: type) -> None:
+def _portfolio_json_schema(schema: dict) -> None:
     schema.clear()
     schema.update({k: v for k, v in portfolio_schema().items() if k != "$schema"})
 

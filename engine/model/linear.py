@@ -125,8 +125,9 @@ class ModelBuilder:
         np.add.at(c, var, coef)
         self.c = [c]
 
-    def add_rows(self, family: str, names, lo, hi, row, col, val, projects=None) -> None:
-        """A block of rows: `row` numbers entries 0..k-1 within the block;
+    def add_rows(self, family: str, names, lo, hi, entries, projects=None) -> None:
+        """A block of rows lo <= A x <= hi; `entries` = (row, col, val), the COO
+        entries of A with `row` numbering the block's rows 0..k-1;
         `projects`: the project of each row, for per-project families."""
         names = np.asarray(names, dtype=object)
         k = len(names)
@@ -136,6 +137,7 @@ class ModelBuilder:
             np.asarray(projects, dtype=object)
         lo = np.broadcast_to(np.asarray(lo, dtype=float), (k,)).copy()
         hi = np.broadcast_to(np.asarray(hi, dtype=float), (k,)).copy()
+        row, col, val = entries
         row = np.asarray(row, dtype=np.int64)
         col = np.asarray(col, dtype=np.int64)
         val = np.asarray(val, dtype=float)

@@ -18,7 +18,7 @@ def add_start_choice(ctx: Context) -> None:
     k = np.arange(len(projects))
     r, c, v = ctx.selected(k, projects, np.ones(len(projects)))
     ctx.builder.add_rows(Family.WINDOW, [row_name(Family.WINDOW, p) for p in projects],
-                         -INF, 1.0, r, c, v, projects=projects)
+                         -INF, 1.0, (r, c, v), projects=projects)
 
 
 def _must(ctx: Context) -> tuple[pd.Index, pd.Index, pd.Index]:
@@ -37,7 +37,7 @@ def add_mandatory_and_force(ctx: Context) -> None:
                                 (Family.FORCE, forced_out, -INF, 0.0)):
         ids = ids.to_numpy(dtype=object)
         r, c, v = ctx.selected(np.arange(len(ids)), ids, np.ones(len(ids)))
-        ctx.builder.add_rows(family, [row_name(family, p) for p in ids], lo, hi, r, c, v,
+        ctx.builder.add_rows(family, [row_name(family, p) for p in ids], lo, hi, (r, c, v),
                              projects=ids)
 
 
@@ -51,7 +51,7 @@ def add_alignment_rule(ctx: Context) -> None:
     ids = p.index[unaligned.to_numpy()].to_numpy(dtype=object)
     r, c, v = ctx.selected(np.arange(len(ids)), ids, np.ones(len(ids)))
     ctx.builder.add_rows(Family.ALIGNMENT, [row_name(Family.ALIGNMENT, q) for q in ids],
-                         -INF, 0.0, r, c, v, projects=ids)
+                         -INF, 0.0, (r, c, v), projects=ids)
 
 
 def add_dependencies(ctx: Context) -> None:
@@ -67,8 +67,8 @@ def add_dependencies(ctx: Context) -> None:
         ra, ca, va = ctx.selected(k, d["project"].to_numpy(object), np.ones(len(d)))
         rb, cb, vb = ctx.selected(k, d["other"].to_numpy(object), np.full(len(d), sign))
         names = [row_name(kind, a, b) for a, b in zip(d["project"], d["other"], strict=True)]
-        ctx.builder.add_rows(Family(kind), names, -INF, hi, np.r_[ra, rb], np.r_[ca, cb],
-                             np.r_[va, vb])
+        ctx.builder.add_rows(Family(kind), names, -INF, hi,
+                             (np.r_[ra, rb], np.r_[ca, cb], np.r_[va, vb]))
     _add_after(ctx, deps[deps["kind"] == "after"])
 
 
@@ -78,7 +78,7 @@ def _own_starts(ctx: Context, project: str) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     first = int(ctx.first_var[project])
     var = np.arange(first, first + int(ctx.var_count[project]))
-    return ctx.start_of[var], var
+    return ctx.starts["start"].to_numpy()[var], var  # x variables come first, in row order
 
 
 def _add_after(ctx: Context, after: pd.DataFrame) -> None:
@@ -99,8 +99,8 @@ def _add_after(ctx: Context, after: pd.DataFrame) -> None:
             cols += [ma, mb]
             vals += [np.ones(len(ma)), -np.ones(len(mb))]
     if names:
-        ctx.builder.add_rows(Family.AFTER, names, -INF, 0.0, np.concatenate(rows),
-                             np.concatenate(cols), np.concatenate(vals))
+        ctx.builder.add_rows(Family.AFTER, names, -INF, 0.0, (np.concatenate(rows),
+                             np.concatenate(cols), np.concatenate(vals)))
 
 
 def add_group_limits(ctx: Context) -> None:
@@ -118,7 +118,7 @@ def add_group_limits(ctx: Context) -> None:
         value = lim[bound].to_numpy(dtype=float)
         lo, hi = (value, INF) if bound == "min" else (-INF, value)
         ctx.builder.add_rows(Family.GROUP, [row_name(Family.GROUP, g, bound) for g in lim["group"]],
-                             lo, hi, r, c, v)
+                             lo, hi, (r, c, v))
 
 
 def add_synergy_links(ctx: Context) -> None:
@@ -134,9 +134,9 @@ def add_synergy_links(ctx: Context) -> None:
     names = [row_name(Family.SYNERGY, x, y) for x, y in zip(a, b, strict=True)]
     for proj in (a, b):
         r, c, v = ctx.selected(k, proj, -np.ones(n))
-        ctx.builder.add_rows(Family.SYNERGY, names, -INF, 0.0, np.r_[k, r], np.r_[z, c],
-                             np.r_[np.ones(n), v])
+        ctx.builder.add_rows(Family.SYNERGY, names, -INF, 0.0,
+                             (np.r_[k, r], np.r_[z, c], np.r_[np.ones(n), v]))
     ra, ca, va = ctx.selected(k, a, np.ones(n))
     rb, cb, vb = ctx.selected(k, b, np.ones(n))
-    ctx.builder.add_rows(Family.SYNERGY, names, -INF, 1.0, np.r_[ra, rb, k], np.r_[ca, cb, z],
-                         np.r_[va, vb, -np.ones(n)])
+    ctx.builder.add_rows(Family.SYNERGY, names, -INF, 1.0,
+                         (np.r_[ra, rb, k], np.r_[ca, cb, z], np.r_[va, vb, -np.ones(n)]))

@@ -69,8 +69,8 @@ def add_budget_limits(ctx: Context) -> None:
     names = [row_name(Family.BUDGET, *key) for key in
              zip(budgets["period"], budgets["pool"], budgets["category"], strict=True)]
     ctx.builder.add_rows(Family.BUDGET, names, -INF, budgets["limit"].to_numpy(dtype=float),
-                         *summed(np.concatenate(rows), np.concatenate(cols),
-                                 np.concatenate(vals)))
+                         summed(np.concatenate(rows), np.concatenate(cols),
+                                np.concatenate(vals)))
 
 
 def _codes(spent: pd.Series, limits: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -106,5 +106,5 @@ def add_balance_shares(ctx: Context) -> None:
             vals.append(v)
         if names:
             lo, hi = (0.0, INF) if bound == "min_share" else (-INF, 0.0)
-            ctx.builder.add_rows(Family.BALANCE, names, lo, hi, np.concatenate(rows),
-                                 np.concatenate(cols), np.concatenate(vals))
+            ctx.builder.add_rows(Family.BALANCE, names, lo, hi, (np.concatenate(rows),
+                                 np.concatenate(cols), np.concatenate(vals)))

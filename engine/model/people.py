@@ -39,5 +39,5 @@ def add_skill_capacity(ctx: Context) -> None:
                            demands["fte"].to_numpy(dtype=float)[at][keep])
     ctx.builder.add_rows(
         Family.CAPACITY, names, -INF, capacity["fte"].to_numpy(dtype=float),
-        np.r_[row, extra_row], np.r_[col, extra["var"].to_numpy()],
-        np.r_[val, -np.ones(len(extra))])
+        (np.r_[row, extra_row], np.r_[col, extra["var"].to_numpy()],
+         np.r_[val, -np.ones(len(extra))]))

@@ -31,4 +31,4 @@ def add_risk_appetite(ctx: Context) -> None:
                      (risk - appetite.max_average_risk) * cost, 0.0))
     for name, coef, limit in rows:
         r, c, v = ctx.selected(np.zeros(len(ids), dtype=np.int64), ids, coef)
-        ctx.builder.add_rows(Family.RISK, [name], -INF, limit, r, c, v)
+        ctx.builder.add_rows(Family.RISK, [name], -INF, limit, (r, c, v))

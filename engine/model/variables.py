@@ -30,8 +30,6 @@ class Context:
     var_count: pd.Series
     extra: pd.DataFrame
     pairs: pd.DataFrame
-    start_of: np.ndarray
-    """start period of every x variable, by variable index."""
 
     def selected(self, row: np.ndarray, project: np.ndarray, coef: np.ndarray):
         """Entries of coef * y_p in rows `row`: y_p expanded over p's x variables."""
@@ -78,5 +76,4 @@ def make_context(portfolio: Portfolio, derived: Derived, builder: ModelBuilder) 
     syn = portfolio.table("synergies")
     pairs = syn[["project_a", "project_b", "value", "score"]].copy()
     pairs["var"] = builder.add_vars(np.zeros(len(pairs)), 1.0, integer=True)
-    return Context(portfolio, derived, builder, starts, first_var, var_count, extra, pairs,
-                   starts["start"].to_numpy())
+    return Context(portfolio, derived, builder, starts, first_var, var_count, extra, pairs)

@@ -36,9 +36,9 @@ POOLS = ("capex", "opex")
 BENEFIT_RAMP = np.array([0.4, 0.7, 1.0, 1.0, 1.0, 1.0, 1.0])
 
 
-def generate_portfolio(projects: int, periods: int, seed: int, *, skills: int = 30,
-                       objectives: int = 5, business_units: int = 3,
-                       name: str | None = None, tightness: float = 0.4) -> dict:
+def generate_portfolio(  # noqa: PLR0913 (a public entry point: five keyword-only options)
+        projects: int, periods: int, seed: int, *, skills: int = 30, objectives: int = 5,
+        business_units: int = 3, name: str | None = None, tightness: float = 0.4) -> dict:
     """A realistic synthetic portfolio in the contract's JSON shape, deterministic for a seed."""
     _check_arguments(projects, periods, skills, objectives, business_units, tightness)
     rng = np.random.default_rng(seed)
@@ -48,8 +48,8 @@ def generate_portfolio(projects: int, periods: int, seed: int, *, skills: int = 
     value, benefit = _draw_values(p, cost, rng)
     demand = _draw_demands(p, cost.total, skills, rng)
     firm = p.status != "candidate"
-    capacity = _capacity(demand, p, firm, t, skills, tightness, rng)
-    budgets, whole = _budgets(cost, p, firm, t, tightness, rng)
+    capacity = _capacity(demand, p, firm, skills, tightness, rng)
+    budgets, whole = _budgets(cost, p, firm, tightness, rng)
     deps = _dependencies(p, rng)
     variants, themes = _groups(p, deps, rng)
     pid = _project_ids(n)
@@ -219,30 +219,33 @@ def _draw_demands(p, total: np.ndarray, s: int, rng) -> SimpleNamespace:
                            offset=offset, fte=fte)
 
 
-def _by_period(project, offset, amount, key, keys: int, p, mask) -> np.ndarray:
-    """Sum amount per (key, period) with each masked project started at its earliest start."""
+def _by_period(entries: tuple, keys: int, p, mask) -> np.ndarray:
+    """Sum amount per (key, period) with each masked project started at its earliest
+    start; `entries` = (project, offset, amount, key) arrays, key < keys."""
+    project, offset, amount, key = entries
     keep = mask[project]
     cell = key[keep] * p.t + p.start[project[keep]] + offset[keep]
     return np.bincount(cell, amount[keep], keys * p.t).reshape(keys, p.t)
 
 
-def _capacity(demand, p, firm, t, s, tightness, rng) -> np.ndarray:
+def _capacity(demand, p, firm, s, tightness, rng) -> np.ndarray:
     """FTE per (skill, period): tightness x average demand, >= 1.2x the firm demand."""
     everyone = np.ones(p.n, bool)
-    args = (demand.project, demand.offset, demand.fte, demand.skill, s, p)
-    average = _by_period(*args, everyone).sum(axis=1, keepdims=True) / t
-    fte = np.round(tightness * average * rng.uniform(0.85, 1.15, (s, t)) * 2) / 2
-    floor = np.ceil(1.2 * _by_period(*args, firm) * 2) / 2
+    entries = (demand.project, demand.offset, demand.fte, demand.skill)
+    average = _by_period(entries, s, p, everyone).sum(axis=1, keepdims=True) / p.t
+    fte = np.round(tightness * average * rng.uniform(0.85, 1.15, (s, p.t)) * 2) / 2
+    floor = np.ceil(1.2 * _by_period(entries, s, p, firm) * 2) / 2
     return np.maximum(np.maximum(fte, floor), 1.0)
 
 
-def _budgets(cost, p, firm, t, tightness, rng) -> tuple[np.ndarray, float]:
+def _budgets(cost, p, firm, tightness, rng) -> tuple[np.ndarray, float]:
     """Per-period pool limits and a whole-horizon limit, >= 1.3x the firm spend."""
     everyone = np.ones(p.n, bool)
-    args = (cost.project, cost.offset, cost.amount, cost.pool, len(POOLS), p)
-    spend_all, spend_firm = _by_period(*args, everyone), _by_period(*args, firm)
-    level = tightness * spend_all.sum(axis=1, keepdims=True) / t
-    limit = np.maximum(level * rng.uniform(0.9, 1.1, (len(POOLS), t)), 1.3 * spend_firm)
+    entries = (cost.project, cost.offset, cost.amount, cost.pool)
+    spend_all = _by_period(entries, len(POOLS), p, everyone)
+    spend_firm = _by_period(entries, len(POOLS), p, firm)
+    level = tightness * spend_all.sum(axis=1, keepdims=True) / p.t
+    limit = np.maximum(level * rng.uniform(0.9, 1.1, (len(POOLS), p.t)), 1.3 * spend_firm)
     whole = max(0.95 * tightness * spend_all.sum(), 1.3 * spend_firm.sum())
     return np.ceil(limit * 10) / 10, float(np.ceil(whole * 10) / 10)
 

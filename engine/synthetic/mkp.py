@@ -53,6 +53,18 @@ class MkpInstance:
     capacities: np.ndarray  # (m,)
     known: float | None
 
+    def __post_init__(self) -> None:
+        """Numbers as float arrays, weights shaped (m, n), a known value of 0 as None;
+        any non-finite number is refused."""
+        p = np.asarray(self.profits, dtype=float)
+        c = np.asarray(self.capacities, dtype=float)
+        w = np.asarray(self.weights, dtype=float).reshape(c.shape[0], p.shape[0])
+        if not (np.isfinite(p).all() and np.isfinite(w).all() and np.isfinite(c).all()):
+            raise ValueError(f"{self.file} {self.name}: non-finite number")
+        for field, value in (("profits", p), ("weights", w), ("capacities", c),
+                             ("known", float(self.known) if self.known else None)):
+            object.__setattr__(self, field, value)
+
     @property
     def n(self) -> int:
         """Number of items (projects)."""
@@ -72,19 +84,6 @@ def _floats(text: str, where: str) -> list[float]:
         raise ValueError(f"{where}: non-numeric token ({exc})") from None
 
 
-def _known(value: float) -> float | None:
-    return float(value) if value else None
-
-
-def _make(file: str, index: int, name: str, profits, weights, capacities, known) -> MkpInstance:
-    p = np.asarray(profits, dtype=float)
-    c = np.asarray(capacities, dtype=float)
-    w = np.asarray(weights, dtype=float).reshape(c.shape[0], p.shape[0])
-    if not (np.isfinite(p).all() and np.isfinite(w).all() and np.isfinite(c).all()):
-        raise ValueError(f"{file} {name}: non-finite number")
-    return MkpInstance(file, index, name, p, w, c, _known(known))
-
-
 def _read_orlib(tokens: list[float], file: str, stem: str) -> list[MkpInstance]:
     """mknap1 / mknapcb layout: ``K`` then K blocks ``n m opt, p, W, b``."""
     count, pos, out = int(tokens[0]), 1, []
@@ -97,7 +96,7 @@ def _read_orlib(tokens: list[float], file: str, stem: str) -> list[MkpInstance]:
         if end > len(tokens):
             raise ValueError(f"{file}: file ends inside problem {k}")
         p, w, b = tokens[pos:pos + n], tokens[pos + n:end - m], tokens[end - m:end]
-        out.append(_make(file, k, f"{stem}-{k}", p, w, b, opt))
+        out.append(MkpInstance(file, k, f"{stem}-{k}", p, w, b, opt))
         pos = end
     if pos != len(tokens):
         raise ValueError(f"{file}: {len(tokens) - pos} unread numbers after {count} problems")
@@ -111,7 +110,7 @@ def _read_gk(tokens: list[float], file: str, stem: str) -> list[MkpInstance]:
         raise ValueError(f"{file}: {len(tokens)} numbers, expected {3 + n + m * n + m}")
     digits = re.sub(r"\D", "", stem)
     name = f"gk{int(digits):02d}" if digits else stem
-    return [_make(file, 0, name, tokens[3:3 + n], tokens[3 + n:-m], tokens[-m:], best)]
+    return [MkpInstance(file, 0, name, tokens[3:3 + n], tokens[3 + n:-m], tokens[-m:], best)]
 
 
 def _read_sac94(text: str, file: str) -> list[MkpInstance]:
@@ -128,7 +127,7 @@ def _read_sac94(text: str, file: str) -> list[MkpInstance]:
         if len(tokens) != 2 + n + m + m * n + 1:
             raise ValueError(f"{file} {name}: {len(tokens)} numbers, expected {3 + n + m + m * n}")
         p, b = tokens[2:2 + n], tokens[2 + n:2 + n + m]
-        out.append(_make(file, k, name, p, tokens[2 + n + m:-1], b, tokens[-1]))
+        out.append(MkpInstance(file, k, name, p, tokens[2 + n + m:-1], b, tokens[-1]))
     return out
 
 

@@ -20,6 +20,8 @@ cannot fit at their turn either (see _rejection); the plan is the same.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from spmo.engine.model.linear import LinearModel
@@ -31,6 +33,30 @@ CHUNK = 512
 TOL = 1e-9
 
 
+@dataclass
+class _Run:
+    """What the greedy reads and writes: the model by column (rows, vals, col),
+    the checked upper limits `hi`, the row activity `act` and the assignment `x`
+    (both updated in place), and per row the variable that sells capacity."""
+
+    model: LinearModel
+    rows: np.ndarray
+    vals: np.ndarray
+    col: np.ndarray
+    hi: np.ndarray
+    act: np.ndarray
+    x: np.ndarray
+    buyer: np.ndarray | None
+
+    @classmethod
+    def of(cls, model: LinearModel) -> _Run:
+        rows, vals, col = model.by_column
+        checked = ~np.isin(model.row_family, SKIP)
+        return cls(model, rows, vals, col, hi=np.where(checked, model.row_hi, np.inf),
+                   act=np.zeros(model.n_rows), x=np.zeros(model.n_vars),
+                   buyer=_buyers(model, rows, vals, col))
+
+
 def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
                 score: np.ndarray | None = None) -> np.ndarray | None:
     """A feasible assignment x, or None when the greedy cannot find one.
@@ -39,14 +65,11 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     must-select projects (repairing it after a change of the model);
     `score`: the order of the others (largest first) instead of the density,
     e.g. Lagrangian reduced costs."""
-    rows, vals, col = model.by_column
-    checked = ~np.isin(model.row_family, SKIP)
-    hi = np.where(checked, model.row_hi, np.inf)
-    act = np.zeros(model.n_rows)
-    x = np.zeros(model.n_vars)
+    run = _Run.of(model)
+    rows, vals, col, hi, act, x = run.rows, run.vals, run.col, run.hi, run.act, run.x
     starts = model.starts
     n = len(starts)
-    density = _density(model, rows, vals, col, hi) if score is None else score[:n]
+    density = _density(run) if score is None else score[:n]
     must = _must_projects(model)
     project = starts["project"].to_numpy(dtype=object)
     is_must = pd.Series(project).isin(must).to_numpy()  # hashed, not an O(n x m) scan
@@ -54,7 +77,7 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     order = np.lexsort((-density, ~preferred, ~is_must))
     candidate = (model.ub[:n] >= 0.5) & (is_must | preferred | (model.c[:n] > 0))
     order = order[candidate[order]]
-    buyer = _buyers(model, rows, vals, col)
+    buyer = run.buyer
     limit = hi[rows] + TOL * np.maximum(1.0, np.abs(hi[rows]))  # per entry
     # an entry that cannot break its row: it lowers it, or it is a share row
     # while a must project is placed (later projects dilute the share)
@@ -63,9 +86,9 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     placed: set = set()
     retry = order[is_must[order]]  # a must project whose prerequisite came later
     names, musts = project.tolist(), is_must.tolist()
-    sure_no = _rejection(model, rows, vals, col, n, buyer)
+    sure_no = _rejection(run, n)
     for chunk in [order[i:i + CHUNK] for i in range(0, len(order), CHUNK)] + [retry]:
-        chunk = chunk[~sure_no(chunk, act, limit, x)]
+        chunk = chunk[~sure_no(chunk, limit)]
         for j in chunk.tolist():
             p = names[j]
             if p in placed:
@@ -80,8 +103,7 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
                 x[j] = 1.0
                 placed.add(p)
             elif buyer is not None and (buyer[r[~ok]] >= 0).all() and _buy_and_place(
-                    model, j, r, v, ~ok, r[exempt & ~within], act, hi, x, buyer, rows, vals,
-                    col):
+                    run, j, ~ok, r[exempt & ~within]):
                 placed.add(p)
     _set_synergies(model, x, placed)
     full = model.activity(x)
@@ -91,21 +113,23 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     return None
 
 
-def _rejection(model: LinearModel, rows, vals, col, n: int, buyer):
+def _rejection(run: _Run, n: int):
     """A vectorised pre-test over a chunk of starts: True where a start must be
     rejected now and so at its turn too. It looks only at rows whose activity
     can only rise while the greedy runs (no negative entry of a start; bought
     capacity lifts a row to its limit, never lowers it) and that no purchase
     can relieve (no seller, or the seller sold out), so it changes no
     decision of the sequential loop, only skips work."""
+    model, rows, vals, col = run.model, run.rows, run.vals, run.col
     falls = np.zeros(model.n_rows, dtype=bool)
     start_entry = np.repeat(np.arange(model.n_vars) < n, np.diff(col))
     falls[rows[start_entry & (vals < 0)]] = True
-    seller = np.full(model.n_rows, -1) if buyer is None else buyer
+    seller = np.full(model.n_rows, -1) if run.buyer is None else run.buyer
 
-    def sure_no(chunk: np.ndarray, act, limit, x) -> np.ndarray:
+    def sure_no(chunk: np.ndarray, limit) -> np.ndarray:
         if len(chunk) == 0:
             return np.zeros(0, dtype=bool)
+        act, x = run.act, run.x
         lengths = col[chunk + 1] - col[chunk]
         entry = np.repeat(col[chunk] - np.cumsum(np.r_[0, lengths[:-1]]), lengths) \
             + np.arange(lengths.sum())
@@ -130,12 +154,14 @@ def _buyers(model: LinearModel, rows, vals, col) -> np.ndarray | None:
     return buyer
 
 
-def _buy_and_place(model: LinearModel, j: int, r, v, short, exempt, act, hi, x, buyer,
-                   rows, vals, col) -> bool:
-    """Place start j buying the capacity its `short` rows lack, when each has a
-    seller with room and what is bought fits its own rows (e.g. its cost in
-    the budgets; `exempt` rows may stay over); updates act and x in place."""
-    sellers = buyer[r[short]]
+def _buy_and_place(run: _Run, j: int, short: np.ndarray, exempt: np.ndarray) -> bool:
+    """Place start j buying the capacity its `short` entries' rows lack, when
+    each has a seller with room and what is bought fits its own rows (e.g. its
+    cost in the budgets; `exempt` rows may stay over); updates run.act and run.x."""
+    model, rows, vals, col, hi, act, x = (run.model, run.rows, run.vals, run.col, run.hi,
+                                          run.act, run.x)
+    r, v = rows[col[j]:col[j + 1]], vals[col[j]:col[j + 1]]
+    sellers = run.buyer[r[short]]
     amount = (act[r] + v - hi[r])[short]
     if (x[sellers] + amount > model.ub[sellers] + TOL).any():
         return False
@@ -153,8 +179,9 @@ def _buy_and_place(model: LinearModel, j: int, r, v, short, exempt, act, hi, x, 
     return True
 
 
-def _density(model: LinearModel, rows, vals, col, hi) -> np.ndarray:
+def _density(run: _Run) -> np.ndarray:
     """c_j / w_j with w_j = sum over the <= rows of a_ij / max(1, |hi_i|)."""
+    model, rows, vals, col, hi = run.model, run.rows, run.vals, run.col, run.hi
     n = len(model.starts)
     limited = np.isfinite(hi[rows]) & (vals > 0)
     use = np.where(limited, vals / np.maximum(1.0, np.abs(np.where(limited, hi[rows], 1.0))),

@@ -30,7 +30,7 @@ from spmo.engine.model.linear import LinearModel
 from spmo.engine.plan import relative_gap
 from spmo.engine.rows import Family
 
-from ..base import Capability, Result, SolveOptions, Status
+from ..base import Capability, Result, SolveOptions, Status, clipped_hint
 from .greedy import greedy_plan
 from .lns import improve
 from .smoothed import smoothed_dual
@@ -196,7 +196,8 @@ class LagrangeBackend:
 
     def solve(self, model: LinearModel, options: SolveOptions) -> Result:
         started = time.perf_counter()
-        first = options.hint if options.hint is not None else greedy_plan(model)
+        hint = clipped_hint(model, options.hint)
+        first = hint if hint is not None else greedy_plan(model)
         took = time.perf_counter() - started
         budget = max(0.0, options.time_limit_s - took)
         out = lagrangian(model, PRICING_SHARE * budget, first, seed=options.seed)

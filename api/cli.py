@@ -1,7 +1,12 @@
 """The `spmo` command line (Typer). Thin: parse, call scenarios/engine, render.
 
-Exit codes: 0 a plan was found, 2 invalid input, 3 infeasible, 4 no plan
-within the time limit.
+Exit codes: 0 a plan was found, 2 invalid input (the portfolio's problems,
+and also a bad option or a file that cannot be written, found before any
+work), 3 infeasible, 4 no plan within the time limit, 1 a fault of spmo or
+of its surroundings.
+
+Only light modules are imported here: the solvers, pandas and the rest load
+when a command runs, so that `spmo --help` answers at once.
 """
 
 from __future__ import annotations
@@ -15,18 +20,41 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from spmo.engine.errors import CheckFailed, InvalidPortfolio, Problem, SpmoError, UnknownSolver
-from spmo.engine.io import read_portfolio
-from spmo.engine.validate import validate
 
-from .render import print_plan, print_problems
+from .options import count_problem, solve_problems, target_problems
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="spmo: the provably optimal, aligned project portfolio.")
 EXIT = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4}
+ForceOption = Annotated[bool, typer.Option("--force", help="overwrite files that exist")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        import spmo
+
+        print(f"spmo {spmo.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(_version_flag: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="print the version and exit")
+        ] = False) -> None:
+    """Before any command (not for --help): the settings from the environment
+    (exit 2 naming a bad variable), the batch settings handed down."""
+    settings = _settings()
+    if settings.workers is not None or settings.dask_scheduler is not None:
+        from .settings import configure_batches  # loads the solvers: only when set
+
+        configure_batches(settings)
 
 
 def _load(path: Path, as_json: bool):
     """Read and validate, or print every problem and exit 2."""
+    from spmo.engine.io import read_portfolio
+    from spmo.engine.validate import validate
+
     try:
         portfolio = validate(read_portfolio(path))
     except InvalidPortfolio as exc:
@@ -38,7 +66,10 @@ def _load(path: Path, as_json: bool):
 def _check_solver(name: str | None, as_json: bool) -> None:
     """Exit 2 naming settings.solver unless it is auto or an installed backend (the
     engine checks only the name's shape; the names are the registry's, asked
-    through planning)."""
+    through planning, and only when one is named: the CLI imports the solvers
+    only when it solves, so `spmo validate` stays light)."""
+    if (name or "auto").lower() == "auto":
+        return
     from spmo.planning.pipeline import check_solver
 
     try:
@@ -48,12 +79,35 @@ def _check_solver(name: str | None, as_json: bool) -> None:
 
 
 def _fail(problems: list[Problem], as_json: bool, code: int = 2):
+    from .render import print_problems
+
     if as_json:
         print(json.dumps({"status": "invalid", "problems": [p.as_dict() for p in problems]},
                          indent=1))
     else:
         print_problems(Console(stderr=True), problems)
     raise typer.Exit(code)
+
+
+def _check(problems: list[Problem], as_json: bool) -> None:
+    """Exit 2 with the options' problems, if any, before any work."""
+    if problems:
+        _fail(problems, as_json)
+
+
+def _written(console: Console, paths: list[Path], write) -> int:
+    """write(path) for each path, after the work: a failure (a disk full, a
+    folder removed meanwhile) is said and gives exit 1, the others are still
+    written and the result is still printed."""
+    failed = 0
+    for path in paths:
+        try:
+            write(path)
+        except Exception as exc:  # OSError, openpyxl's IllegalCharacterError, ...
+            console.print(f"[red]error:[/] could not write {escape(str(path))}: "
+                          f"{escape(str(exc) or type(exc).__name__)}")
+            failed = 1
+    return failed
 
 
 @app.command()
@@ -64,9 +118,12 @@ def solve(
         help="auto, highs, cpsat, cbc, lagrange, pulp:NAME")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds")] = None,
     gap: Annotated[float | None, typer.Option(
-        help="relative gap to stop at: |bound - objective| / max(|objective|, 1e-9)")] = None,
-    out: Annotated[Path | None, typer.Option(
-        help="also write the plan: .json, .xlsx (a sheet per part) or .html (charts)")] = None,
+        help="relative gap to stop at, in [0, 1): |bound - objective| / max(|objective|, 1e-9)"
+        )] = None,
+    out: Annotated[list[Path] | None, typer.Option(
+        "--out", help="also write the plan: .json, .xlsx (a sheet per part) or .html "
+        "(charts); repeat to write several")] = None,
+    force: ForceOption = False,
     explain: Annotated[str, typer.Option(
         help="cost_to_include: auto (exact up to 300 projects), exact, estimate, none")] = "auto",
     scenario: Annotated[Path | None, typer.Option(
@@ -74,23 +131,23 @@ def solve(
 ):
     """Solve a portfolio: the optimal plan, checked independently, explained."""
     from .plan_files import PLAN_SUFFIXES, write_plan
+    from .render import print_plan
 
-    if out is not None and out.suffix.lower() not in PLAN_SUFFIXES:
-        _fail([Problem("options", None, "out", f"'{out.name}': the plan can be written as "
-                       + ", ".join(PLAN_SUFFIXES))], as_json)
+    outs = out or []
+    _check(solve_problems(time_limit, gap, explain)
+           + target_problems(outs, PLAN_SUFFIXES, force), as_json)
     portfolio = _load(path, as_json)
     if scenario is not None:
         portfolio = _scenario_applied(portfolio, scenario, as_json)
     result = _solve(portfolio, as_json, solver=solver, time_limit_s=time_limit,
                     relative_gap=gap, explain=explain)
-    text = result.model_dump_json(indent=1)
-    if out is not None:
-        write_plan(result, out, f"{portfolio.name or path.stem}: {result.status} plan")
+    title = f"{portfolio.name or path.stem}: {result.status} plan"
+    failed = _written(Console(stderr=True), outs, lambda p: write_plan(result, p, title))
     if as_json:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(result.model_dump_json(indent=1) + "\n")
     else:
         print_plan(Console(), portfolio, result)
-    raise typer.Exit(EXIT[result.status])
+    raise typer.Exit(failed or EXIT[result.status])
 
 
 def _scenario_applied(portfolio, path: Path, as_json: bool):
@@ -120,6 +177,7 @@ def compare(
 
     from .render import print_comparison
 
+    _check(solve_problems(time_limit, None, explain), as_json)
     portfolio = _load(path, as_json)
     result = _computed(as_json, lambda: compare_scenarios(
         portfolio, [read_scenario(p) for p in scenario], solver=solver,
@@ -127,37 +185,48 @@ def compare(
     _answer(result, as_json, print_comparison)
 
 
+FRONTIER_SUFFIXES = (".html", ".htm", ".json")
+
+
 @app.command()
 def frontier(
     path: Annotated[Path, typer.Argument(help=".json, .xlsx or a folder of CSVs")],
     as_json: Annotated[bool, typer.Option("--json", help="print only the frontier")] = False,
-    out: Annotated[Path | None, typer.Option(help="also write it: .html (a chart) or .json")
-                   ] = None,
+    out: Annotated[list[Path] | None, typer.Option(
+        "--out", help="also write it: .html (a chart) or .json; repeat for both")] = None,
+    force: ForceOption = False,
     factors: Annotated[str | None, typer.Option(
         help="budget factors, comma-separated (default 0.5,0.6,...,1.5)")] = None,
     solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds each")] = None,
 ):
     """The best objective as every budget scales: one solve per budget level."""
+    outs = out or []
+    problems = solve_problems(time_limit) + target_problems(outs, FRONTIER_SUFFIXES, force)
+    try:
+        levels = None if factors is None else [float(f) for f in factors.split(",")]
+    except ValueError:
+        problems.append(Problem("frontier", None, "factors", f"not numbers: '{factors}'"))
+    _check(problems, as_json)
     from spmo.scenarios.frontier import DEFAULT_FACTORS
     from spmo.scenarios.frontier import frontier as trace
 
     from .render import print_frontier
 
     portfolio = _load(path, as_json)
-    try:
-        levels = DEFAULT_FACTORS if factors is None else [float(f) for f in factors.split(",")]
-    except ValueError:
-        _fail([Problem("frontier", None, "factors", f"not numbers: '{factors}'")], as_json)
-    result = _computed(as_json, lambda: trace(portfolio, levels, solver=solver,
-                                              time_limit_s=time_limit))
-    if out is not None:
+    result = _computed(as_json, lambda: trace(portfolio, levels or DEFAULT_FACTORS,
+                                              solver=solver, time_limit_s=time_limit))
+
+    def write(target: Path) -> None:
         from .charts import frontier_html
 
-        out.write_text(frontier_html(result, f"{portfolio.name}: budget frontier")
-                       if out.suffix.lower() in (".html", ".htm")
-                       else result.model_dump_json(indent=1), encoding="utf-8")
+        target.write_text(frontier_html(result, f"{portfolio.name}: budget frontier")
+                          if target.suffix.lower() in (".html", ".htm")
+                          else result.model_dump_json(indent=1), encoding="utf-8")
+
+    failed = _written(Console(stderr=True), outs, write)
     _answer(result, as_json, print_frontier)
+    raise typer.Exit(failed)
 
 
 @app.command()
@@ -180,6 +249,7 @@ def montecarlo(
 
     from .render import print_montecarlo
 
+    _check(solve_problems(time_limit), as_json)  # samples and spreads: montecarlo's checks
     portfolio = _load(path, as_json)
     with Progress(console=Console(stderr=True), transient=True,
                   disable=as_json or not sys.stderr.isatty()) as bar:
@@ -226,7 +296,7 @@ def _solve(portfolio, as_json: bool, **kwargs):
         except UnknownSolver as exc:
             _fail([Problem("settings", None, "solver", str(exc))], as_json)
         except CheckFailed as exc:
-            Console(stderr=True).print(f"[red]internal error:[/] {exc}")
+            Console(stderr=True).print(f"[red]internal error:[/] {escape(str(exc))}")
             raise typer.Exit(1) from exc
 
 
@@ -241,6 +311,7 @@ def explain_cmd(
     """Every decision in sentences: why in, why out, what to do with running work."""
     from .sentences import explain_sentences
 
+    _check(solve_problems(time_limit), as_json)
     portfolio = _load(path, as_json)
     unknown = [p for p in project or [] if p not in portfolio.projects.index]
     if unknown:
@@ -259,12 +330,17 @@ def explain_cmd(
 
 
 @app.command()
-def template(out: Annotated[Path, typer.Argument(help="workbook to write (.xlsx)")]):
+def template(out: Annotated[Path, typer.Argument(help="workbook to write (.xlsx)")],
+             force: ForceOption = False):
     """An empty, documented workbook to fill in: one sheet per table."""
+    _check(target_problems([out], (".xlsx",), force, option="file"), False)
     from .workbook import write_template
 
-    write_template(out)
-    Console().print(f"wrote {out}")
+    _exit_if(_written(Console(stderr=True), [out], write_template))
+    Console().print(f"wrote {escape(str(out))}")
+
+
+GENERATE_SUFFIXES = (".json", ".xlsx")
 
 
 @app.command()
@@ -273,19 +349,36 @@ def generate(
     periods: Annotated[int, typer.Option(help="number of quarters")] = 12,
     seed: Annotated[int, typer.Option(help="random seed")] = 1,
     skills: Annotated[int, typer.Option(help="number of skills")] = 30,
-    out: Annotated[Path, typer.Option(help="JSON file to write")] = Path("portfolio.json"),
+    out: Annotated[Path, typer.Option(help="file to write: .json or .xlsx")
+                   ] = Path("portfolio.json"),
+    force: ForceOption = False,
 ):
     """A realistic synthetic portfolio for trials and benchmarks."""
-    from spmo.engine.io import write_json
+    _check(count_problem("--projects", projects) + count_problem("--periods", periods)
+           + count_problem("--skills", skills)
+           + target_problems([out], GENERATE_SUFFIXES, force), False)
+    from spmo.engine.io import write_json, write_workbook
     from spmo.engine.synthetic.generate import generate_portfolio
 
-    write_json(generate_portfolio(projects, periods, seed, skills=skills), out)
-    Console().print(f"wrote {out}")
+    doc = generate_portfolio(projects, periods, seed, skills=skills)
+    write = write_workbook if out.suffix.lower() == ".xlsx" else write_json
+    _exit_if(_written(Console(stderr=True), [out], lambda p: write(doc, p)))
+    Console().print(f"wrote {escape(str(out))}")
+
+
+def _exit_if(code: int) -> None:
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
 def schema(kind: Annotated[str, typer.Argument(help="portfolio or plan")] = "portfolio"):
     """Print the JSON Schema of a portfolio or of a plan."""
+    from .options import SCHEMAS
+
+    if kind not in SCHEMAS:
+        _fail([Problem("options", None, "kind",
+                       f"must be one of {', '.join(SCHEMAS)}, got {kind!r}")], False)
     from spmo.engine.jsonschema import plan_schema, portfolio_schema
 
     print(json.dumps(portfolio_schema() if kind == "portfolio" else plan_schema(), indent=1))
@@ -295,29 +388,34 @@ def schema(kind: Annotated[str, typer.Argument(help="portfolio or plan")] = "por
 def validate_cmd(path: Annotated[Path, typer.Argument(help=".json, .xlsx or CSV folder")],
                  as_json: Annotated[bool, typer.Option("--json")] = False):
     """Check a portfolio: every problem at once, or "valid"."""
+    from .render import warn
+
     portfolio = _load(path, as_json)
     if as_json:
         print(json.dumps({"status": "valid", "warnings": list(portfolio.warnings)}, indent=1))
         return
     console = Console()
     for w in portfolio.warnings:
-        console.print(f"[yellow]warning:[/] {w}")
+        warn(console, w)
     console.print(f"valid: {len(portfolio.projects)} projects, {len(portfolio.periods)} periods")
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port")] = 8000,
+    port: Annotated[int, typer.Option(help="port, 1 to 65535")] = 8000,
     database: Annotated[str | None, typer.Option(
         help="SQLAlchemy URL (default SPMO_DATABASE_URL, else sqlite:///spmo.db)")] = None,
 ):
     """The HTTP API (see docs/http.md), OpenAPI document at /openapi.json."""
+    from .options import server_problems
+
+    settings = _settings(**({"database_url": database} if database else {}))
+    _check(server_problems(host, port, settings.database_url), False)
     import uvicorn
 
     from .http import create_app
 
-    settings = _settings(**({"database_url": database} if database else {}))
     uvicorn.run(create_app(settings), host=host, port=port)
 
 
@@ -335,13 +433,6 @@ def _settings(**values):
 
 def main() -> None:
     """Console entry point; never a traceback for a user's mistake."""
-    from .settings import configure_batches
-
-    try:
-        settings = _settings()
-    except typer.Exit as exc:  # outside a command: no typer to turn it into the exit code
-        sys.exit(exc.exit_code)
-    configure_batches(settings)
     try:
         app()
     except SpmoError as exc:  # a fault outside the input (e.g. an unreachable cluster)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from spmo.engine.io import inert_cells
 
 PLAN_SUFFIXES = (".json", ".xlsx", ".html")
 PARTS = ("selected", "excluded", "recommendations", "spend", "utilisation", "alignment",
@@ -36,11 +37,12 @@ def summary_rows(plan) -> list[tuple[str, object]]:
 
 def part_frame(plan, part: str) -> pd.DataFrame:
     """One list of the plan as a table (lists such as `binding` joined by '; ')."""
-    field = type(plan).model_fields[part].annotation.__args__[0]
-    columns = list(field.model_fields)
-    records = [{k: "; ".join(map(str, v)) if isinstance(v, list) else v
-                for k, v in row.model_dump().items()} for row in getattr(plan, part)]
-    return pd.DataFrame.from_records(records, columns=columns)
+    frame = plan.frames()[part]
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(
+                lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v)
+    return frame
 
 
 def _workbook(plan, path: Path) -> None:
@@ -49,6 +51,7 @@ def _workbook(plan, path: Path) -> None:
             book, sheet_name="summary", index=False)
         for part in PARTS:
             part_frame(plan, part).to_excel(book, sheet_name=part, index=False)
+        inert_cells(book.book)  # an id '=1+2' stays text, never a live formula
         for sheet in book.sheets.values():
             for column in sheet.columns:
                 width = max(len(str(c.value or "")) for c in column[:200])

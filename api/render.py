@@ -1,20 +1,56 @@
-"""Rich rendering of plans and problems for people at a terminal."""
+"""Rich rendering of plans and problems for people at a terminal.
+
+Every string that comes from the user's input (names, ids, reasons naming
+rows such as `capacity[qa,2027Q2]`, messages quoting a cell) is printed as
+plain text, never read as Rich markup; long tables show their first
+MAX_ROWS rows and say how many more there are.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from spmo.engine.errors import Problem
+
+MAX_ROWS = 40
+"""Rows a terminal table shows; the rest are counted below it."""
+MORE_HINT = "write them all with --out plan.xlsx (or --json)"
+
+
+def _table(title: str, columns: dict[str, str]) -> Table:
+    """A table whose title is plain text; `columns`: name -> justify."""
+    table = Table(title=Text(title), title_justify="left")
+    for name, justify in columns.items():
+        table.add_column(name, justify=justify)
+    return table
+
+
+def _rows(console: Console, table: Table, rows: list[tuple], hint: str = MORE_HINT) -> None:
+    """Print the table with its first MAX_ROWS rows (cells as plain text)."""
+    for row in rows[:MAX_ROWS]:
+        table.add_row(*[Text("" if v is None else str(v)) for v in row])
+    if len(rows) > MAX_ROWS:
+        table.caption = Text(f"{len(rows) - MAX_ROWS} more: {hint}")
+        table.caption_justify = "left"
+    console.print(table)
 
 
 def print_problems(console: Console, problems: list[Problem]) -> None:
-    """Every problem as a table: table, row, column, message."""
-    table = Table(title=f"{len(problems)} problem(s): nothing was solved", title_justify="left")
-    for col in ("table", "row", "column", "problem"):
-        table.add_column(col)
+    """Every problem as a table: table, row, column, message (all of them:
+    the input is to be fixed in one go)."""
+    table = _table(f"{len(problems)} problem(s): nothing was done",
+                   dict.fromkeys(("table", "row", "column", "problem"), "left"))
     for p in problems:
-        table.add_row(p.table, "" if p.row is None else str(p.row), p.column or "", p.message)
+        table.add_row(*[Text(v) for v in (p.table, "" if p.row is None else str(p.row),
+                                          p.column or "", p.message)])
     console.print(table)
+
+
+def warn(console: Console, message: str) -> None:
+    """A warning, the message as plain text."""
+    console.print(Text.assemble(("warning:", "yellow"), " ", str(message)))
 
 
 def _money(v: float | None) -> str:
@@ -29,79 +65,85 @@ def gap_text(gap: float | None) -> str:
     return f"{gap:.2%}" if gap < 100 else "> 10000%"
 
 
-def _table(title: str, columns: tuple[str, ...], right: tuple[str, ...] = ()) -> Table:
-    """A left-titled table whose `right` columns are right-justified."""
-    table = Table(title=title, title_justify="left")
-    for col in columns:
-        table.add_column(col, justify="right" if col in right else "left")
-    return table
-
-
 def print_plan(console: Console, portfolio, plan) -> None:
-    """A readable summary: status, KPIs, selected, excluded, advice, budgets."""
+    """A readable summary: status, KPIs, selected, excluded, advice, budgets;
+    for a portfolio without a plan, the conflicts and the smallest relaxation."""
     if plan.objective is None:
-        console.print(f"[bold red]{plan.status}[/]: no plan ({plan.solver}, "
-                      f"{plan.solve_seconds:.2f} s)")
+        _no_plan(console, portfolio, plan)
         return
-    _print_headline(console, portfolio, plan)
-    console.print(_selected(portfolio, plan))
-    exc = _table(f"excluded ({len(plan.excluded)})", ("project", "code", "reason"))
-    for r in plan.excluded:
-        exc.add_row(r.project, r.code, r.reason)
-    console.print(exc)
-    if plan.recommendations:
-        rec = _table("running projects", ("project", "action", "restart", "reason"))
-        for r in plan.recommendations:
-            rec.add_row(r.project, r.action, r.restart or "", r.reason)
-        console.print(rec)
-    budgets = [s for s in plan.spend if s.limit is not None]
-    if budgets:
-        console.print(_budgets(budgets))
-    for w in plan.warnings:
-        console.print(f"[yellow]warning:[/] {w}")
-
-
-def _print_headline(console: Console, portfolio, plan) -> None:
-    """Status, objective, bound and gap, solver and time; then the KPIs."""
     bound = "no bound" if plan.bound is None else \
         f"bound {plan.bound:.6g}, relative gap {gap_text(plan.gap)}"
-    console.print(f"[bold]{portfolio.name}[/]: [green]{plan.status}[/] objective "
-                  f"{plan.objective:.6g} ({bound}) by {plan.solver} in "
+    console.print(f"[bold]{escape(portfolio.name or '')}[/]: [green]{plan.status}[/] "
+                  f"objective {plan.objective:.6g} ({bound}) by {escape(plan.solver)} in "
                   f"{plan.solve_seconds:.2f} s")
     k = plan.kpis
     console.print(f"strategic score {k.strategic_score:.3f} | financial value "
                   f"{_money(k.financial_value)} | total cost {_money(k.total_cost)} | "
                   f"risk exposure {_money(k.risk_exposure)} | unaligned selected "
                   f"{k.unaligned_selected}")
-
-
-def _selected(portfolio, plan) -> Table:
     names = portfolio.projects["name"]
-    sel = _table(f"selected ({len(plan.selected)})",
-                 ("project", "name", "start", "finish", "cost", "value", "score"),
-                 right=("cost", "value", "score"))
-    for r in plan.selected:
-        sel.add_row(r.project, str(names.get(r.project) or ""), r.start, r.finish,
-                    _money(r.cost), _money(r.value), f"{r.score:.3f}")
-    return sel
+    right = ("cost", "value", "score")
+    _rows(console, _table(f"selected ({len(plan.selected)})", {
+        c: "right" if c in right else "left"
+        for c in ("project", "name", "start", "finish", "cost", "value", "score")}),
+        [(r.project, names.get(r.project) or "", r.start, r.finish, _money(r.cost),
+          _money(r.value), f"{r.score:.3f}") for r in plan.selected])
+    _rows(console, _table(f"excluded ({len(plan.excluded)})",
+                          dict.fromkeys(("project", "code", "reason"), "left")),
+          [(r.project, r.code, r.reason) for r in plan.excluded])
+    if plan.recommendations:
+        _rows(console, _table("running projects", dict.fromkeys(
+            ("project", "action", "restart", "reason"), "left")),
+            [(r.project, r.action, r.restart, r.reason) for r in plan.recommendations])
+    budgets = [s for s in plan.spend if s.limit is not None]
+    if budgets:
+        _rows(console, _table("budgets", {"constraint": "left", "spent": "right",
+                                          "limit": "right", "used": "right"}),
+              [(s.constraint, _money(s.amount), _money(s.limit),
+                f"{s.amount / s.limit if s.limit else 0.0:.0%}") for s in budgets])
+    for w in plan.warnings:
+        warn(console, w)
 
 
-def _budgets(budgets) -> Table:
-    bud = _table("budgets", ("constraint", "spent", "limit", "used"),
-                 right=("spent", "limit", "used"))
-    for s in budgets:
-        used = s.amount / s.limit if s.limit else 0.0
-        bud.add_row(s.constraint, _money(s.amount), _money(s.limit), f"{used:.0%}")
-    return bud
+def _no_plan(console: Console, portfolio, plan) -> None:
+    """Status, then why: the clashing constraints and the least change that
+    restores a plan (infeasible), or what to try (no plan in time)."""
+    console.print(f"[bold]{escape(portfolio.name or '')}[/]: [bold red]{plan.status}[/]: "
+                  f"no plan ({escape(plan.solver)}, {plan.solve_seconds:.2f} s)")
+    if plan.conflicts:
+        _rows(console, _table("these constraints cannot all hold",
+                              dict.fromkeys(("constraint", "why"), "left")),
+              [(c.constraint, c.sentence) for c in plan.conflicts])
+    if plan.relaxation:
+        _rows(console, _table("the smallest change that gives a plan", {
+            "constraint": "left", "table": "left", "column": "left", "today": "right",
+            "needed": "right", "change": "left"}),
+            [(r.constraint, r.table, r.column, _number(r.limit), _number(r.needed), r.sentence)
+             for r in plan.relaxation])
+    if plan.status == "infeasible" and not (plan.conflicts or plan.relaxation):
+        console.print("no conflict could be isolated within the time limit: "
+                      "try a longer --time-limit")
+    if plan.status == "no_solution":
+        console.print("no plan was found within the time limit: try a longer --time-limit")
+    for w in plan.warnings:
+        warn(console, w)
+
+
+def _number(v: float | None) -> str:
+    return "" if v is None else f"{v:,.6g}"
+
+
+def _names(items: list[str]) -> str:
+    """At most MAX_ROWS names, comma-separated, and how many more."""
+    more = len(items) - MAX_ROWS
+    return ", ".join(items[:MAX_ROWS]) + (f" and {more} more" if more > 0 else "") or "-"
 
 
 def print_comparison(console: Console, comparison) -> None:
     """Scenarios side by side, then what changed against the baseline."""
-    table = Table(title="scenarios side by side (the first is the baseline)",
-                  title_justify="left")
-    table.add_column("")
+    table = _table("scenarios side by side (the first is the baseline)", {"": "left"})
     for s in comparison.scenarios:
-        table.add_column(s.name, justify="right")
+        table.add_column(Text(s.name), justify="right")
     rows = {
         "status": lambda s: s.status,
         "objective": lambda s: "" if s.objective is None else f"{s.objective:.6g}",
@@ -116,30 +158,28 @@ def print_comparison(console: Console, comparison) -> None:
         "moved start": lambda s: str(len(s.moved)),
     }
     for label, cell in rows.items():
-        table.add_row(label, *[cell(s) for s in comparison.scenarios])
+        table.add_row(label, *[Text(cell(s)) for s in comparison.scenarios])
     console.print(table)
     for s in comparison.scenarios[1:]:
+        name = Text(s.name, style="bold")
         if s.came_in or s.went_out or s.moved:
-            moved = ", ".join(f"{m.project} {m.baseline_start}->{m.start}" for m in s.moved)
-            console.print(f"[bold]{s.name}[/]: in {', '.join(s.came_in) or '-'}; "
-                          f"out {', '.join(s.went_out) or '-'}; moved {moved or '-'}")
+            moved = _names([f"{m.project} {m.baseline_start}->{m.start}" for m in s.moved])
+            console.print(Text.assemble(name, f": in {_names(s.came_in)}; out "
+                                        f"{_names(s.went_out)}; moved {moved}"))
         else:
-            console.print(f"[bold]{s.name}[/]: the same plan as the baseline")
+            console.print(Text.assemble(name, ": the same plan as the baseline"))
 
 
 def print_frontier(console: Console, frontier) -> None:
     """One row per budget level."""
-    table = Table(title=f"budget frontier ({frontier.objective_kind} objective)",
-                  title_justify="left")
-    for col in ("budgets", "status", "objective", "gap", "selected", "total cost",
-                "gain per +1 %"):
-        table.add_column(col, justify="left" if col == "status" else "right")
-    for p in frontier.points:
-        table.add_row(f"{p.factor:.0%}", p.status,
-                      "" if p.objective is None else f"{p.objective:.6g}",
-                      gap_text(p.gap), str(len(p.selected)),
-                      _money(p.total_cost), "" if p.marginal is None else f"{p.marginal:.4g}")
-    console.print(table)
+    columns = ("budgets", "status", "objective", "gap", "selected", "total cost",
+               "gain per +1 %")
+    _rows(console, _table(f"budget frontier ({frontier.objective_kind} objective)",
+                          {c: "left" if c == "status" else "right" for c in columns}),
+          [(f"{p.factor:.0%}", p.status, "" if p.objective is None else f"{p.objective:.6g}",
+            gap_text(p.gap), str(len(p.selected)), _money(p.total_cost),
+            "" if p.marginal is None else f"{p.marginal:.4g}") for p in frontier.points],
+          hint="write them all with --out frontier.json (or --json)")
 
 
 def print_montecarlo(console: Console, result) -> None:
@@ -152,10 +192,7 @@ def print_montecarlo(console: Console, result) -> None:
     if q is not None:
         console.print(f"objective: base {result.base_objective:.6g}; sampled optimum mean "
                       f"{q.mean:.6g}, 5 % {q.p5:.6g}, median {q.p50:.6g}, 95 % {q.p95:.6g}")
-    table = Table(title="how often each project is in the sampled optimum",
-                  title_justify="left")
-    for col in ("project", "in the base plan", "selected in"):
-        table.add_column(col, justify="right" if col == "selected in" else "left")
-    for p in result.projects:
-        table.add_row(p.project, "yes" if p.base_selected else "", f"{p.selected_share:.0%}")
-    console.print(table)
+    _rows(console, _table("how often each project is in the sampled optimum", {
+        "project": "left", "in the base plan": "left", "selected in": "right"}),
+        [(p.project, "yes" if p.base_selected else "", f"{p.selected_share:.0%}")
+         for p in result.projects], hint="see them all with --json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from spmo.engine.io import inert_cells
 from spmo.engine.schema import SINGLE_TABLES, TABLES
 
 
@@ -38,4 +39,5 @@ def write_template(path: Path) -> None:
         for c in columns:
             sheet.append([c.name, None])
             sheet.cell(row=sheet.max_row, column=1).comment = Comment(c.doc or c.kind, "spmo")
+    inert_cells(book)
     book.save(path)

@@ -9,9 +9,13 @@ that every problem of every form is reported the same way.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
+import io
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,8 +56,7 @@ def read_portfolio(path: str | Path) -> RawPortfolio:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             return _read_workbook(path)
         if path.suffix.lower() == ".json":
-            return from_document(json.loads(path.read_text(encoding="utf-8"),
-                                            parse_constant=NonFinite))
+            return from_document(json.loads(_json_text(path), parse_constant=NonFinite))
     except InvalidPortfolio:
         raise
     except _READ_ERRORS as exc:
@@ -62,6 +65,18 @@ def read_portfolio(path: str | Path) -> RawPortfolio:
         raise InvalidPortfolio([Problem("file", None, None, f"cannot read {path}: {exc}")]) from exc
     raise InvalidPortfolio([Problem("file", None, None,
                                     f"{path}: expected a .json or .xlsx file or a CSV folder")])
+
+
+def _json_text(path: Path) -> str:
+    """A JSON file's text: UTF-8, with or without a byte order mark."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InvalidPortfolio([Problem("file", None, None, (
+            f"{path.name} is not UTF-8 text (line {line}): JSON files are UTF-8; "
+            "save it as UTF-8"))]) from exc
 
 
 def from_document(doc: object) -> RawPortfolio:
@@ -163,6 +178,8 @@ def _read_workbook(path: Path) -> RawPortfolio:
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False) \
+        if _has_formulas(path) else None
     problems: list[Problem] = []
     warnings: list[str] = []
     tables: dict[str, pd.DataFrame] = {}
@@ -173,12 +190,13 @@ def _read_workbook(path: Path) -> RawPortfolio:
         title = sheet.title.strip()
         if title.startswith("_") or title == "README":
             continue
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
+        rows = list(sheet.iter_rows(values_only=True))
+        if not rows:
             continue
-        numbered = [(i, list(r)) for i, r in enumerate(rows, start=2)]
-        frame = _frame_from_rows(list(header), numbered, title, problems)
+        if formulas is not None:
+            problems += _uncached(title, rows, formulas[sheet.title].iter_rows(values_only=True))
+        numbered = [(i, list(r)) for i, r in enumerate(rows[1:], start=2)]
+        frame = _frame_from_rows(list(rows[0]), numbered, title, problems)
         if title in SINGLE_TABLES:
             singles[title] = _single_from_frame(frame, title, problems, single_rows)
         elif title in TABLES:
@@ -188,12 +206,53 @@ def _read_workbook(path: Path) -> RawPortfolio:
         else:
             warnings.append(f"unknown sheet '{title}' ignored")
     book.close()
+    if formulas is not None:
+        formulas.close()
     return RawPortfolio(name or path.stem, tables, singles, problems, warnings,
                         single_rows)
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (a quick look at
+    its XML, so that workbooks without formulas are read once)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return any(_FORMULA_TAG.search(archive.read(n)) for n in archive.namelist()
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+
+
+def _uncached(title: str, values: list[tuple], formulas) -> list[Problem]:
+    """A problem for each formula cell without a saved value: a program that
+    does not compute formulas (openpyxl, pandas, many exporters) wrote the
+    workbook, and reading the cell as blank would change the portfolio
+    silently."""
+    from openpyxl.utils import get_column_letter
+
+    header = values[0]
+    out = []
+    for number, (row, texts) in enumerate(zip(values, formulas, strict=False), start=1):
+        for i, (value, text) in enumerate(zip(row, texts, strict=False)):
+            if value is None and text is not None and (
+                    not isinstance(text, str) or text.startswith("=")):
+                formula = text if isinstance(text, str) else getattr(text, "text", "a formula")
+                column = header[i] if number > 1 and i < len(header) and header[i] is not None \
+                    else get_column_letter(i + 1)
+                out.append(Problem(title, number, str(column), (
+                    f"the formula {formula} has no saved value (the file was written by a "
+                    "program that does not calculate): open and save it in Excel or "
+                    "LibreOffice, or type the value")))
+    return out
+
+
 def _read_csv_folder(path: Path) -> RawPortfolio:
-    """One `TABLE.csv` per table; the file's line numbers the records."""
+    """One `TABLE.csv` per table; the file's line numbers the records. Each
+    file may be separated by commas, semicolons, tabs or bars (found from its
+    header) and encoded as UTF-8 (with or without a byte order mark), UTF-16
+    with one, or else Windows-1252 / Latin-1 (read with a warning)."""
     if not (path / "projects.csv").exists():
         raise InvalidPortfolio([Problem("projects", None, None,
                                         f"{path} has no projects.csv")])
@@ -205,7 +264,9 @@ def _read_csv_folder(path: Path) -> RawPortfolio:
     name = None
     for file in sorted(path.glob("*.csv")):
         table = file.stem
-        raw = pd.read_csv(file, dtype=str, keep_default_na=False, skip_blank_lines=False)
+        raw = _read_csv(file, table, problems, warnings)
+        if raw is None:
+            continue
         numbered = [(i, list(r)) for i, r in enumerate(raw.itertuples(index=False), start=2)]
         frame = _frame_from_rows(list(raw.columns), numbered, table, problems)
         if table in SINGLE_TABLES:
@@ -218,6 +279,90 @@ def _read_csv_folder(path: Path) -> RawPortfolio:
             warnings.append(f"unknown file '{file.name}' ignored")
     return RawPortfolio(name or path.name, tables, singles, problems, warnings,
                         single_rows)
+
+
+DELIMITERS = ",;\t|"
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def _read_csv(file: Path, table: str, problems: list[Problem],
+              warnings: list[str]) -> pd.DataFrame | None:
+    """The file as text cells, or None with a problem naming it and the line."""
+    text = _csv_text(file, table, problems, warnings)
+    if text is None:
+        return None
+    sep = _delimiter(text)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        problems.append(Problem(table, int(line.group(1)) if line else None, None,
+                                f"cannot read {file.name}: {str(exc).strip()}"))
+        return None
+    if sep == ";" and (table in TABLES or table in SINGLE_TABLES):
+        _decimal_commas(frame, file, table, warnings)
+    return frame
+
+
+def _csv_text(file: Path, table: str, problems: list[Problem],
+              warnings: list[str]) -> str | None:
+    raw = file.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif raw.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    else:
+        encodings = ["utf-8", "cp1252", "latin-1"]
+    for encoding in encodings:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if len(encodings) == 1:
+                line = raw[:exc.start].count(b"\n") + 1
+                problems.append(Problem(table, line, None, (
+                    f"{file.name} starts as {encoding} but is not: save it as UTF-8")))
+                return None
+            continue
+        if encoding in ("cp1252", "latin-1"):
+            warnings.append(f"{file.name} is not UTF-8: read as "
+                            f"{'Windows-1252' if encoding == 'cp1252' else 'Latin-1'}; "
+                            "check its accents, or save it as CSV UTF-8")
+        return text
+    return None  # unreachable: Latin-1 decodes any bytes
+
+
+def _delimiter(text: str) -> str:
+    """The separator that splits the header into the most columns (a comma
+    when that is a tie, e.g. a one-column file)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+    best = max(counts.values())
+    return "," if counts[","] == best else max(counts, key=counts.get)
+
+
+def _decimal_commas(frame: pd.DataFrame, file: Path, table: str, warnings: list[str]) -> None:
+    """In a semicolon file, numbers written with a decimal comma ("1,5") in
+    the table's number columns (or number keys) read as 1.5, with a warning."""
+    single = table in SINGLE_TABLES
+    numeric = {c.name for c in (SINGLE_TABLES if single else TABLES)[table]
+               if c.kind in ("float", "int")}
+    if single:
+        if "key" not in frame.columns or "value" not in frame.columns:
+            return
+        rows = {"value": frame["key"].str.strip().isin(numeric)}
+    else:
+        rows = {c: True for c in frame.columns if c in numeric}
+    changed = []
+    for column, keep in rows.items():
+        hit = frame[column].str.match(_DECIMAL_COMMA, na=False) & keep
+        if hit.any():
+            frame.loc[hit, column] = frame.loc[hit, column].str.replace(",", ".", regex=False)
+            changed += [(int(i) + 2, column) for i in frame.index[hit]]
+    if changed:
+        line, column = min(changed)
+        warnings.append(f"{file.name}: {len(changed)} decimal comma(s) read as decimal points "
+                        f"(first at line {line}, column {column})")
 
 
 def _records(rows: list[dict]) -> list[dict]:
@@ -239,8 +384,25 @@ def _ordered_columns(table: str, rows: list[dict]) -> list[str]:
     return columns
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may run as a formula at the start of a text cell."""
+
+
+def inert_cells(book) -> None:
+    """Every text cell of an openpyxl workbook that a spreadsheet would run
+    as a formula (FORMULA_STARTS) made plain text: stored as a string, with
+    Excel's quote prefix so that editing the cell keeps it text too."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
 def write_workbook(doc: dict, path: str | Path) -> None:
-    """Write a portfolio document as an Excel workbook, one sheet per table."""
+    """Write a portfolio document as an Excel workbook, one sheet per table
+    (text that looks like a formula stays text)."""
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -260,6 +422,7 @@ def write_workbook(doc: dict, path: str | Path) -> None:
         sheet.append(["key", "value"])
         for k, v in (doc.get(table) or {}).items():
             sheet.append([k, v])
+    inert_cells(book)
     book.save(path)
 
 

@@ -136,3 +136,23 @@ class Plan(BaseModel):
     explanations: ExplanationSummary | None = None
     model_size: dict = Field(default_factory=dict,
                              description="variables, rows, nonzeros of the model solved")
+
+    def frames(self) -> dict:
+        """The plan's tables as pandas DataFrames, keyed by FRAMES (selected,
+        excluded, spend, utilisation, alignment, recommendations, conflicts,
+        relaxation): a row per item, a column per field (lists such as
+        `binding` stay lists); an empty part gives an empty frame with its
+        columns."""
+        import pandas as pd
+
+        out = {}
+        for part in FRAMES:
+            columns = list(type(self).model_fields[part].annotation.__args__[0].model_fields)
+            out[part] = pd.DataFrame([row.model_dump() for row in getattr(self, part)],
+                                     columns=columns)
+        return out
+
+
+FRAMES = ("selected", "excluded", "spend", "utilisation", "alignment", "recommendations",
+          "conflicts", "relaxation")
+"""The parts of a plan that `Plan.frames()` gives as tables."""

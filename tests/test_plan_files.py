@@ -64,4 +64,4 @@ def test_the_page_is_drawn_by_a_real_browser(tmp_path):
 def test_an_unknown_format_is_refused_before_solving(tmp_path):
     done, target = _solve(tmp_path, "plan.docx")
     assert done.returncode == 2 and not target.exists()
-    assert json.loads(done.stdout)["problems"][0]["column"] == "out"
+    assert json.loads(done.stdout)["problems"][0]["column"] == "--out"

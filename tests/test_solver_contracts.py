@@ -15,7 +15,7 @@ from spmo.engine.errors import SolverError, SpmoError
 from spmo.engine.model.build import build
 from spmo.engine.model.linear import LinearModel
 from spmo.solvers import strategy
-from spmo.solvers.base import Result, SolveOptions, Status, clipped_hint
+from spmo.solvers.base import Capability, Result, SolveOptions, Status, clipped_hint
 from spmo.solvers.registry import pick
 
 from .conftest import portfolio_of, solve_checked
@@ -150,7 +150,7 @@ class _Liar:
 
     def __init__(self, bound: float):
         self.bound = bound
-        self.capability = SimpleNamespace(hints=False)
+        self.capability = Capability()
 
     def solve(self, model: LinearModel, _options: SolveOptions) -> Result:
         return Result(Status.OPTIMAL, np.zeros(model.n_vars), 0.0, self.bound, 0.01, self.name,

@@ -115,12 +115,16 @@ def print_frontier(console: Console, frontier) -> None:
     """One row per budget level."""
     table = Table(title=f"budget frontier ({frontier.objective_kind} objective)",
                   title_justify="left")
-    for col in ("budgets", "status", "objective", "gap", "selected", "total cost",
+    for col in ("budgets", "status", "objective", "bound", "gap", "selected", "total cost",
                 "gain per +1 %"):
         table.add_column(col, justify="left" if col == "status" else "right")
     for p in frontier.points:
-        table.add_row(f"{p.factor:.0%}", p.status,
+        status = p.status if p.proven or p.objective is None else f"{p.status}, not proven"
+        if p.plan_of is not None:
+            status += f" (the {p.plan_of:.0%} plan)"
+        table.add_row(f"{p.factor:.0%}", status,
                       "" if p.objective is None else f"{p.objective:.6g}",
+                      "" if p.bound is None else f"{p.bound:.6g}",
                       gap_text(p.gap), str(len(p.selected)),
                       _money(p.total_cost), "" if p.marginal is None else f"{p.marginal:.4g}")
     console.print(table)

@@ -172,14 +172,25 @@ def print_comparison(console: Console, comparison) -> None:
 
 def print_frontier(console: Console, frontier) -> None:
     """One row per budget level."""
-    columns = ("budgets", "status", "objective", "gap", "selected", "total cost",
+    columns = ("budgets", "status", "objective", "bound", "gap", "selected", "total cost",
                "gain per +1 %")
     _rows(console, _table(f"budget frontier ({frontier.objective_kind} objective)",
                           {c: "left" if c == "status" else "right" for c in columns}),
-          [(f"{p.factor:.0%}", p.status, "" if p.objective is None else f"{p.objective:.6g}",
+          [(f"{p.factor:.0%}", _frontier_status(p),
+            "" if p.objective is None else f"{p.objective:.6g}",
+            "" if p.bound is None else f"{p.bound:.6g}",
             gap_text(p.gap), str(len(p.selected)), _money(p.total_cost),
             "" if p.marginal is None else f"{p.marginal:.4g}") for p in frontier.points],
           hint="write them all with --out frontier.json (or --json)")
+
+
+def _frontier_status(point) -> str:
+    """'optimal', 'feasible, not proven', '... (the 90 % plan)'."""
+    status = point.status if point.proven or point.objective is None \
+        else f"{point.status}, not proven"
+    if point.plan_of is not None:
+        status += f" (the {point.plan_of:.0%} plan)"
+    return status
 
 
 def print_montecarlo(console: Console, result) -> None:

@@ -21,6 +21,7 @@ from spmo.engine.model.transforms import elastic, elastic_sides
 from spmo.engine.plan import Conflict, Relaxation
 from spmo.engine.portfolio import Portfolio
 from spmo.engine.rows import LOGIC, STRUCTURAL, Family, parse
+from spmo.solvers import registry
 from spmo.solvers.base import SolveOptions, Status
 from spmo.solvers.conflicts import find_conflict
 from spmo.solvers.highs import HighsBackend
@@ -39,10 +40,19 @@ LIMIT_COLUMN = {"budget": ("budgets", "limit"), "capacity": ("capacity", "fte"),
 
 def explain_infeasible(instance: Instance, deadline: Deadline, caps: TimeCaps
                        ) -> tuple[list[Conflict], list[Relaxation]]:
-    """Conflicting constraints with sentences, and the relaxation that restores a plan."""
+    """Conflicting constraints with sentences, and the relaxation that restores a plan.
+    Large models (planning/large_infeasible.py): from CONFLICT_NONZEROS the
+    conflict is the LP's Farkas certificate, shrunk; above LARGE_NONZEROS
+    (where `auto` takes the Lagrangian heuristic), or when the elastic re-solve
+    finds nothing in time, the relaxation is what the must-select projects
+    alone need."""
+    from . import large_infeasible as large  # it reads this module's sentences
+
     model, portfolio = instance.model, instance.portfolio
     seconds = deadline.cap(caps.conflict_s)
-    names = find_conflict(model, seconds) if seconds > 0.5 else []
+    search = large.lp_conflict if len(model.a_val) >= large.CONFLICT_NONZEROS \
+        else find_conflict
+    names = search(model, seconds) if seconds > 0.5 else []
     p = portfolio.projects
     must = set(p.index[((p["status"] == "mandatory") | (p["force"] == "in")).to_numpy()])
     in_conflict = {parse(n).key for n in names
@@ -51,8 +61,10 @@ def explain_infeasible(instance: Instance, deadline: Deadline, caps: TimeCaps
         portfolio, model, n, must & in_conflict)) for n in names]
     soft = np.flatnonzero(~np.isin(model.row_family, list(STRUCTURAL)))
     seconds = deadline.cap(caps.relaxation_s)
+    if len(model.a_val) > registry.LARGE_NONZEROS:  # the elastic MIP finds nothing in time
+        return conflicts, large.must_relaxation(instance, soft) if seconds > 0.5 else []
     relax = relaxation(instance, soft, seconds) if seconds > 0.5 else []
-    return conflicts, relax
+    return conflicts, relax or large.must_relaxation(instance, soft)
 
 
 def _stretch_cost(model: LinearModel, rows: np.ndarray) -> np.ndarray:

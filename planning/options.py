@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +64,10 @@ class PlanOptions:
     explain: str = "none"
     explain_only: tuple[str, ...] | None = None
     hint: np.ndarray | None = None
+    first: Mapping[str, str] | None = None
+    """A plan known to keep every row, as its starts (project id -> period id),
+    e.g. a lower budget level's plan on the frontier: the solve starts from it
+    and returns nothing worse (planning.first; ignored when it breaks a row)."""
     caps: TimeCaps = TimeCaps()
     limit_explanations: bool = True
     """False: the time limit bounds the solve only and explanations are bounded

@@ -24,6 +24,7 @@ from spmo.solvers.registry import pick
 from spmo.solvers.strategy import solve
 
 from .explain import explain, resolved_mode
+from .first import first_x
 from .infeasible import explain_infeasible
 from .instance import Instance
 from .options import SOLVE_SHARE, Deadline, PlanOptions, solve_options
@@ -49,7 +50,7 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
     """The optimal (or best found) plan of a validated portfolio, checked, with
     explanations as `options.explain` asks (none, estimate, exact or auto; see
     planning.explain). `overrides`: PlanOptions fields (solver, time_limit_s,
-    relative_gap, explain, explain_only, hint); `progress(done, total)`
+    relative_gap, explain, explain_only, hint, first); `progress(done, total)`
     follows the explanations."""
     options = (options or PlanOptions()).with_overrides(**overrides)
     started = time.perf_counter()
@@ -60,9 +61,10 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
     mode = resolved_mode(options.explain, portfolio)
     share = SOLVE_SHARE[mode] if options.limit_explanations else 1.0
     solve_seconds = deadline.cap(limit * share)
+    first, unused = (None, []) if options.first is None else first_x(instance, options.first)
     result = solve(instance.model, options.solver or portfolio.settings.solver,
-                   solve_options(portfolio, options, solve_seconds))
-    warnings = list(portfolio.warnings) + result.notes + _consistency(instance)
+                   solve_options(portfolio, options, solve_seconds), first=first)
+    warnings = list(portfolio.warnings) + result.notes + _consistency(instance) + unused
     if result.x is None:
         conflicts, relax = [], []
         if result.status == Status.INFEASIBLE:

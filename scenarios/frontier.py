@@ -10,41 +10,65 @@ more per cent on every budget between neighbouring levels,
 
 where z_k is the objective at level k (`budget` reports the sum of the
 scaled limits, which counts a period's spend once per row that limits it:
-a scale, not money to spend, hence the marginal per per cent). z_k never
-falls as f grows, because every plan at a smaller budget is feasible at a
-larger one, so an optimal solver gives a monotone curve. A
-point whose solve stopped at its time limit is `feasible`, with its gap. The
-points are independent solves, run as a batch (solvers.batch: a local
-process pool, or Dask when SPMO_DASK_SCHEDULER names a cluster), one
-single-threaded solve per worker.
+a scale, not money to spend, hence the marginal per per cent).
+
+The optimum never falls as f grows: budgets are the only rows that change,
+each is `spend <= f * limit` with limit >= 0, so a plan of a lower level
+keeps every row of a higher one. A solve stopped by its time limit can still
+return a worse plan at a higher level than at a lower one (issue 13: at
+`--time-limit 10` the 100 % level came out below the 90 % level), so:
+- the levels are solved in ascending order, in rounds of one level per
+  worker (solvers.batch: a local process pool, or Dask when
+  SPMO_DASK_SCHEDULER names a cluster; one single-threaded solve each), and
+  each level of a round starts from the best plan of the levels below
+  (PlanOptions.first): the solve returns nothing worse than it;
+- `_monotone` then gives a level whose plan is still worse than a lower
+  level's (a level of the same round, or a solver that claims an optimum it
+  does not have) that lower plan, as `feasible` with `plan_of` naming its
+  level; a level's bound is at most every higher level's bound, and a bound
+  below the level's own plan is no bound.
+So z_k never falls, and every point says whether it is proven (`proven`:
+status `optimal`) or not, with its bound and gap where there is one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from dataclasses import dataclass
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from spmo.engine.errors import InvalidPortfolio, Problem
-from spmo.engine.plan import Plan
+from spmo.engine.plan import Plan, relative_gap
 from spmo.engine.portfolio import Portfolio
-from spmo.solvers.batch import run_batch
+from spmo.solvers.batch import default_workers, run_batch
 
 from .spec import ScaleBudget, Scenario, SettingsChange, apply
 
 DEFAULT_FACTORS = tuple(round(0.5 + 0.1 * k, 2) for k in range(11))
 """50 % to 150 % of the budgets, in steps of 10 %."""
 MAX_POINTS = 101
+TOLERANCE = 1e-9
+"""Relative difference of objectives (and bounds) taken as equal."""
 
 
 class FrontierPoint(BaseModel):
     factor: float
     budget: float
     status: str
+    proven: bool = Field(description="the objective is this level's proven optimum "
+                         "(within the relative gap asked for); else an unproven level")
     objective: float | None
+    bound: float | None = Field(None, description=(
+        "an upper bound on this level's optimum: the solver's, or a higher level's "
+        "when that is lower (the optimum never falls as the budgets grow)"))
     gap: float | None
     total_cost: float | None
     selected: list[str]
     marginal: float | None
+    plan_of: float | None = Field(None, description=(
+        "the factor of the lower level whose plan this is, when the solve at this level "
+        "found none better within its time limit (that plan keeps every limit here too)"))
 
 
 class Frontier(BaseModel):
@@ -89,22 +113,96 @@ def _solve_point(item: tuple[Portfolio, float, dict]) -> tuple[Plan, float]:
     return plan(scaled, **options), float(scaled.table("budgets")["limit"].sum())
 
 
+@dataclass
+class _Level:
+    """One solved level, as the monotone pass (`_monotone`) reads and changes it."""
+
+    factor: float
+    budget: float
+    status: str
+    objective: float | None
+    bound: float | None
+    total_cost: float | None
+    selected: list[str]
+    starts: dict[str, str]
+    plan_of: float | None = None
+
+    @classmethod
+    def of(cls, factor: float, plan: Plan, budget: float) -> _Level:
+        return cls(factor, budget, plan.status, plan.objective, plan.bound,
+                   None if plan.objective is None else plan.kpis.total_cost,
+                   sorted(s.project for s in plan.selected),
+                   {s.project: s.start for s in plan.selected})
+
+
 def frontier(portfolio: Portfolio, factors=DEFAULT_FACTORS, workers: int | None = None,
              progress=None, **options) -> Frontier:
     """Solve the portfolio at each budget factor (see the module docstring);
     `options` go to planning.pipeline.plan (explain defaults to none)."""
     factors = budget_factors(portfolio, factors)
     options = {"explain": "none", **options}
-    solved = run_batch(_solve_point, [(portfolio, f, options) for f in factors], workers,
-                       progress)
+    width = max(1, min(default_workers(workers), len(factors)))
+    levels: list[_Level] = []
+    best: _Level | None = None
+    for low in range(0, len(factors), width):
+        chunk, done = factors[low:low + width], len(levels)
+        first = None if best is None else best.starts
+        step = None if progress is None else \
+            (lambda d, _total, done=done: progress(done + d, len(factors)))
+        solved = run_batch(_solve_point, [(portfolio, f, {**options, "first": first})
+                                          for f in chunk], width, step)
+        for factor, (plan, budget) in zip(chunk, solved, strict=True):
+            levels.append(_Level.of(factor, plan, budget))
+            if levels[-1].objective is not None and \
+                    (best is None or levels[-1].objective > best.objective):
+                best = levels[-1]
+    return Frontier(points=_points(_monotone(levels)), objective_kind=portfolio.objective_kind)
+
+
+def _monotone(levels: list[_Level]) -> list[_Level]:
+    """The levels (ascending) with objectives that never fall and bounds that
+    never rise below a higher level's: a level whose plan is worse than a lower
+    level's (or that has none) takes that plan, which keeps every limit here,
+    as unproven; a bound below the level's (now) plan is no bound; and since
+    the optimum never falls as the budgets grow, a level's bound is at most
+    every higher level's."""
+    out, best = [], None
+    for lv in levels:
+        if best is not None and (lv.objective is None or lv.objective < best.objective
+                                 - TOLERANCE * max(1.0, abs(best.objective))):
+            lv = dataclasses.replace(best, factor=lv.factor, budget=lv.budget,
+                                     status="feasible", bound=lv.bound, plan_of=best.factor)
+        if lv.bound is not None and lv.objective is not None and \
+                lv.bound < lv.objective - TOLERANCE * max(1.0, abs(lv.objective)):
+            lv = dataclasses.replace(lv, bound=None, status="feasible")
+        if lv.objective is not None and (best is None or lv.objective > best.objective):
+            best = lv
+        out.append(lv)
+    ceiling = None
+    for lv in reversed(out):
+        if lv.objective is None:
+            continue
+        if lv.bound is not None:
+            ceiling = lv.bound if ceiling is None else min(ceiling, lv.bound)
+        lv.bound = ceiling
+        if lv.status == "feasible" and relative_gap(ceiling, lv.objective) is not None and \
+                relative_gap(ceiling, lv.objective) <= TOLERANCE:
+            lv.status = "optimal"  # a higher level's bound meets this plan: proven
+    return out
+
+
+def _points(levels: list[_Level]) -> list[FrontierPoint]:
     points, previous = [], None
-    for factor, (plan, budget) in zip(factors, solved, strict=True):
+    for lv in levels:
         marginal = None
-        if previous is not None and plan.objective is not None and previous[1] is not None:
-            marginal = (plan.objective - previous[1]) / (100.0 * (factor - previous[0]))
+        if previous is not None and lv.objective is not None and previous.objective is not None:
+            marginal = (lv.objective - previous.objective) / (100.0 * (lv.factor
+                                                                      - previous.factor))
+        gap = relative_gap(lv.bound, lv.objective)
         points.append(FrontierPoint(
-            factor=factor, budget=budget, status=plan.status, objective=plan.objective,
-            gap=plan.gap, total_cost=None if plan.objective is None else plan.kpis.total_cost,
-            selected=sorted(s.project for s in plan.selected), marginal=marginal))
-        previous = (factor, plan.objective)
-    return Frontier(points=points, objective_kind=portfolio.objective_kind)
+            factor=lv.factor, budget=lv.budget, status=lv.status,
+            proven=lv.status == "optimal", objective=lv.objective, bound=lv.bound, gap=gap,
+            total_cost=lv.total_cost, selected=lv.selected, marginal=marginal,
+            plan_of=lv.plan_of))
+        previous = lv
+    return points

@@ -5,10 +5,14 @@
 2. a first plan: the greedy (solvers.large.greedy); on a model of
    WARM_START_NONZEROS or more, improved by Lagrangian pricing within
    WARM_START_SHARE of the time limit and by neighbourhood search within
-   SEARCH_SHARE (solvers.large);
+   SEARCH_SHARE (solvers.large); when there is none and the backend is the
+   Lagrangian heuristic or the model is that large, an LP feasibility check
+   (solvers.feasibility) within FEASIBILITY_SHARE: an infeasible LP relaxation
+   is the answer `infeasible`, whatever the backend;
 3. the backend within what is left, the first plan as its hint where it takes
    one and the model is large (on small models a bare greedy hint steers
-   HiGHS to worse plans; docs/solvers.md);
+   HiGHS to worse plans; docs/solvers.md); a bound that cannot be one (not
+   finite, below the plan, or diverged below every assignment) is dropped;
 4. the answer of last resort: when the backend found no plan in time, or a
    worse one than the first plan, the first plan (feasible, with the
    backend's bound); when the backend claims `optimal` but the first plan is
@@ -26,6 +30,7 @@ import numpy as np
 from spmo.engine.model.linear import LinearModel
 
 from .base import Result, SolveOptions, Status
+from .feasibility import lp_feasibility
 from .large.greedy import greedy_plan
 from .large.lagrange import lagrangian
 from .large.lns import improve
@@ -37,6 +42,12 @@ WARM_START_SHARE = 0.1
 """Share of the time limit the Lagrangian warm start may take."""
 SEARCH_SHARE = 0.3
 """Share of the time limit the large-neighbourhood search on the warm start may take."""
+FEASIBILITY_SHARE = 0.5
+"""Share of the time limit the LP feasibility check may take when no first plan
+was found (solvers.feasibility; 18 s on a 50,000 x 20 model on two busy cores)."""
+BOUND_TOL = 1e-6
+"""Relative slack below the plan's objective a bound may show and still be one
+(rounding: CP-SAT's integer scaling; the plan clamps it to its objective)."""
 
 
 def solve(model: LinearModel, name: str | None, options: SolveOptions,
@@ -47,10 +58,57 @@ def solve(model: LinearModel, name: str | None, options: SolveOptions,
     backend = pick(name or "auto", model)
     if first is None:
         first, options = first_plan(model, backend, options)
+        if first is None and (backend.name == "lagrange" or
+                              len(model.a_val) >= WARM_START_NONZEROS):
+            proof, options = feasibility_check(model, backend, options)
+            if proof is not None:
+                return proof
     elif backend.capability.hints:
         options = dataclasses.replace(options, hint=first)
-    result = backend.solve(model, options)
+    result = credible_bound(backend.solve(model, options), model)
     return last_resort(result, model, first)
+
+
+def feasibility_check(model: LinearModel, backend, options: SolveOptions):
+    """(the INFEASIBLE result, None) when the LP relaxation has no point
+    (solvers.feasibility), else (None, the options less the time the check
+    took). Run where no first plan was found and the backend would not prove
+    infeasibility in time itself: the Lagrangian heuristic, or branch and
+    bound on a large model (HiGHS did not in 250 s on a 10,000 x 20 model
+    whose LP is infeasible in 1.4 s)."""
+    check = lp_feasibility(model, FEASIBILITY_SHARE * options.time_limit_s)
+    if check.feasible is False:
+        note = (f"no plan exists: the LP relaxation has no solution (HiGHS, "
+                f"{check.seconds:.1f} s)" + ("; its Farkas certificate was checked"
+                                            if check.certificate is not None else ""))
+        return Result(Status.INFEASIBLE, None, None, None, check.seconds, backend.name,
+                      [note]), options
+    left = max(1.0, options.time_limit_s - check.seconds)
+    return None, dataclasses.replace(options, time_limit_s=left)
+
+
+def credible_bound(result: Result, model: LinearModel) -> Result:
+    """The result without its bound when that cannot be a bound: not finite,
+    below the plan's own objective, or below the least objective of any
+    assignment within the variables' bounds (an upper bound on the optimum of
+    a model with a plan is at least that; the Lagrangian bound of a model
+    without one diverges, to -4e26 on a 10,000 x 20 portfolio)."""
+    bound = result.bound
+    if bound is None:
+        return result
+    least = float(np.minimum(model.c * model.lb, model.c * model.ub).sum())
+    floor = least if result.objective is None else max(least, result.objective)
+    if np.isfinite(bound) and bound >= floor - BOUND_TOL * max(1.0, abs(floor)):
+        return result
+    why = "not finite" if not np.isfinite(bound) else (
+        f"below the plan's own objective {result.objective:.6g}"
+        if result.objective is not None and bound < result.objective - BOUND_TOL * max(
+            1.0, abs(result.objective))
+        else f"below the least objective any assignment has ({least:.6g}): it diverged, "
+             "as it does when no plan exists")
+    return dataclasses.replace(result, bound=None, notes=[
+        *result.notes, f"{result.solver}'s bound {bound:.6g} is no bound ({why}); "
+                       "none is reported"])
 
 
 def first_plan(model: LinearModel, backend, options: SolveOptions, greedy=None):

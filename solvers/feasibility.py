@@ -61,10 +61,10 @@ def lp_feasibility(model: LinearModel, seconds: float) -> Feasibility:
     try:
         import highspy
 
-        from .highs import HighsBackend, _quiet_highs
+        from .highs import HighsBackend, quiet_highs
     except ImportError:
         return Feasibility(None, None, 0.0)
-    h = _quiet_highs(highspy)
+    h = quiet_highs(highspy)
     h.setOptionValue("time_limit", max(0.1, float(seconds)))
     h.setOptionValue("presolve", "off")  # 1.4 s against 7.4 s with it on 10,000 x 20
     h.setOptionValue("solver", "simplex")

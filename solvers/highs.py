@@ -64,7 +64,7 @@ class HighsBackend:
             if not empty_ok:
                 return Result(Status.INFEASIBLE, None, None, None, seconds, self.name, [])
             return Result(Status.OPTIMAL, np.zeros(0), 0.0, 0.0, seconds, self.name, [])
-        h = _quiet_highs(highspy)
+        h = quiet_highs(highspy)
         h.setOptionValue("time_limit", float(options.time_limit_s))
         h.setOptionValue("mip_rel_gap", float(options.relative_gap))
         h.setOptionValue("mip_abs_gap", 1e-9)
@@ -119,7 +119,7 @@ class HighsBackend:
         return lp
 
 
-def _quiet_highs(highspy):
+def quiet_highs(highspy):
     """A Highs instance; its banner goes to /dev/null so `--json` stays clean."""
     with quiet_stdout():
         h = highspy.Highs()
@@ -143,7 +143,7 @@ def lp_duals(model: LinearModel, seconds: float) -> tuple[np.ndarray, float] | N
 
     import highspy
 
-    h = _quiet_highs(highspy)
+    h = quiet_highs(highspy)
     h.setOptionValue("time_limit", float(seconds))
     h.passModel(HighsBackend.translate(dataclasses.replace(
         model, integer=np.zeros_like(model.integer)), highspy))

@@ -25,7 +25,7 @@ from spmo.solvers.large.greedy import greedy_plan
 
 from .conftest import portfolio_of
 from .family_helpers import costs, doc
-from .strategies import portfolio_docs
+from .strategies import Shape, portfolio_docs
 
 BASE = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}, {"id": "C", "value": 3}],
            costs=costs("A", 6) + costs("B", 5) + costs("C", 4),
@@ -162,7 +162,7 @@ class Erratic:
 @settings(deadline=None, derandomize=True, database=None, max_examples=25,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
-@given(portfolio_docs(max_projects=6, max_periods=4), hst.integers(0, 10_000),
+@given(portfolio_docs(Shape(max_projects=6, max_periods=4)), hst.integers(0, 10_000),
        hst.sampled_from([1, 3]))
 def test_objectives_never_fall_as_the_factor_grows(monkeypatch, doc, seed, workers):
     """With one worker each level starts from the plan below; with three, the

@@ -19,9 +19,9 @@ from .conftest import portfolio_of
 def _lp_optimum(model) -> float:
     """The LP relaxation's optimum, by HiGHS (integrality dropped)."""
     import highspy
-    from spmo.solvers.highs import HighsBackend, _quiet_highs
+    from spmo.solvers.highs import HighsBackend, quiet_highs
 
-    h = _quiet_highs(highspy)
+    h = quiet_highs(highspy)
     lp = HighsBackend.translate(model, highspy)
     lp.integrality_ = []
     h.passModel(lp)

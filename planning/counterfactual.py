@@ -127,6 +127,8 @@ def lp_estimates(model: LinearModel, projects: list[str], objective: float, seco
     """A lower bound on each project's drop (module docstring): LP duals from
     HiGHS within `seconds`, else (or for a model `auto` gives the Lagrangian
     backend) Lagrangian prices. `reduced`, `lp_bound`: prices already found."""
+    if not projects:
+        return {}
     drop, bound = (None, None) if reduced is None else (-reduced, lp_bound)
     if drop is None and len(model.a_val) <= LARGE_NONZEROS:
         duals = lp_duals(model, seconds)

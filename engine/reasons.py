@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .derive import Derived
+from .impossible import impossible
 from .model.decode import minimal_purchase
 from .model.linear import LinearModel, summed
 from .plan import ExcludedProject
@@ -140,11 +141,20 @@ def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
                                 "var": np.arange(len(starts))})
     best = per_project.sort_values(["count", "var"]).drop_duplicates("project") \
         .set_index("project")["var"]
+    proofs = impossible(model, [p for p in portfolio.projects.index
+                                if p not in selected and p not in static])
     for pid in portfolio.projects.index:
         if pid in selected:
             continue
         if pid in static:
             out.append(static[pid])
+            continue
+        if pid in proofs:
+            names = proofs[pid]
+            out.append(ExcludedProject(
+                project=pid, code="infeasible_alone", binding=names,
+                reason=f"no feasible plan contains it: {', '.join(names[:4])}"
+                       + (" and more" if len(names) > 4 else "") + " cannot all hold"))
             continue
         j = best[pid]
         in_the_way = sorted_rows[bounds[j]:bounds[j + 1]]

@@ -7,13 +7,19 @@ Modes: `exact` re-solves each counterfactual (planning.counterfactual);
 and estimates beyond. Exact re-solves run within the request's deadline,
 each bounded by deterministic work; one not proven is reported as the
 interval it proved, one not reached before the deadline as not computed, and
-`plan.explanations` counts them. The code of an excluded project is the
-plan's (forced_out, unaligned, no_fit stay whatever the mode); that forcing
-it in is infeasible is said in `cost_status` and `forcing_conflict`.
+`plan.explanations` counts them.
+
+The code of an excluded project is the plan's (engine.reasons) and never
+changes here, whatever the mode: forced_out, unaligned and no_fit stay, and
+so does a limit code. That forcing a project in has no feasible plan is said
+in `cost_status="infeasible"` and `forcing_conflict`: for an
+`infeasible_alone` project from the plan's own proof (no re-solve), for any
+other from the re-solve and a CP-SAT conflict.
 """
 
 from __future__ import annotations
 
+from spmo.engine.impossible import impossible
 from spmo.engine.model.transforms import forced
 from spmo.engine.plan import ExcludedProject, ExplanationSummary, Plan
 from spmo.engine.portfolio import Portfolio
@@ -21,7 +27,7 @@ from spmo.engine.rows import Family, row_name
 from spmo.solvers.base import Result
 from spmo.solvers.conflicts import find_conflict
 
-from .counterfactual import Drop, drop_of, lp_estimates, run_counterfactuals
+from .counterfactual import Drop, drop_of, lifted, lp_estimates, run_counterfactuals
 from .instance import Instance
 from .options import EXACT_LIMIT, Deadline, PlanOptions, solve_options
 
@@ -45,9 +51,14 @@ def explain(plan: Plan, instance: Instance, result: Result, options: PlanOptions
     fits = instance.derived.windows["fits"]
     targets = [e for e in plan.excluded if bool(fits[e.project])
                and (only is None or e.project in only)]
+    for e in targets:
+        if e.code == "infeasible_alone":
+            _impossible(e)
     if mode == "estimate":
         _estimate(plan, instance, result, targets, options, deadline)
         return plan
+    proven = [e for e in targets if e.code == "infeasible_alone"]
+    targets = [e for e in targets if e.code != "infeasible_alone"]
     tasks = [(e.project, "in") for e in targets] + [
         (r.project, ALTERNATIVE[r.action]) for r in plan.recommendations
         if r.action != "kill" and (only is None or r.project in only)]
@@ -71,16 +82,24 @@ def explain(plan: Plan, instance: Instance, result: Result, options: PlanOptions
             r.value_delta = drop.value
             r.reason += f" (worth {drop.value:.4g} of objective over the alternative" \
                         f"{'' if drop.exact else ', at most; not proven'})"
-    plan.explanations = _summary("exact", tasks, drops)
+    plan.explanations = _summary("exact", tasks, drops, len(proven))
     _note_summary(plan)
     return plan
 
 
-def _summary(mode: str, tasks: list, drops: dict[tuple[str, str], Drop]) -> ExplanationSummary:
+def _summary(mode: str, tasks: list, drops: dict[tuple[str, str], Drop],
+             proven: int = 0) -> ExplanationSummary:
+    """`proven`: infeasible_alone projects, exact without a re-solve."""
     exact = sum(1 for d in drops.values() if d.exact or d.infeasible)
-    return ExplanationSummary(mode=mode, figures=len(tasks), exact=exact,
+    return ExplanationSummary(mode=mode, figures=len(tasks) + proven, exact=exact + proven,
                               bounded=len(drops) - exact, not_computed=len(tasks) - len(drops),
                               stopped_by_time=len(drops) < len(tasks))
+
+
+def _impossible(e: ExcludedProject) -> None:
+    """An infeasible_alone project: its proof is its binding rows."""
+    e.cost_status = "infeasible"
+    e.forcing_conflict = list(e.binding)
 
 
 def _note_summary(plan: Plan) -> None:
@@ -110,10 +129,6 @@ def _describe_exclusion(e: ExcludedProject, drop: Drop | None, displaced: set[st
         conflict = find_conflict(forced(instance.model, e.project, "in"), seconds) \
             if seconds > 0.5 else []
         e.forcing_conflict = [n for n in conflict if n != own]
-        if e.code not in STATIC_CODES:
-            e.code = "infeasible_alone"
-            e.binding = list(e.forcing_conflict)
-            e.reason = "no feasible plan contains it"
         e.reason += "; forcing it in has no feasible plan" + (
             ": " + ", ".join(e.forcing_conflict) if e.forcing_conflict else "")
         return
@@ -147,13 +162,22 @@ def _cost_words(drop: Drop, objective: float) -> str:
 def _estimate(plan: Plan, instance: Instance, result: Result, targets: list[ExcludedProject],
               options: PlanOptions, deadline: Deadline) -> None:
     """Lower bounds of cost_to_include from LP (or Lagrangian) prices."""
-    estimable = [e.project for e in targets if e.code not in STATIC_CODES]
+    estimable = [e.project for e in targets
+                 if e.code not in STATIC_CODES and e.code != "infeasible_alone"]
+    static = [e.project for e in targets if e.code in STATIC_CODES]
+    proofs = impossible(lifted(instance.model, static), static) if static else {}
     seconds = deadline.cap(options.caps.estimate_s)
     estimates = {} if seconds <= 0.5 else lp_estimates(
         instance.model, estimable, plan.objective, seconds, result.reduced_costs,
         result.bound if result.reduced_costs is not None else None)
     tolerance = 1e-9 * max(1.0, abs(plan.objective))
     for e in targets:
+        if e.code == "infeasible_alone":
+            continue
+        if e.project in proofs:
+            e.cost_status, e.forcing_conflict = "infeasible", proofs[e.project]
+            e.reason += "; forcing it in has no feasible plan: " + ", ".join(proofs[e.project])
+            continue
         low = estimates.get(e.project)
         hint = f"exact: spmo explain --project {e.project}"
         if low is not None and low > tolerance:
@@ -163,7 +187,8 @@ def _estimate(plan: Plan, instance: Instance, result: Result, targets: list[Excl
             e.cost_status = "not_estimated"
             e.reason += f"; the cost of forcing it in is not estimated ({hint})"
     plan.explanations = ExplanationSummary(
-        mode="estimate", figures=len(targets), exact=0,
+        mode="estimate", figures=len(targets),
+        exact=sum(1 for e in targets if e.cost_status == "infeasible"),
         bounded=sum(1 for e in targets if e.cost_status == "at_least"),
         not_computed=sum(1 for e in targets if e.cost_status == "not_estimated"),
         stopped_by_time=seconds <= 0.5)

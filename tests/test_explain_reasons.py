@@ -8,6 +8,8 @@ The code is the same whatever the explanation level."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,7 +17,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from spmo.engine.check import Assignment, check
 from spmo.engine.derive import derive
 from spmo.engine.errors import InvalidPortfolio
+from spmo.engine.model.build import build
+from spmo.engine.model.transforms import forced
 from spmo.engine.rows import REASON_CODE, REASON_ORDER, STRUCTURAL, family_of
+from spmo.solvers.base import SolveOptions, Status
+from spmo.solvers.highs import HighsBackend
 
 from .conftest import portfolio_of, solve_checked
 from .strategies import portfolio_docs
@@ -68,6 +74,19 @@ def allowed_starts(derived, project: str) -> range:
     return range(int(w["earliest"]), int(w["latest"]) + 1)
 
 
+def assert_conflict(portfolio, project: str, names: list[str]) -> None:
+    """No plan contains `project` even when every limit and rule not in `names`
+    is lifted (HiGHS on the forced model)."""
+    model = forced(build(portfolio), project, "in")
+    keep = np.isin(model.row_name, names) | np.isin(model.row_family, list(STRUCTURAL)) | \
+        (model.row_project == project)
+    lo, hi = model.row_lo.copy(), model.row_hi.copy()
+    lo[~keep], hi[~keep] = -np.inf, np.inf
+    result = HighsBackend().solve(dataclasses.replace(model, row_lo=lo, row_hi=hi),
+                                  SolveOptions(time_limit_s=30, workers=1))
+    assert result.status == Status.INFEASIBLE, (project, names, result.status)
+
+
 def assert_reasons_hold(portfolio, plan) -> None:
     derived = derive(portfolio)
     for e in plan.excluded:
@@ -75,6 +94,7 @@ def assert_reasons_hold(portfolio, plan) -> None:
             continue
         assert not any(family_of(n) in STRUCTURAL for n in e.binding), (e.project, e.binding)
         if e.code == "infeasible_alone":
+            assert_conflict(portfolio, e.project, e.binding)
             continue
         broken = {s: broken_rows(portfolio, derived, plan, e.project, s)
                   for s in allowed_starts(derived, e.project)}
@@ -178,3 +198,54 @@ def test_reasons_hold_on_generated_portfolios(seed):
     portfolio = portfolio_of(generate_portfolio(projects=30, periods=6, seed=seed, skills=4))
     plan = solve_checked(portfolio, solver="highs")
     assert_reasons_hold(portfolio, plan)
+
+
+IMPOSSIBLE = {
+    # X requires Q, which is forced out
+    "requires a forced-out project": (
+        {"projects": [{"id": "Q", "value": 1, "force": "out"}, {"id": "X", "value": 5}],
+         "dependencies": [{"project": "X", "kind": "requires", "other": "Q"}]},
+        {"requires[X,Q]", "force[Q]"}),
+    # the group's one place is taken by a mandatory member
+    "group full of mandatory": (
+        {"projects": [{"id": "M", "value": 1, "status": "mandatory"}, {"id": "X", "value": 5}],
+         "groups": [{"group": "g", "project": p} for p in "MX"],
+         "group_limits": [{"group": "g", "max": 1}]},
+        {"group[g,max]", "mandatory[M]"}),
+    # the mandatory M spends 8 of 10 at any start; X costs 3
+    "budget spent by mandatory": (
+        {"projects": [{"id": "M", "value": 1, "status": "mandatory"}, {"id": "X", "value": 5}],
+         "costs": [{"project": "M", "offset": 0, "amount": 8},
+                   {"project": "X", "offset": 0, "amount": 3}],
+         "budgets": [{"limit": 10}]},
+        {"budget[*]", "mandatory[M]"}),
+    # X requires R, and R excludes the mandatory M: a chain of two rules
+    "a chain": (
+        {"projects": [{"id": "M", "value": 1, "status": "mandatory"}, {"id": "R", "value": 1},
+                      {"id": "X", "value": 5}],
+         "dependencies": [{"project": "X", "kind": "requires", "other": "R"},
+                          {"project": "R", "kind": "excludes", "other": "M"}]},
+        {"requires[X,R]", "excludes[R,M]", "mandatory[M]"}),
+    # X may start only in Q1, after B, which cannot finish before Q2
+    "after an impossible window": (
+        {"projects": [{"id": "B", "value": 1, "duration": 1, "earliest_start": "Q2"},
+                      {"id": "X", "value": 5, "duration": 1, "latest_start": "Q1"}],
+         "dependencies": [{"project": "X", "kind": "after", "other": "B"}]},
+        {"after[X,B]"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IMPOSSIBLE))
+def test_infeasible_alone_without_a_solve(name):
+    """Proven from the rows alone, so the code is the same at every level (none
+    included), with the rows of the proof in binding."""
+    tables, proof = IMPOSSIBLE[name]
+    portfolio = portfolio_of({"periods": P, **tables})
+    plan = solve_checked(portfolio, explain="none")
+    x = next(e for e in plan.excluded if e.project == "X")
+    assert (x.code, set(x.binding)) == ("infeasible_alone", proof)
+    assert_conflict(portfolio, "X", x.binding)
+    exact = solve_checked(portfolio, explain="exact")
+    x = next(e for e in exact.excluded if e.project == "X")
+    assert (x.code, x.cost_status, set(x.forcing_conflict)) == \
+        ("infeasible_alone", "infeasible", proof)

@@ -170,7 +170,7 @@ def _estimate(plan: Plan, instance: Instance, result: Result, targets: list[Excl
     estimates = {} if seconds <= 0.5 else lp_estimates(
         instance.model, estimable, plan.objective, seconds, result.reduced_costs,
         result.bound if result.reduced_costs is not None else None)
-    tolerance = 1e-9 * max(1.0, abs(plan.objective))
+    tolerance = 1e-6 * max(1.0, abs(plan.objective))  # below it, LP noise: not a bound
     for e in targets:
         if e.code == "infeasible_alone":
             continue

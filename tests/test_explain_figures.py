@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -175,11 +177,16 @@ def test_exact_figures_equal_forced_solves(doc):
     assert plan.explanations.exact == plan.explanations.figures
 
 
-@settings(FAST, max_examples=40)
-@given(portfolio_docs(max_projects=7, max_periods=4))
-def test_estimates_are_lower_bounds(doc):
+@pytest.mark.parametrize("prices", ["lp", "lagrange"])
+@settings(FAST, max_examples=30)
+@given(doc=portfolio_docs(max_projects=7, max_periods=4))
+def test_estimates_are_lower_bounds(doc, prices):
+    """From the LP's duals, and from Lagrangian prices (what portfolios too large
+    for the LP get)."""
     portfolio = _valid(doc)
-    plan = solve_checked(portfolio, solver="highs", explain="estimate")
+    no_lp = mock.patch("spmo.planning.counterfactual.lp_duals", lambda model, seconds: None)
+    with no_lp if prices == "lagrange" else contextlib.nullcontext():
+        plan = solve_checked(portfolio, solver="highs", explain="estimate")
     assume(plan.objective is not None)
     assert {e.cost_status for e in plan.excluded} <= \
         {None, "at_least", "not_estimated", "infeasible"}
@@ -211,6 +218,16 @@ def test_intervals_hold_the_exact_drop():
     s = plan.explanations
     assert s.exact + s.bounded + s.not_computed == s.figures
     assert s.bounded == statuses.count("interval")
+
+
+def test_estimates_from_the_lagrange_backend():
+    """The lagrange backend's own prices and bound give the estimates (no LP)."""
+    portfolio = portfolio_of(knapsack())
+    with mock.patch("spmo.planning.counterfactual.lp_duals",
+                    side_effect=AssertionError("the backend's prices are reused")):
+        plan = solve_checked(portfolio, solver="lagrange", explain="estimate")
+    assert sum(e.cost_status == "at_least" for e in plan.excluded) >= 5
+    assert_figures_hold(portfolio, plan)
 
 
 def test_sentences_are_deterministic():

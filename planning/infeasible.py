@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from spmo.engine.model.linear import LinearModel
 from spmo.engine.model.transforms import elastic, elastic_sides
 from spmo.engine.plan import Conflict, Relaxation
 from spmo.engine.portfolio import Portfolio
@@ -33,6 +32,9 @@ SHARE_COLUMN = {("risk", "high_share"): ("risk_appetite", "max_high_risk_share")
                 ("risk", "average"): ("risk_appetite", "max_average_risk"),
                 ("balance", "max"): ("balance", "max_share"),
                 ("balance", "min"): ("balance", "min_share")}
+SHARE_FLOOR = 0.1
+"""Shares and averages below this are stretched as if they were this (a max
+share of 0 raised to 0.05 is a change of 0.5, not of infinity)."""
 LIMIT_COLUMN = {"budget": ("budgets", "limit"), "capacity": ("capacity", "fte"),
                 "risk": ("risk_appetite", "max_exposure")}
 
@@ -55,11 +57,22 @@ def explain_infeasible(instance: Instance, deadline: Deadline, caps: TimeCaps
     return conflicts, relax
 
 
-def _stretch_cost(model: LinearModel, rows: np.ndarray) -> np.ndarray:
-    """Per row: 1 for a selection rule, 1 / max(1, |limit|) for a limit."""
+def _stretch_cost(instance: Instance, rows: np.ndarray) -> np.ndarray:
+    """Per row and unit of stretch: 1 for a selection rule (a release costs 1),
+    1 / max(1, |limit|) for a limit (doubling it costs 1), and for a share or an
+    average L, whose rows are in money (sum (member - L) C_p y_p <= 0), 1 / (T
+    max(L, SHARE_FLOOR)) with T the total cost of every project: a stretch of s
+    raises the share by about s / T, so that too costs its relative raise."""
+    model = instance.model
     limit = np.where(np.isfinite(model.row_hi), model.row_hi, model.row_lo)
     cost = 1.0 / np.maximum(1.0, np.abs(np.nan_to_num(limit, posinf=1.0, neginf=1.0)))
     cost[np.isin(model.row_family, list(LOGIC))] = 1.0
+    total = max(1.0, float(instance.derived.total_cost.sum()))
+    for i in rows:
+        row = parse(str(model.row_name[i]))
+        if (str(row.family), row.keys[-1]) in SHARE_COLUMN:
+            share = _input_share(instance.portfolio, row)
+            cost[i] = 1.0 / (total * max(abs(share), SHARE_FLOOR))
     out = np.zeros(model.n_rows)
     out[rows] = cost[rows]
     return out
@@ -68,7 +81,7 @@ def _stretch_cost(model: LinearModel, rows: np.ndarray) -> np.ndarray:
 def relaxation(instance: Instance, rows: np.ndarray, seconds: float) -> list[Relaxation]:
     """The least stretch of the given rows that restores a plan, in input terms."""
     model = instance.model
-    stretched = elastic(model, rows, _stretch_cost(model, rows))
+    stretched = elastic(model, rows, _stretch_cost(instance, rows))
     result = HighsBackend().solve(stretched, SolveOptions(time_limit_s=seconds))
     if result.x is None or result.status == Status.INFEASIBLE:
         return []
@@ -79,7 +92,7 @@ def relaxation(instance: Instance, rows: np.ndarray, seconds: float) -> list[Rel
         if s <= 1e-7:
             continue
         name = str(model.row_name[i])
-        fix = _release(instance.portfolio, name) if model.row_family[i] in LOGIC else \
+        fix = _release(instance, name) if model.row_family[i] in LOGIC else \
             _new_limit(instance, name, i, upper=sign < 0, slack=float(s), x=x)
         prev = out.get(name)
         if prev is None or abs((fix.needed or 0) - (fix.limit or 0)) > \
@@ -88,15 +101,53 @@ def relaxation(instance: Instance, rows: np.ndarray, seconds: float) -> list[Rel
     return list(out.values())
 
 
-def _release(portfolio: Portfolio, name: str) -> Relaxation:
-    """The sentence that lifts a selection rule."""
+def _release(instance: Instance, name: str) -> Relaxation:
+    """What lifts a selection rule, as a change of the input."""
     row = parse(name)
-    what = {Family.MANDATORY: f"make {row.key} a candidate (projects.status)",
-            Family.FORCE: f"clear the force of {row.key} (projects.force)",
-            Family.ALIGNMENT: f"align {row.key} to an objective (alignment table)"}
-    text = what.get(row.family, f"drop the dependency {row.keys[0]} {row.family} "
-                                f"{row.keys[-1]} (dependencies table)")
-    return Relaxation(constraint=name, sentence=f"release {name}: {text}")
+    p = row.key
+    if row.family == Family.MANDATORY:
+        return Relaxation(constraint=name, table="projects", column="status", key={"id": p},
+                          value="candidate", sentence=f"release {name}: make {p} a candidate "
+                          "(projects.status = candidate)")
+    if row.family == Family.FORCE:
+        return Relaxation(constraint=name, table="projects", column="force", key={"id": p},
+                          value="", sentence=f"release {name}: clear the force of {p} "
+                          "(projects.force)")
+    if row.family == Family.ALIGNMENT:
+        goal = _best_objective(instance)
+        scores = instance.portfolio.table("alignment")
+        now = scores[(scores["project"] == p) & (scores["objective"] == goal)]["score"]
+        return Relaxation(constraint=name, table="alignment", column="score",
+                          key={"project": p, "objective": goal},
+                          limit=float(now.iloc[0]) if len(now) else None, needed=1.0,
+                          sentence=f"release {name}: align {p} to objective {goal} "
+                          "(alignment: a score of 1)")
+    a, b = row.keys[0], row.keys[-1]
+    return Relaxation(constraint=name, table="dependencies", key={
+        "project": a, "kind": str(row.family), "other": b}, delete_row=True,
+        sentence=f"release {name}: drop the dependency {a} {row.family} {b} "
+                 "(its dependencies row)")
+
+
+def _best_objective(instance: Instance) -> str:
+    """The objective of largest weight (the first of equals)."""
+    weights = instance.derived.weights
+    return str(weights.idxmax())
+
+
+def _key(row, table: str) -> dict[str, str | None] | None:
+    """The input row a limit row names, by the table's key columns."""
+    keys = [None if k == "*" else k for k in row.keys]
+    if table == "budgets":
+        keys += [None] * (3 - len(keys))
+        return dict(zip(("period", "pool", "category"), keys, strict=True))
+    if table == "capacity":
+        return {"skill": keys[0], "period": keys[1]}
+    if table == "balance":
+        return {"dimension": keys[0], "value": keys[1]}
+    if table == "group_limits":
+        return {"group": keys[0]}
+    return None
 
 
 def _new_limit(instance: Instance, name: str, i: int, upper: bool, slack: float,
@@ -118,9 +169,9 @@ def _new_limit(instance: Instance, name: str, i: int, upper: bool, slack: float,
         needed = _outward(limit + slack if upper else limit - slack, up=upper)
     verb = "raise" if upper else "lower"
     return Relaxation(constraint=name, limit=float(limit), needed=float(needed),
-                      table=table, column=column,
-                      sentence=f"{verb} {column} of {name} ({table}) from {limit:g} to "
-                               f"{needed:g}")
+                      table=table, column=column, key=_key(row, table),
+                      sentence=f"{verb} {column} of {name} ({table}) from {limit:.10g} to "
+                               f"{needed:.10g}")
 
 
 def _input_share(portfolio: Portfolio, row) -> float:

@@ -51,14 +51,12 @@ def explain(plan: Plan, instance: Instance, result: Result, options: PlanOptions
     fits = instance.derived.windows["fits"]
     targets = [e for e in plan.excluded if bool(fits[e.project])
                and (only is None or e.project in only)]
-    for e in targets:
-        if e.code == "infeasible_alone":
-            _impossible(e)
+    _proven_impossible(instance, targets)
     if mode == "estimate":
         _estimate(plan, instance, result, targets, options, deadline)
         return plan
-    proven = [e for e in targets if e.code == "infeasible_alone"]
-    targets = [e for e in targets if e.code != "infeasible_alone"]
+    proven = [e for e in targets if e.cost_status == "infeasible"]
+    targets = [e for e in targets if e.cost_status != "infeasible"]
     tasks = [(e.project, "in") for e in targets] + [
         (r.project, ALTERNATIVE[r.action]) for r in plan.recommendations
         if r.action != "kill" and (only is None or r.project in only)]
@@ -89,17 +87,26 @@ def explain(plan: Plan, instance: Instance, result: Result, options: PlanOptions
 
 def _summary(mode: str, tasks: list, drops: dict[tuple[str, str], Drop],
              proven: int = 0) -> ExplanationSummary:
-    """`proven`: infeasible_alone projects, exact without a re-solve."""
+    """`proven`: projects the rows prove no plan contains, exact without a re-solve."""
     exact = sum(1 for d in drops.values() if d.exact or d.infeasible)
     return ExplanationSummary(mode=mode, figures=len(tasks) + proven, exact=exact + proven,
                               bounded=len(drops) - exact, not_computed=len(tasks) - len(drops),
                               stopped_by_time=len(drops) < len(tasks))
 
 
-def _impossible(e: ExcludedProject) -> None:
-    """An infeasible_alone project: its proof is its binding rows."""
-    e.cost_status = "infeasible"
-    e.forcing_conflict = list(e.binding)
+def _proven_impossible(instance: Instance, targets: list[ExcludedProject]) -> None:
+    """cost_status infeasible, without a solve, where the rows prove it
+    (engine.impossible): an infeasible_alone project (its binding rows are the
+    proof), and a forced-out or unaligned one whose own rows, lifted as forcing
+    it in lifts them, leave no plan (the proof is its forcing_conflict)."""
+    static = [e.project for e in targets if e.code in STATIC_CODES]
+    proofs = impossible(lifted(instance.model, static), static) if static else {}
+    for e in targets:
+        if e.code == "infeasible_alone":
+            e.cost_status, e.forcing_conflict = "infeasible", list(e.binding)
+        elif e.project in proofs:
+            e.cost_status, e.forcing_conflict = "infeasible", proofs[e.project]
+            e.reason += "; forcing it in has no feasible plan: " + ", ".join(proofs[e.project])
 
 
 def _note_summary(plan: Plan) -> None:
@@ -147,36 +154,41 @@ def _describe_exclusion(e: ExcludedProject, drop: Drop | None, displaced: set[st
 
 
 def _cost_words(drop: Drop, objective: float) -> str:
-    """'forcing it in costs 3.2 (exact, 1.4% of the objective)' or 'would gain ...'."""
-    value = drop.value
-    verb = "costs" if value >= 0 else "would gain"
-    amount = abs(value)
-    share = f", {amount / abs(objective):.1%} of the objective" if objective else ""
+    """'forcing it in costs 3.2 (exact, 1.4% of the objective)', 'would gain 5
+    (exact)', or the interval the re-solves proved, said as a cost or a gain."""
+    high, low = drop.value, drop.low
+    def share(amount: float) -> str:
+        return f", {amount / abs(objective):.1%} of the objective" if objective else ""
     if drop.exact:
-        return f"forcing it in {verb} {amount:.4g} (exact{share})"
-    low = "unknown" if drop.low is None else f"{drop.low:.4g}"
-    return f"forcing it in {verb} at most {amount:.4g} (between {low} and {value:.4g}; " \
-           f"not proven within the time limit{share})"
+        verb = "costs" if high >= 0 else "would gain"
+        return f"forcing it in {verb} {abs(high):.4g} (exact{share(abs(high))})"
+    unproven = "not proven within the time limit"
+    if low is None:
+        words = f"costs at most {high:.4g}" if high >= 0 else \
+            f"would gain at least {-high:.4g}"
+        return f"forcing it in {words} ({unproven}; the other end is unknown)"
+    if low >= 0:
+        return f"forcing it in costs between {low:.4g} and {high:.4g} ({unproven}" \
+               f"{share(high)})"
+    if high <= 0:
+        return f"forcing it in would gain between {-high:.4g} and {-low:.4g} ({unproven}" \
+               f"{share(-low)})"
+    return f"forcing it in changes the objective by between a gain of {-low:.4g} and a " \
+           f"cost of {high:.4g} ({unproven})"
 
 
 def _estimate(plan: Plan, instance: Instance, result: Result, targets: list[ExcludedProject],
               options: PlanOptions, deadline: Deadline) -> None:
     """Lower bounds of cost_to_include from LP (or Lagrangian) prices."""
     estimable = [e.project for e in targets
-                 if e.code not in STATIC_CODES and e.code != "infeasible_alone"]
-    static = [e.project for e in targets if e.code in STATIC_CODES]
-    proofs = impossible(lifted(instance.model, static), static) if static else {}
+                 if e.code not in STATIC_CODES and e.cost_status != "infeasible"]
     seconds = deadline.cap(options.caps.estimate_s)
     estimates = {} if seconds <= 0.5 else lp_estimates(
         instance.model, estimable, plan.objective, seconds, result.reduced_costs,
         result.bound if result.reduced_costs is not None else None)
     tolerance = 1e-6 * max(1.0, abs(plan.objective))  # below it, LP noise: not a bound
     for e in targets:
-        if e.code == "infeasible_alone":
-            continue
-        if e.project in proofs:
-            e.cost_status, e.forcing_conflict = "infeasible", proofs[e.project]
-            e.reason += "; forcing it in has no feasible plan: " + ", ".join(proofs[e.project])
+        if e.cost_status == "infeasible":
             continue
         low = estimates.get(e.project)
         hint = f"exact: spmo explain --project {e.project}"

@@ -230,6 +230,25 @@ def test_estimates_from_the_lagrange_backend():
     assert_figures_hold(portfolio, plan)
 
 
+@pytest.mark.parametrize("low, high, words", [
+    (2.0, 2.0, "forcing it in costs 2 (exact, 20.0% of the objective)"),
+    (-3.0, -3.0, "forcing it in would gain 3 (exact, 30.0% of the objective)"),
+    (1.0, 4.0, "forcing it in costs between 1 and 4 (not proven"),
+    (-6.0, -2.0, "forcing it in would gain between 2 and 6 (not proven"),
+    (-1.0, 3.0, "between a gain of 1 and a cost of 3"),
+    (None, -2.0, "forcing it in would gain at least 2 (not proven"),
+    (None, 2.0, "forcing it in costs at most 2 (not proven"),
+])
+def test_cost_sentences_say_cost_or_gain(low, high, words):
+    """An interval of negative drops is a gain of at least |high| (it said "would
+    gain at most")."""
+    from spmo.planning.counterfactual import Drop
+    from spmo.planning.explain import _cost_words
+
+    drop = Drop(low, high, exact=low == high)
+    assert words in _cost_words(drop, 10.0)
+
+
 def test_sentences_are_deterministic():
     """The same input gives the same sentences (no timings in them)."""
     document = copy.deepcopy(knapsack(14))

@@ -148,8 +148,8 @@ def test_relaxation_restores_a_plan(name):
 
 
 def test_share_relaxation_in_input_units():
-    """balance min_share 0.4 is lowered to 0.25, the share M0 has (it said
-    "lower balance[business_unit,u1,min] from 0 to -6", in model units)."""
+    """balance min_share 0.4 is lowered to 0.25, the share M0 has (shares were
+    said in the model's units: from 0 to a negative amount of money)."""
     tables, _ = HAND_MADE["balance min"]
     plan = solve_checked({"periods": P, **tables}, solver="highs")
     r = plan.relaxation[0]

@@ -12,9 +12,10 @@ interval it proved, one not reached before the deadline as not computed, and
 The code of an excluded project is the plan's (engine.reasons) and never
 changes here, whatever the mode: forced_out, unaligned and no_fit stay, and
 so does a limit code. That forcing a project in has no feasible plan is said
-in `cost_status="infeasible"` and `forcing_conflict`: for an
-`infeasible_alone` project from the plan's own proof (no re-solve), for any
-other from the re-solve and a CP-SAT conflict.
+in `cost_status="infeasible"` and `forcing_conflict`: where the rows prove
+it (engine.impossible: an `infeasible_alone` project, or a forced-out or
+unaligned one whose own rows are lifted), from that proof, at every level and
+without a re-solve; otherwise from the re-solve and a CP-SAT conflict.
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ def _cost_words(drop: Drop, objective: float) -> str:
     if drop.exact:
         verb = "costs" if high >= 0 else "would gain"
         return f"forcing it in {verb} {abs(high):.4g} (exact{share(abs(high))})"
-    unproven = "not proven within the time limit"
+    unproven = "not proven within the limits"
     if low is None:
         words = f"costs at most {high:.4g}" if high >= 0 else \
             f"would gain at least {-high:.4g}"

@@ -209,8 +209,11 @@ def _plan_share(instance: Instance, row, x: np.ndarray) -> float:
 
 
 def _outward(value: float, up: bool, digits: int = 6) -> float:
-    """`value` rounded to `digits` significant digits away from the violated side."""
+    """`value` rounded to `digits` significant digits away from the violated
+    side (and clear of float noise: 6, not 6.000000000000001)."""
     if value == 0 or not math.isfinite(value):
         return value
-    step = 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1)
-    return (math.ceil(value / step) if up else math.floor(value / step)) * step
+    exponent = math.floor(math.log10(abs(value))) - digits + 1
+    step = 10.0 ** exponent
+    steps = math.ceil(value / step - 1e-9) if up else math.floor(value / step + 1e-9)
+    return round(steps * step, max(0, -exponent))

@@ -118,13 +118,27 @@ HAND_MADE = {
                                 for i in range(2)],
                       "risk_appetite": {"max_average_risk": 0.3}},
                      ("risk_appetite", "max_average_risk", 0.5)),
-    "mandatory or force": ({"projects": [_mandatory(0), {"id": "F", "value": 1, "force": "in"}],
-                            "dependencies": [{"project": "M0", "kind": "excludes",
-                                              "other": "F"}]},
-                           None),
-    "dependency": ({"projects": [_mandatory(0), {"id": "Q", "value": 1, "force": "out"}],
-                    "dependencies": [{"project": "M0", "kind": "requires", "other": "Q"}]},
-                   None),
+    # releasing M0 (1) beats releasing both forces or both exclusions (2)
+    "mandatory": ({"projects": [_mandatory(0), {"id": "F1", "value": 1, "force": "in"},
+                                {"id": "F2", "value": 1, "force": "in"}],
+                   "dependencies": [{"project": "M0", "kind": "excludes", "other": f}
+                                    for f in ("F1", "F2")]},
+                  ("projects", "status", "candidate")),
+    "force": ({"projects": [_mandatory(0), _mandatory(1),
+                            {"id": "F", "value": 1, "force": "in"}],
+               "dependencies": [{"project": "F", "kind": "excludes", "other": f"M{i}"}
+                                for i in range(2)]},
+              ("projects", "force", "")),
+    # M0 is fixed in Q1 and must follow B, fixed in Q2; a group needs M0 too, so
+    # dropping the dependency (1) beats releasing M0 and the group (2)
+    "dependency": ({"projects": [_mandatory(0, duration=1, earliest_start="Q1",
+                                            latest_start="Q1"),
+                                 {"id": "B", "value": 1, "duration": 1, "earliest_start": "Q2",
+                                  "latest_start": "Q2"}],
+                    "dependencies": [{"project": "M0", "kind": "after", "other": "B"}],
+                    "groups": [{"group": "g", "project": "M0"}],
+                    "group_limits": [{"group": "g", "min": 1}]},
+                   ("dependencies", None, None)),
     # U serves no objective but two mandatory projects require it: aligning U
     # (one release) is cheaper than two
     "alignment": ({"projects": [_mandatory(0), _mandatory(1), {"id": "U", "value": 1}],
@@ -141,10 +155,15 @@ HAND_MADE = {
 def test_relaxation_restores_a_plan(name):
     tables, expected = HAND_MADE[name]
     relaxation = assert_relaxation_restores({"periods": P, **tables})
-    if expected is not None:
-        table, column, needed = expected
-        assert {(r.table, r.column) for r in relaxation} == {(table, column)}
-        assert all(r.needed == pytest.approx(needed) for r in relaxation)
+    table, column, needed = expected
+    assert {(r.table, r.column) for r in relaxation} == {(table, column)}
+    for r in relaxation:
+        if isinstance(needed, str):
+            assert r.value == needed and r.key == {"id": r.constraint.split("[")[1][:-1]}
+        elif needed is None:
+            assert r.delete_row and r.key == {"project": "M0", "kind": "after", "other": "B"}
+        else:
+            assert r.needed == needed
 
 
 def test_share_relaxation_in_input_units():

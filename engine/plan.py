@@ -110,6 +110,13 @@ class Relaxation(BaseModel):
     needed: float | None = Field(None, description="the value to type instead")
     table: str | None = Field(None, description="the input table holding the value")
     column: str | None = Field(None, description="the column to change")
+    key: dict[str, str | None] | None = Field(None, description=(
+        "the row of `table` to change, by its key columns (null: a blank cell; "
+        "the whole key null for risk_appetite); a row the table lacks is added"))
+    value: str | None = Field(None, description=(
+        "for a release, the text to type in `column` instead of a number "
+        "(\"\": clear the cell)"))
+    delete_row: bool = Field(False, description="for a release: delete the row")
     sentence: str
 
 

@@ -1,12 +1,20 @@
-"""First reasons for excluded projects, read off the optimal plan.
+"""First reasons for excluded projects, read off the reported plan.
 
-For an excluded project p and each of its start options j, adding x_j = 1 to
-the plan changes each row's activity by A_ij; a row is in the way when
-act_i + A_ij leaves [lo_i - tol, hi_i + tol] even after buying all the extra
-capacity still on offer in that row. The start with the fewest rows in the
-way is reported: its rows are `binding` and their family gives the `code`;
-no row in the way means the optimum is simply better without p (`dominated`).
-Exact counterfactual costs come from re-solves (planning.explain).
+The plan is the solver's starts with the least purchase of extra FTE they
+need (engine/model/decode.py minimal_purchase), not the solver's raw bought
+FTE (free under a strategic objective, so a solver may buy any of it). For
+an excluded project p and each of its start options j, adding x_j = 1 to the
+plan changes each row's activity by A_ij; where a capacity row would
+overflow, the extra FTE it needs is bought (up to what is still on offer) and
+that purchase is charged to every row bought capacity counts in (the budgets
+without pool or category, engine/model/money.py). A row is in the way when
+its new activity leaves [lo - tol, hi + tol], tol = 1e-6 max(1, |limit|) as
+in the checker. Structural rows (window, synergy: bookkeeping a person does
+not set) are never in the way. The start with the fewest rows in the way is
+reported: its rows are `binding` and their family gives the `code`; no row
+in the way means the optimum is simply better without p (`dominated`).
+The code does not depend on the explanation level; exact counterfactual
+costs come from re-solves (planning.explain).
 """
 
 from __future__ import annotations
@@ -15,26 +23,82 @@ import numpy as np
 import pandas as pd
 
 from .derive import Derived
-from .model.linear import LinearModel
+from .impossible import impossible
+from .model.decode import minimal_purchase
+from .model.linear import LinearModel, summed
 from .plan import ExcludedProject
 from .portfolio import Portfolio
 from .rows import REASON_CODE, REASON_ORDER, STRUCTURAL, Family, row_name
 
 
-def _rows_in_the_way(model: LinearModel, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For every model entry (i, j): would setting x_j = 1 break row i?"""
-    act = model.activity(x)
-    flex = np.zeros(model.n_rows)
-    cont = ~model.integer[model.a_col] & (model.a_val < 0)
-    np.add.at(flex, model.a_row[cont],
-              -model.a_val[cont] * (model.ub[model.a_col[cont]] - x[model.a_col[cont]]))
-    hi = model.row_hi + flex
-    tol = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(hi), hi, 0.0)))
-    new = act[model.a_row] + model.a_val
-    off = (new > hi[model.a_row] + tol[model.a_row]) | \
-        (new < model.row_lo[model.a_row] - tol[model.a_row])
-    off &= ~np.isin(model.row_family[model.a_row], list(STRUCTURAL))
-    return model.a_row[off], model.a_col[off]
+def plan_vector(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> np.ndarray:
+    """The reported plan as a model assignment: the solver's starts, the least
+    purchase of extra FTE they need (decode.minimal_purchase: a solver may buy
+    more where buying is free under the objective, the plan never does) and
+    each synergy variable the AND of its pair."""
+    n = len(model.starts)
+    out = np.zeros(model.n_vars)
+    out[:n] = x[:n] > 0.5
+    bought = minimal_purchase(portfolio, model, x)
+    if len(bought):
+        index_of = {p: i for i, p in enumerate(portfolio.periods)}
+        var = model.extra.set_index(["skill", "period"])["var"]
+        keys = list(zip(bought["skill"], bought["period"].map(index_of), strict=True))
+        out[var.loc[keys].to_numpy()] = bought["fte"].to_numpy(dtype=float)
+    pairs = model.pairs
+    if len(pairs):
+        chosen = set(model.starts["project"][out[:n] > 0.5])
+        out[pairs["var"].to_numpy()] = [float(a in chosen and b in chosen) for a, b in
+                                        zip(pairs["project_a"], pairs["project_b"], strict=True)]
+    return out
+
+
+def _purchase_rows(model: LinearModel) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the continuous variable that buys room in it (a negative
+    coefficient: bought FTE in its capacity row), -1 where none, and that
+    coefficient."""
+    var = np.full(model.n_rows, -1, dtype=np.int64)
+    coef = np.zeros(model.n_rows)
+    buys = ~model.integer[model.a_col] & (model.a_val < 0)
+    var[model.a_row[buys]] = model.a_col[buys]
+    coef[model.a_row[buys]] = model.a_val[buys]
+    return var, coef
+
+
+def _rows_in_the_way(model: LinearModel, xp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (row i, start column j) such that adding x_j = 1 to the plan xp
+    breaks row i, after buying the extra FTE it needs (up to what is still on
+    offer) and charging that purchase to every row the bought FTE counts in
+    (the budgets without pool or category). Structural rows are skipped."""
+    n = len(model.starts)
+    act = model.activity(xp)
+    rows, vals, first = model.by_column
+    er, ev = rows[: first[n]], vals[: first[n]]
+    ec = np.repeat(np.arange(n), np.diff(first[: n + 1]))
+    buy_var, buy_coef = _purchase_rows(model)
+    k = buy_var[er]
+    at = np.flatnonzero(k >= 0)
+    over = act[er[at]] + ev[at] - model.row_hi[er[at]]
+    room = (model.ub[k[at]] - xp[k[at]]) * -buy_coef[er[at]]
+    bought = np.minimum(np.maximum(over, 0.0), np.maximum(room, 0.0)) / -buy_coef[er[at]]
+    at, bought = at[bought > 0], bought[bought > 0]
+    # buying `bought` of variable k changes every row of column k by bought * A_ik
+    kr, kv, kf = rows, vals, first
+    kvar = k[at]
+    counts = kf[kvar + 1] - kf[kvar]
+    pos = np.repeat(kf[kvar], counts) + np.arange(counts.sum()) - \
+        np.repeat(np.cumsum(counts) - counts, counts)
+    all_r = np.r_[er, kr[pos]]
+    all_c = np.r_[ec, np.repeat(ec[at], counts)]
+    all_v = np.r_[ev, kv[pos] * np.repeat(bought, counts)]
+    r, c, v = summed(all_r, all_c, all_v)
+    new = act[r] + v
+    hi, lo = model.row_hi[r], model.row_lo[r]
+    tol_hi = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(hi), hi, 0.0)))
+    tol_lo = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(lo), lo, 0.0)))
+    off = ((new > hi + tol_hi) | (new < lo - tol_lo)) & \
+        ~np.isin(model.row_family[r], list(STRUCTURAL))
+    return r[off], c[off]
 
 
 def _static_reasons(portfolio: Portfolio, derived: Derived) -> dict[str, ExcludedProject]:
@@ -64,7 +128,7 @@ def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
                   x: np.ndarray, selected: set[str]) -> list[ExcludedProject]:
     """One ExcludedProject per project that is not selected."""
     out = []
-    rows, cols = _rows_in_the_way(model, x)
+    rows, cols = _rows_in_the_way(model, plan_vector(portfolio, model, x))
     starts = model.starts
     var_project = starts["project"].to_numpy(dtype=object)
     count = np.bincount(cols, minlength=model.n_vars)[: len(starts)]
@@ -77,11 +141,20 @@ def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
                                 "var": np.arange(len(starts))})
     best = per_project.sort_values(["count", "var"]).drop_duplicates("project") \
         .set_index("project")["var"]
+    proofs = impossible(model, [p for p in portfolio.projects.index
+                                if p not in selected and p not in static])
     for pid in portfolio.projects.index:
         if pid in selected:
             continue
         if pid in static:
             out.append(static[pid])
+            continue
+        if pid in proofs:
+            names = proofs[pid]
+            out.append(ExcludedProject(
+                project=pid, code="infeasible_alone", binding=names,
+                reason=f"no feasible plan contains it: {', '.join(names[:4])}"
+                       + (" and more" if len(names) > 4 else "") + " cannot all hold"))
             continue
         j = best[pid]
         in_the_way = sorted_rows[bounds[j]:bounds[j + 1]]

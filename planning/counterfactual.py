@@ -30,6 +30,7 @@ import numpy as np
 from spmo.engine.model.decode import selected_projects
 from spmo.engine.model.linear import LinearModel
 from spmo.engine.model.transforms import forced
+from spmo.engine.rows import Family
 from spmo.solvers.base import SolveOptions, Status
 from spmo.solvers.batch import run_batch
 from spmo.solvers.highs import lp_duals
@@ -121,12 +122,25 @@ def drop_of(c: Counterfactual, objective: float, bound: float | None) -> Drop:
     return Drop(low, high, exact)
 
 
+def lifted(model: LinearModel, projects: list[str]) -> LinearModel:
+    """The model with the force and alignment rows of `projects` lifted (as
+    forcing each in would lift its own): a relaxation of every one of their
+    forced models, so what no plan of it contains, no forced plan does."""
+    lo, hi = model.row_lo.copy(), model.row_hi.copy()
+    rows = np.isin(model.row_project, list(projects)) & \
+        np.isin(model.row_family, [Family.FORCE, Family.ALIGNMENT])
+    lo[rows], hi[rows] = -np.inf, np.inf
+    return dataclasses.replace(model, row_lo=lo, row_hi=hi)
+
+
 def lp_estimates(model: LinearModel, projects: list[str], objective: float, seconds: float,
                  reduced: np.ndarray | None = None, lp_bound: float | None = None
                  ) -> dict[str, float]:
     """A lower bound on each project's drop (module docstring): LP duals from
     HiGHS within `seconds`, else (or for a model `auto` gives the Lagrangian
     backend) Lagrangian prices. `reduced`, `lp_bound`: prices already found."""
+    if not projects:
+        return {}
     drop, bound = (None, None) if reduced is None else (-reduced, lp_bound)
     if drop is None and len(model.a_val) <= LARGE_NONZEROS:
         duals = lp_duals(model, seconds)

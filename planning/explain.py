@@ -7,15 +7,22 @@ Modes: `exact` re-solves each counterfactual (planning.counterfactual);
 and estimates beyond. Exact re-solves run within the request's deadline,
 each bounded by deterministic work; one not proven is reported as the
 interval it proved, one not reached before the deadline as not computed, and
-`plan.explanations` counts them. The code of an excluded project is the
-plan's (forced_out, unaligned, no_fit stay whatever the mode); that forcing
-it in is infeasible is said in `cost_status` and `forcing_conflict`.
+`plan.explanations` counts them.
+
+The code of an excluded project is the plan's (engine.reasons) and never
+changes here, whatever the mode: forced_out, unaligned and no_fit stay, and
+so does a limit code. That forcing a project in has no feasible plan is said
+in `cost_status="infeasible"` and `forcing_conflict`: where the rows prove
+it (engine.impossible: an `infeasible_alone` project, or a forced-out or
+unaligned one whose own rows are lifted), from that proof, at every level and
+without a re-solve; otherwise from the re-solve and a CP-SAT conflict.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+from spmo.engine.impossible import impossible
 from spmo.engine.model.transforms import forced
 from spmo.engine.plan import ExcludedProject, ExplanationSummary, Plan
 from spmo.engine.portfolio import Portfolio
@@ -23,7 +30,7 @@ from spmo.engine.rows import Family, row_name
 from spmo.solvers.base import Result
 from spmo.solvers.conflicts import find_conflict
 
-from .counterfactual import Drop, drop_of, lp_estimates, run_counterfactuals
+from .counterfactual import Drop, drop_of, lifted, lp_estimates, run_counterfactuals
 from .instance import Instance
 from .options import EXACT_LIMIT, Deadline, PlanOptions, solve_options
 
@@ -49,9 +56,12 @@ def explain(plan: Plan, instance: Instance, result: Result, options: PlanOptions
     fits = instance.derived.windows["fits"]
     targets = [e for e in plan.excluded if bool(fits[e.project])
                and (only is None or e.project in only)]
+    _proven_impossible(instance, targets)
     if mode == "estimate":
         _estimate(plan, instance, result, targets, options, deadline)
         return plan
+    proven = [e for e in targets if e.cost_status == "infeasible"]
+    targets = [e for e in targets if e.cost_status != "infeasible"]
     tasks = [(e.project, "in") for e in targets] + [
         (r.project, ALTERNATIVE[r.action]) for r in plan.recommendations
         if r.action != "kill" and (only is None or r.project in only)]
@@ -74,7 +84,7 @@ def explain(plan: Plan, instance: Instance, result: Result, options: PlanOptions
             r.value_delta = drop.value
             r.reason += f" (worth {drop.value:.4g} of objective over the alternative" \
                         f"{'' if drop.exact else ', at most; not proven'})"
-    plan.explanations = _summary("exact", tasks, drops)
+    plan.explanations = _summary("exact", tasks, drops, len(proven))
     _note_summary(plan)
     return plan
 
@@ -89,11 +99,28 @@ def _counterfactual_options(instance: Instance, options: PlanOptions, deadline: 
         work_limit=options.caps.counterfactual_work)
 
 
-def _summary(mode: str, tasks: list, drops: dict[tuple[str, str], Drop]) -> ExplanationSummary:
+def _summary(mode: str, tasks: list, drops: dict[tuple[str, str], Drop],
+             proven: int = 0) -> ExplanationSummary:
+    """`proven`: projects the rows prove no plan contains, exact without a re-solve."""
     exact = sum(1 for d in drops.values() if d.exact or d.infeasible)
-    return ExplanationSummary(mode=mode, figures=len(tasks), exact=exact,
+    return ExplanationSummary(mode=mode, figures=len(tasks) + proven, exact=exact + proven,
                               bounded=len(drops) - exact, not_computed=len(tasks) - len(drops),
                               stopped_by_time=len(drops) < len(tasks))
+
+
+def _proven_impossible(instance: Instance, targets: list[ExcludedProject]) -> None:
+    """cost_status infeasible, without a solve, where the rows prove it
+    (engine.impossible): an infeasible_alone project (its binding rows are the
+    proof), and a forced-out or unaligned one whose own rows, lifted as forcing
+    it in lifts them, leave no plan (the proof is its forcing_conflict)."""
+    static = [e.project for e in targets if e.code in STATIC_CODES]
+    proofs = impossible(lifted(instance.model, static), static) if static else {}
+    for e in targets:
+        if e.code == "infeasible_alone":
+            e.cost_status, e.forcing_conflict = "infeasible", list(e.binding)
+        elif e.project in proofs:
+            e.cost_status, e.forcing_conflict = "infeasible", proofs[e.project]
+            e.reason += "; forcing it in has no feasible plan: " + ", ".join(proofs[e.project])
 
 
 def _note_summary(plan: Plan) -> None:
@@ -123,10 +150,6 @@ def _describe_exclusion(e: ExcludedProject, drop: Drop | None, displaced: set[st
         conflict = find_conflict(forced(instance.model, e.project, "in"), seconds) \
             if seconds > 0.5 else []
         e.forcing_conflict = [n for n in conflict if n != own]
-        if e.code not in STATIC_CODES:
-            e.code = "infeasible_alone"
-            e.binding = list(e.forcing_conflict)
-            e.reason = "no feasible plan contains it"
         e.reason += "; forcing it in has no feasible plan" + (
             ": " + ", ".join(e.forcing_conflict) if e.forcing_conflict else "")
         return
@@ -145,28 +168,42 @@ def _describe_exclusion(e: ExcludedProject, drop: Drop | None, displaced: set[st
 
 
 def _cost_words(drop: Drop, objective: float) -> str:
-    """'forcing it in costs 3.2 (exact, 1.4% of the objective)' or 'would gain ...'."""
-    value = drop.value
-    verb = "costs" if value >= 0 else "would gain"
-    amount = abs(value)
-    share = f", {amount / abs(objective):.1%} of the objective" if objective else ""
+    """'forcing it in costs 3.2 (exact, 1.4% of the objective)', 'would gain 5
+    (exact)', or the interval the re-solves proved, said as a cost or a gain."""
+    high, low = drop.value, drop.low
+    def share(amount: float) -> str:
+        return f", {amount / abs(objective):.1%} of the objective" if objective else ""
     if drop.exact:
-        return f"forcing it in {verb} {amount:.4g} (exact{share})"
-    low = "unknown" if drop.low is None else f"{drop.low:.4g}"
-    return f"forcing it in {verb} at most {amount:.4g} (between {low} and {value:.4g}; " \
-           f"not proven within the time limit{share})"
+        verb = "costs" if high >= 0 else "would gain"
+        return f"forcing it in {verb} {abs(high):.4g} (exact{share(abs(high))})"
+    unproven = "not proven within the limits"
+    if low is None:
+        words = f"costs at most {high:.4g}" if high >= 0 else \
+            f"would gain at least {-high:.4g}"
+        return f"forcing it in {words} ({unproven}; the other end is unknown)"
+    if low >= 0:
+        return f"forcing it in costs between {low:.4g} and {high:.4g} ({unproven}" \
+               f"{share(high)})"
+    if high <= 0:
+        return f"forcing it in would gain between {-high:.4g} and {-low:.4g} ({unproven}" \
+               f"{share(-low)})"
+    return f"forcing it in changes the objective by between a gain of {-low:.4g} and a " \
+           f"cost of {high:.4g} ({unproven})"
 
 
 def _estimate(plan: Plan, instance: Instance, result: Result, targets: list[ExcludedProject],
               options: PlanOptions, deadline: Deadline) -> None:
     """Lower bounds of cost_to_include from LP (or Lagrangian) prices."""
-    estimable = [e.project for e in targets if e.code not in STATIC_CODES]
+    estimable = [e.project for e in targets
+                 if e.code not in STATIC_CODES and e.cost_status != "infeasible"]
     seconds = deadline.cap(options.caps.estimate_s)
     estimates = {} if seconds <= 0.5 else lp_estimates(
         instance.model, estimable, plan.objective, seconds, result.reduced_costs,
         result.bound if result.reduced_costs is not None else None)
-    tolerance = 1e-9 * max(1.0, abs(plan.objective))
+    tolerance = 1e-6 * max(1.0, abs(plan.objective))  # below it, LP noise: not a bound
     for e in targets:
+        if e.cost_status == "infeasible":
+            continue
         low = estimates.get(e.project)
         hint = f"exact: spmo explain --project {e.project}"
         if low is not None and low > tolerance:
@@ -176,7 +213,8 @@ def _estimate(plan: Plan, instance: Instance, result: Result, targets: list[Excl
             e.cost_status = "not_estimated"
             e.reason += f"; the cost of forcing it in is not estimated ({hint})"
     plan.explanations = ExplanationSummary(
-        mode="estimate", figures=len(targets), exact=0,
+        mode="estimate", figures=len(targets),
+        exact=sum(1 for e in targets if e.cost_status == "infeasible"),
         bounded=sum(1 for e in targets if e.cost_status == "at_least"),
         not_computed=sum(1 for e in targets if e.cost_status == "not_estimated"),
         stopped_by_time=seconds <= 0.5)

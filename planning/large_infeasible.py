@@ -27,7 +27,7 @@ from spmo.engine.rows import LOGIC, STRUCTURAL
 from spmo.solvers.feasibility import conflict_rows, lp_feasibility
 from spmo.solvers.large.greedy import greedy_plan
 
-from .infeasible import _new_limit
+from .input_terms import new_limit
 from .instance import Instance
 
 CONFLICT_NONZEROS = 200_000
@@ -75,7 +75,7 @@ def must_relaxation(instance: Instance, rows: np.ndarray) -> list[Relaxation]:
         if max(over, under) <= 1e-9 * max(1.0, abs(activity[i])):
             continue
         upper = over > 0
-        fix = _new_limit(instance, str(model.row_name[i]), int(i), upper=upper,
+        fix = new_limit(instance, str(model.row_name[i]), int(i), upper=upper,
                          slack=float(over if upper else under), x=x)
         prev = out.get(fix.constraint)
         if prev is None or abs((fix.needed or 0) - (fix.limit or 0)) > \

@@ -36,7 +36,8 @@ LEVELS = ("none", "estimate", "exact")
 P = [{"id": "Q1"}, {"id": "Q2"}]
 
 
-def _valid(doc: dict):
+def valid_or_discard(doc: dict):
+    """The portfolio of a drawn document; hypothesis discards an invalid one."""
     try:
         return portfolio_of(doc)
     except InvalidPortfolio:
@@ -109,7 +110,7 @@ def test_static_code_stays_when_forcing_in_is_infeasible(static):
 @settings(FAST, max_examples=25)
 @given(portfolio_docs(Shape(max_projects=6, max_periods=4)))
 def test_codes_do_not_depend_on_the_level_random(doc):
-    portfolio = _valid(doc)
+    portfolio = valid_or_discard(doc)
     plans = {level: solve_checked(portfolio, solver="highs", explain=level)
              for level in LEVELS}
     assume(plans["none"].objective is not None)
@@ -169,7 +170,7 @@ def assert_figures_hold(portfolio, plan) -> None:
 @settings(FAST, max_examples=40)
 @given(portfolio_docs(Shape(max_projects=7, max_periods=4)))
 def test_exact_figures_equal_forced_solves(doc):
-    portfolio = _valid(doc)
+    portfolio = valid_or_discard(doc)
     plan = solve_checked(portfolio, solver="highs", explain="exact")
     assume(plan.objective is not None)
     assert plan.status == "optimal"
@@ -183,7 +184,7 @@ def test_exact_figures_equal_forced_solves(doc):
 def test_estimates_are_lower_bounds(doc, prices):
     """From the LP's duals, and from Lagrangian prices (what portfolios too large
     for the LP get)."""
-    portfolio = _valid(doc)
+    portfolio = valid_or_discard(doc)
     no_lp = mock.patch("spmo.planning.counterfactual.lp_duals", lambda model, seconds: None)
     with no_lp if prices == "lagrange" else contextlib.nullcontext():
         plan = solve_checked(portfolio, solver="highs", explain="estimate")

@@ -13,10 +13,9 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from spmo.engine.check import Assignment, check
 from spmo.engine.derive import derive
-from spmo.engine.errors import InvalidPortfolio
 from spmo.engine.model.build import build
 from spmo.engine.model.transforms import forced
 from spmo.engine.rows import REASON_CODE, REASON_ORDER, STRUCTURAL, family_of
@@ -25,19 +24,9 @@ from spmo.solvers.highs import HighsBackend
 
 from .conftest import portfolio_of, solve_checked
 from .strategies import portfolio_docs
+from .test_explain_figures import FAST, P, valid_or_discard
 
-FAST = settings(deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.filter_too_much])
 STATIC = {"forced_out", "unaligned", "no_fit"}
-P = [{"id": "Q1"}, {"id": "Q2"}]
-
-
-def _valid(doc: dict):
-    try:
-        return portfolio_of(doc)
-    except InvalidPortfolio:
-        assume(False)
 
 
 def least_purchase(portfolio, starts: dict[str, int]) -> pd.DataFrame:
@@ -113,7 +102,7 @@ def assert_reasons_hold(portfolio, plan) -> None:
 @settings(FAST, max_examples=50)
 @given(doc=portfolio_docs())
 def test_codes_hold_against_the_checker(doc, solver):
-    portfolio = _valid(doc)
+    portfolio = valid_or_discard(doc)
     plan = solve_checked(portfolio, solver=solver)
     assume(plan.objective is not None)
     assert_reasons_hold(portfolio, plan)

@@ -21,93 +21,20 @@ from rich.console import Console
 from rich.markup import escape
 from spmo.engine.errors import CheckFailed, InvalidPortfolio, Problem, SpmoError, UnknownSolver
 
+from .cli_common import (
+    EXIT,
+    ForceOption,
+    answer,
+    app,
+    check_options,
+    computed,
+    exit_if,
+    fail,
+    load_portfolio,
+    settings_or_exit,
+    write_files,
+)
 from .options import count_problem, solve_problems, target_problems
-
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="spmo: the provably optimal, aligned project portfolio.")
-EXIT = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4}
-ForceOption = Annotated[bool, typer.Option("--force", help="overwrite files that exist")]
-
-
-def _version(value: bool) -> None:
-    if value:
-        import spmo
-
-        print(f"spmo {spmo.__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(_version_flag: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="print the version and exit")
-        ] = False) -> None:
-    """Before any command (not for --help): the settings from the environment
-    (exit 2 naming a bad variable), the batch settings handed down."""
-    settings = _settings()
-    if settings.workers is not None or settings.dask_scheduler is not None:
-        from .settings import configure_batches  # loads the solvers: only when set
-
-        configure_batches(settings)
-
-
-def _load(path: Path, as_json: bool):
-    """Read and validate, or print every problem and exit 2."""
-    from spmo.engine.io import read_portfolio
-    from spmo.engine.validate import validate
-
-    try:
-        portfolio = validate(read_portfolio(path))
-    except InvalidPortfolio as exc:
-        _fail(exc.problems, as_json)
-    _check_solver(portfolio.settings.solver, as_json)
-    return portfolio
-
-
-def _check_solver(name: str | None, as_json: bool) -> None:
-    """Exit 2 naming settings.solver unless it is auto or an installed backend (the
-    engine checks only the name's shape; the names are the registry's, asked
-    through planning, and only when one is named: the CLI imports the solvers
-    only when it solves, so `spmo validate` stays light)."""
-    if (name or "auto").lower() == "auto":
-        return
-    from spmo.planning.pipeline import check_solver
-
-    try:
-        check_solver(name)
-    except UnknownSolver as exc:
-        _fail([Problem("settings", None, "solver", str(exc))], as_json)
-
-
-def _fail(problems: list[Problem], as_json: bool, code: int = 2):
-    from .render import print_problems
-
-    if as_json:
-        print(json.dumps({"status": "invalid", "problems": [p.as_dict() for p in problems]},
-                         indent=1))
-    else:
-        print_problems(Console(stderr=True), problems)
-    raise typer.Exit(code)
-
-
-def _check(problems: list[Problem], as_json: bool) -> None:
-    """Exit 2 with the options' problems, if any, before any work."""
-    if problems:
-        _fail(problems, as_json)
-
-
-def _written(console: Console, paths: list[Path], write) -> int:
-    """write(path) for each path, after the work: a failure (a disk full, a
-    folder removed meanwhile) is said and gives exit 1, the others are still
-    written and the result is still printed."""
-    failed = 0
-    for path in paths:
-        try:
-            write(path)
-        except Exception as exc:  # OSError, openpyxl's IllegalCharacterError, ...
-            console.print(f"[red]error:[/] could not write {escape(str(path))}: "
-                          f"{escape(str(exc) or type(exc).__name__)}")
-            failed = 1
-    return failed
 
 
 @app.command()
@@ -134,15 +61,15 @@ def solve(
     from .render import print_plan
 
     outs = out or []
-    _check(solve_problems(time_limit, gap, explain)
+    check_options(solve_problems(time_limit, gap, explain)
            + target_problems(outs, PLAN_SUFFIXES, force), as_json)
-    portfolio = _load(path, as_json)
+    portfolio = load_portfolio(path, as_json)
     if scenario is not None:
         portfolio = _scenario_applied(portfolio, scenario, as_json)
     result = _solve(portfolio, as_json, solver=solver, time_limit_s=time_limit,
                     relative_gap=gap, explain=explain)
     title = f"{portfolio.name or path.stem}: {result.status} plan"
-    failed = _written(Console(stderr=True), outs, lambda p: write_plan(result, p, title))
+    failed = write_files(Console(stderr=True), outs, lambda p: write_plan(result, p, title))
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=1) + "\n")
     else:
@@ -157,7 +84,7 @@ def _scenario_applied(portfolio, path: Path, as_json: bool):
     try:
         return apply(portfolio, read_scenario(path))
     except InvalidPortfolio as exc:
-        _fail(exc.problems, as_json)
+        fail(exc.problems, as_json)
 
 
 @app.command()
@@ -177,12 +104,12 @@ def compare(
 
     from .render import print_comparison
 
-    _check(solve_problems(time_limit, None, explain), as_json)
-    portfolio = _load(path, as_json)
-    result = _computed(as_json, lambda: compare_scenarios(
+    check_options(solve_problems(time_limit, None, explain), as_json)
+    portfolio = load_portfolio(path, as_json)
+    result = computed(as_json, lambda: compare_scenarios(
         portfolio, [read_scenario(p) for p in scenario], solver=solver,
         time_limit_s=time_limit, explain=explain))
-    _answer(result, as_json, print_comparison)
+    answer(result, as_json, print_comparison)
 
 
 FRONTIER_SUFFIXES = (".html", ".htm", ".json")
@@ -207,14 +134,14 @@ def frontier(
         levels = None if factors is None else [float(f) for f in factors.split(",")]
     except ValueError:
         problems.append(Problem("frontier", None, "factors", f"not numbers: '{factors}'"))
-    _check(problems, as_json)
+    check_options(problems, as_json)
     from spmo.scenarios.frontier import DEFAULT_FACTORS
     from spmo.scenarios.frontier import frontier as trace
 
     from .render import print_frontier
 
-    portfolio = _load(path, as_json)
-    result = _computed(as_json, lambda: trace(portfolio, levels or DEFAULT_FACTORS,
+    portfolio = load_portfolio(path, as_json)
+    result = computed(as_json, lambda: trace(portfolio, levels or DEFAULT_FACTORS,
                                               solver=solver, time_limit_s=time_limit))
 
     def write(target: Path) -> None:
@@ -224,8 +151,8 @@ def frontier(
                           if target.suffix.lower() in (".html", ".htm")
                           else result.model_dump_json(indent=1), encoding="utf-8")
 
-    failed = _written(Console(stderr=True), outs, write)
-    _answer(result, as_json, print_frontier)
+    failed = write_files(Console(stderr=True), outs, write)
+    answer(result, as_json, print_frontier)
     raise typer.Exit(failed)
 
 
@@ -249,34 +176,16 @@ def montecarlo(
 
     from .render import print_montecarlo
 
-    _check(solve_problems(time_limit), as_json)  # samples and spreads: montecarlo's checks
-    portfolio = _load(path, as_json)
+    check_options(solve_problems(time_limit), as_json)  # samples and spreads: montecarlo's checks
+    portfolio = load_portfolio(path, as_json)
     with Progress(console=Console(stderr=True), transient=True,
                   disable=as_json or not sys.stderr.isatty()) as bar:
         task = bar.add_task("samples", total=samples)
-        result = _computed(as_json, lambda: simulate(
+        result = computed(as_json, lambda: simulate(
             portfolio, Sampling(samples, seed, value_spread, cost_spread),
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             solver=solver, time_limit_s=time_limit))
-    _answer(result, as_json, print_montecarlo)
-
-
-def _computed(as_json: bool, compute):
-    """compute()'s result; invalid input (a scenario's, an unknown solver) exits 2."""
-    try:
-        return compute()
-    except InvalidPortfolio as exc:
-        _fail(exc.problems, as_json)
-    except UnknownSolver as exc:
-        _fail([Problem("settings", None, "solver", str(exc))], as_json)
-
-
-def _answer(result, as_json: bool, render) -> None:
-    """The result as JSON on standard output, or rendered for people."""
-    if as_json:
-        sys.stdout.write(result.model_dump_json(indent=1) + "\n")
-    else:
-        render(Console(), result)
+    answer(result, as_json, print_montecarlo)
 
 
 def _solve(portfolio, as_json: bool, **kwargs):
@@ -294,7 +203,7 @@ def _solve(portfolio, as_json: bool, **kwargs):
         try:
             return make_plan(portfolio, progress=progress, **kwargs)
         except UnknownSolver as exc:
-            _fail([Problem("settings", None, "solver", str(exc))], as_json)
+            fail([Problem("settings", None, "solver", str(exc))], as_json)
         except CheckFailed as exc:
             Console(stderr=True).print(f"[red]internal error:[/] {escape(str(exc))}")
             raise typer.Exit(1) from exc
@@ -311,11 +220,11 @@ def explain_cmd(
     """Every decision in sentences: why in, why out, what to do with running work."""
     from .sentences import explain_sentences
 
-    _check(solve_problems(time_limit), as_json)
-    portfolio = _load(path, as_json)
+    check_options(solve_problems(time_limit), as_json)
+    portfolio = load_portfolio(path, as_json)
     unknown = [p for p in project or [] if p not in portfolio.projects.index]
     if unknown:
-        _fail([Problem("projects", None, "id", f"unknown project '{p}'") for p in unknown],
+        fail([Problem("projects", None, "id", f"unknown project '{p}'") for p in unknown],
               as_json)
     result = _solve(portfolio, as_json, time_limit_s=time_limit,
                     explain="exact" if project else "auto", explain_only=project or None,
@@ -333,10 +242,10 @@ def explain_cmd(
 def template(out: Annotated[Path, typer.Argument(help="workbook to write (.xlsx)")],
              force: ForceOption = False):
     """An empty, documented workbook to fill in: one sheet per table."""
-    _check(target_problems([out], (".xlsx",), force, option="file"), False)
+    check_options(target_problems([out], (".xlsx",), force, option="file"), False)
     from .workbook import write_template
 
-    _exit_if(_written(Console(stderr=True), [out], write_template))
+    exit_if(write_files(Console(stderr=True), [out], write_template))
     Console().print(f"wrote {escape(str(out))}")
 
 
@@ -354,7 +263,7 @@ def generate(
     force: ForceOption = False,
 ):
     """A realistic synthetic portfolio for trials and benchmarks."""
-    _check(count_problem("--projects", projects) + count_problem("--periods", periods)
+    check_options(count_problem("--projects", projects) + count_problem("--periods", periods)
            + count_problem("--skills", skills)
            + target_problems([out], GENERATE_SUFFIXES, force), False)
     from spmo.engine.io import write_json, write_workbook
@@ -362,13 +271,8 @@ def generate(
 
     doc = generate_portfolio(projects, periods, seed, skills=skills)
     write = write_workbook if out.suffix.lower() == ".xlsx" else write_json
-    _exit_if(_written(Console(stderr=True), [out], lambda p: write(doc, p)))
+    exit_if(write_files(Console(stderr=True), [out], lambda p: write(doc, p)))
     Console().print(f"wrote {escape(str(out))}")
-
-
-def _exit_if(code: int) -> None:
-    if code:
-        raise typer.Exit(code)
 
 
 @app.command()
@@ -377,7 +281,7 @@ def schema(kind: Annotated[str, typer.Argument(help="portfolio or plan")] = "por
     from .options import SCHEMAS
 
     if kind not in SCHEMAS:
-        _fail([Problem("options", None, "kind",
+        fail([Problem("options", None, "kind",
                        f"must be one of {', '.join(SCHEMAS)}, got {kind!r}")], False)
     from spmo.engine.jsonschema import plan_schema, portfolio_schema
 
@@ -390,7 +294,7 @@ def validate_cmd(path: Annotated[Path, typer.Argument(help=".json, .xlsx or CSV 
     """Check a portfolio: every problem at once, or "valid"."""
     from .render import warn
 
-    portfolio = _load(path, as_json)
+    portfolio = load_portfolio(path, as_json)
     if as_json:
         print(json.dumps({"status": "valid", "warnings": list(portfolio.warnings)}, indent=1))
         return
@@ -410,25 +314,13 @@ def serve(
     """The HTTP API (see docs/http.md), OpenAPI document at /openapi.json."""
     from .options import server_problems
 
-    settings = _settings(**({"database_url": database} if database else {}))
-    _check(server_problems(host, port, settings.database_url), False)
+    settings = settings_or_exit(**({"database_url": database} if database else {}))
+    check_options(server_problems(host, port, settings.database_url), False)
     import uvicorn
 
     from .http import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port)
-
-
-def _settings(**values):
-    """Settings from the environment (and `values`), or every problem and exit 2."""
-    from pydantic import ValidationError
-
-    from .settings import Settings, environment_problems
-
-    try:
-        return Settings(**values)
-    except ValidationError as exc:
-        _fail(environment_problems(exc), as_json=False)
 
 
 def main() -> None:

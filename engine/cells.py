@@ -113,7 +113,7 @@ def text_cell(value: object, col: Column, names_row: bool) -> tuple[str | None, 
 def _names_a_row(table: str, col: Column) -> bool:
     """Whether the column's values appear in constraint row names (no `,[]` allowed)."""
     return (col.kind == "id" or col.kind.startswith("ref:")
-            or col.name in ("skill", "group", "pool")
+            or col.name in ("skill", "group", "pool", "source")
             or (table, col.name) in (("budgets", "category"), ("balance", "value")))
 
 

@@ -13,36 +13,30 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .check_funding import FUNDING_COLUMNS, check_funding, check_scope
 from .derive import Derived, blend_normalisers
 from .portfolio import Portfolio
 from .rows import Family, row_name
+from .violations import TOLERANCE, Violation, tol
 
-TOLERANCE = 1e-6
-
-
-def tol(limit: float) -> float:
-    """Absolute tolerance of a limit."""
-    return TOLERANCE * max(1.0, abs(float(limit)))
-
-
-@dataclass(frozen=True)
-class Violation:
-    """A named constraint row that a plan breaks."""
-
-    row: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.row}: {self.message}"
-
+__all__ = ["TOLERANCE", "Assignment", "CheckReport", "Violation", "check", "tol"]
 
 @dataclass
 class Assignment:
-    """What a plan decides: a start (0-based) per selected project, bought FTE."""
+    """What a plan decides: a start (0-based) per selected project, bought FTE,
+    the share of each selected project (absent: 1) and the money each funding
+    source pays (project, source, period id, amount)."""
 
     starts: dict[str, int]
     bought: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["skill", "period", "fte"]))
+    shares: dict[str, float] = field(default_factory=dict)
+    funding: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=FUNDING_COLUMNS))
+
+    def share(self, project: str) -> float:
+        """The project's share (1 unless partially funded)."""
+        return float(self.shares.get(project, 1.0))
 
     @classmethod
     def of_plan(cls, portfolio: Portfolio, plan) -> Assignment:
@@ -52,7 +46,9 @@ class Assignment:
         bought = pd.DataFrame([{"skill": u.skill, "period": u.period, "fte": u.extra}
                                for u in plan.utilisation if u.extra > 0],
                               columns=["skill", "period", "fte"])
-        return cls({s.project: index_of[s.start] for s in plan.selected}, bought)
+        funding = pd.DataFrame([f.model_dump() for f in plan.funding], columns=FUNDING_COLUMNS)
+        return cls({s.project: index_of[s.start] for s in plan.selected}, bought,
+                   {s.project: s.share for s in plan.selected}, funding)
 
 
 @dataclass
@@ -64,6 +60,8 @@ class CheckReport:
     objective: float
     spend: pd.DataFrame
     usage: pd.DataFrame
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Each funding_sources row: constraint, source, period, amount, used, unused."""
 
     @property
     def ok(self) -> bool:
@@ -85,10 +83,12 @@ def _schedule(portfolio: Portfolio, derived: Derived, a: Assignment) -> pd.DataF
         disc_b = _discounted_sum(benefits, dependent, start, rate)
         disc_c = _discounted_sum(costs, dependent, start, rate)
         value[dependent] = projects.loc[dependent, "success_probability"] * disc_b - disc_c
+    share = pd.Series({p: a.share(p) for p in ids}, dtype=float).reindex(ids)
     return pd.DataFrame({"start": start, "duration": duration,
                          "finish": start + duration - 1,
-                         "cost": derived.total_cost.reindex(ids), "value": value,
-                         "score": derived.scores.reindex(ids),
+                         "cost": derived.total_cost.reindex(ids) * share,
+                         "value": value * share,
+                         "score": derived.scores.reindex(ids) * share, "share": share,
                          "risk": projects["risk"]}, index=pd.Index(ids, dtype=object))
 
 
@@ -133,6 +133,7 @@ def _spend_lines(portfolio, sched) -> pd.DataFrame:
     costs = costs[costs["project"].isin(sched.index)].copy()
     costs["period"] = costs["project"].map(sched["start"]) + costs["offset"]
     costs["category"] = costs["project"].map(portfolio.projects["category"])
+    costs["amount"] = costs["amount"] * costs["project"].map(sched["share"])
     return costs
 
 
@@ -167,6 +168,7 @@ def _capacity(portfolio, sched, bought, out) -> pd.DataFrame:
     demands = demands[demands["project"].isin(sched.index)].copy()
     demands["t"] = demands["project"].map(sched["start"]) + demands["offset"]
     demands["period"] = [periods[t] for t in demands["t"]]
+    demands["fte"] = demands["fte"] * demands["project"].map(sched["share"])
     need = demands.groupby(["skill", "period"])["fte"].sum().rename("demand")
     cap = portfolio.table("capacity").set_index(["skill", "period"])
     got = bought.set_index(["skill", "period"])["fte"] if len(bought) else pd.Series(
@@ -266,8 +268,11 @@ def check(portfolio: Portfolio, derived: Derived, a: Assignment) -> CheckReport:
     usage = _capacity(portfolio, sched, bought, out)
     _logic(portfolio, sched, out)
     _shares(portfolio, sched, out)
+    check_scope(portfolio, sched["share"], out)
+    sources = check_funding(portfolio, lines, a.funding, out)
     kpis, objective = _kpis(portfolio, derived, sched, bought)
-    return CheckReport(out, kpis, objective, _spend_table(portfolio, lines, bought, rows), usage)
+    return CheckReport(out, kpis, objective, _spend_table(portfolio, lines, bought, rows), usage,
+                       sources)
 
 
 def _kpis(portfolio, derived, sched, bought) -> tuple[dict, float]:

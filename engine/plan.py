@@ -27,8 +27,11 @@ class SelectedProject(BaseModel):
     start: str
     finish: str
     cost: float
-    value: float = Field(description="financial value at the chosen start")
-    score: float = Field(description="strategic score")
+    value: float = Field(description="financial value at the chosen start (at its share)")
+    score: float = Field(description="strategic score (at its share)")
+    share: float = Field(1.0, description=(
+        "the share the project is funded at (partial funding, projects.min_scope); 1 for "
+        "every other project; cost, value and score are at this share"))
 
 
 class ExcludedProject(BaseModel):
@@ -55,6 +58,26 @@ class SpendRow(BaseModel):
     category: str | None
     amount: float
     limit: float | None
+
+
+class FundingRow(BaseModel):
+    """Money one source pays of one selected project's spend in one period."""
+
+    project: str
+    source: str
+    period: str
+    amount: float
+
+
+class SourceRow(BaseModel):
+    """One funding_sources row: its money, what the plan draws, what is left."""
+
+    constraint: str = Field(description="its row name, source[source,period]")
+    source: str
+    period: str | None = Field(None, description="null: the whole horizon")
+    amount: float
+    used: float
+    unused: float
 
 
 class UtilisationRow(BaseModel):
@@ -134,6 +157,9 @@ class Plan(BaseModel):
     excluded: list[ExcludedProject] = []
     spend: list[SpendRow] = []
     utilisation: list[UtilisationRow] = []
+    funding: list[FundingRow] = Field([], description=(
+        "the funding split: what each source pays of each project per period"))
+    sources: list[SourceRow] = Field([], description="each funding source's used and unused money")
     kpis: Kpis = Kpis()
     alignment: list[AlignmentRow] = []
     recommendations: list[Recommendation] = []
@@ -161,5 +187,5 @@ class Plan(BaseModel):
 
 
 FRAMES = ("selected", "excluded", "spend", "utilisation", "alignment", "recommendations",
-          "conflicts", "relaxation")
+          "conflicts", "relaxation", "funding", "sources")
 """The parts of a plan that `Plan.frames()` gives as tables."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .schema import TABLES
 
@@ -44,6 +44,15 @@ class Settings(BaseModel):
     seed: int | None = Field(None, ge=0)
     require_alignment: bool | None = None
     workers: int | None = Field(None, ge=1)
+    now: str | None = None
+
+    @field_validator("now", mode="before")
+    @classmethod
+    def _period_text(cls, value: object) -> object:
+        """A period id typed as a number (2027) is the id "2027"."""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ def plan_vector(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> np.n
     """The reported plan as a model assignment: the solver's starts, the least
     purchase of extra FTE they need (decode.minimal_purchase: a solver may buy
     more where buying is free under the objective, the plan never does) and
-    each synergy variable the AND of its pair."""
+    each synergy variable the AND of its pair; share variables and the money
+    sources pay as the solver set them."""
     n = len(model.starts)
     out = np.zeros(model.n_vars)
     out[:n] = x[:n] > 0.5
@@ -45,6 +46,10 @@ def plan_vector(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> np.n
         var = model.extra.set_index(["skill", "period"])["var"]
         keys = list(zip(bought["skill"], bought["period"].map(index_of), strict=True))
         out[var.loc[keys].to_numpy()] = bought["fte"].to_numpy(dtype=float)
+    for part in (model.shares, model.funding):  # shares and the funding split as solved
+        if part is not None and len(part):
+            var = part["var"].to_numpy(dtype=np.int64)
+            out[var] = x[var]
     pairs = model.pairs
     if len(pairs):
         chosen = set(model.starts["project"][out[:n] > 0.5])
@@ -59,7 +64,10 @@ def _purchase_rows(model: LinearModel) -> tuple[np.ndarray, np.ndarray]:
     coefficient."""
     var = np.full(model.n_rows, -1, dtype=np.int64)
     coef = np.zeros(model.n_rows)
-    buys = ~model.integer[model.a_col] & (model.a_val < 0)
+    share = np.zeros(model.n_vars, dtype=bool)
+    if model.shares is not None and len(model.shares):
+        share[model.shares["var"].to_numpy(dtype=np.int64)] = True
+    buys = (~model.integer[model.a_col] | share[model.a_col]) & (model.a_val < 0)
     var[model.a_row[buys]] = model.a_col[buys]
     coef[model.a_row[buys]] = model.a_val[buys]
     return var, coef

@@ -9,15 +9,18 @@ from .portfolio import Portfolio
 
 
 def selected_rows(portfolio: Portfolio, derived: Derived, a: Assignment) -> list[SelectedProject]:
-    """project, start, finish, cost, value at its start, score; in start order."""
+    """project, start, finish, cost, value at its start, score, all at the
+    project's share (partial funding); in start order."""
     periods = portfolio.periods
     rows = []
     for pid, s in sorted(a.starts.items(), key=lambda kv: (kv[1], kv[0])):
         d = int(derived.windows.at[pid, "duration"])
+        share = a.share(pid)
         rows.append(SelectedProject(
             project=pid, start=periods[s], finish=periods[s + d - 1],
-            cost=float(derived.total_cost[pid]),
-            value=derived.value_at(pid, s), score=float(derived.scores[pid])))
+            cost=float(derived.total_cost[pid]) * share,
+            value=derived.value_at(pid, s) * share, score=float(derived.scores[pid]) * share,
+            share=share))
     return rows
 
 

@@ -34,6 +34,10 @@ class Family(StrEnum):
     SYNERGY = "synergy"
     BALANCE = "balance"
     RISK = "risk"
+    SCOPE = "scope"
+    FUNDING = "funding"
+    ELIGIBILITY = "eligibility"
+    SOURCE = "source"
 
 
 STRUCTURAL = frozenset({Family.WINDOW, Family.SYNERGY})
@@ -42,12 +46,15 @@ part of a conflict, a relaxation or a reason."""
 LOGIC = frozenset({Family.MANDATORY, Family.FORCE, Family.REQUIRES, Family.AFTER,
                    Family.EXCLUDES, Family.ALIGNMENT})
 """Selection rules: relaxed by releasing them, not by a number."""
-PER_PROJECT = frozenset({Family.WINDOW, Family.MANDATORY, Family.FORCE, Family.ALIGNMENT})
+PER_PROJECT = frozenset({Family.WINDOW, Family.MANDATORY, Family.FORCE, Family.ALIGNMENT,
+                         Family.SCOPE})
 """Families with one row name per project (`family[project]`)."""
 REASON_CODE = {Family.BUDGET: "budget", Family.CAPACITY: "capacity",
                Family.REQUIRES: "dependency", Family.AFTER: "dependency",
                Family.EXCLUDES: "dependency", Family.GROUP: "group",
-               Family.BALANCE: "balance", Family.RISK: "risk"}
+               Family.BALANCE: "balance", Family.RISK: "risk",
+               Family.FUNDING: "budget", Family.ELIGIBILITY: "budget",
+               Family.SOURCE: "budget"}
 """The excluded-project code a binding row of each limiting family gives."""
 REASON_ORDER = ("dependency", "group", "budget", "capacity", "risk", "balance")
 """Which code wins when several families bind (the first in this order)."""

@@ -12,6 +12,7 @@ from functools import cached_property
 import pandas as pd
 
 from .errors import Problem
+from .rules_funding import funding_rules
 from .windows import project_durations, start_windows
 
 
@@ -24,6 +25,7 @@ def check_rules(typed: dict[str, pd.DataFrame],
     for rule in (_rule_self_reference, _rule_value_or_benefits, _rule_windows,
                  _rule_cycles, _rule_weights, _rule_min_max, _rule_skills):
         problems += rule(tables)
+    problems += funding_rules(tables.typed, tables.rows, tables.warnings)
     return problems, tables.warnings
 
 

@@ -48,6 +48,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("value", "float", doc="financial value (NPV) if selected; blank with benefits"),
         Column("success_probability", "float", low=0, high=1, doc="0-1, default 1"),
         Column("risk", "float", low=0, high=1, doc="0-1 probability of failing to deliver"),
+        Column("min_scope", "float", low=0, high=1, doc=(
+            "partial funding: the least share (0 < min_scope <= 1) the project may be "
+            "funded at; costs, demands, value and score scale with the share; blank = "
+            "all or nothing")),
+        Column("scope_step", "float", low=0, high=1, doc=(
+            "partial funding in steps: the share is a multiple of this (1/scope_step "
+            "whole, e.g. 0.25); blank = any share between min_scope and 1")),
     ),
     "costs": (
         Column("project", "ref:projects", True),
@@ -109,6 +116,29 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("min_share", "float", low=0, high=1),
         Column("max_share", "float", low=0, high=1),
     ),
+    "funding_sources": (
+        Column("source", "str", True, doc="funding source id (a grant, a fund, a business "
+               "unit's money); several rows per source: one per period and/or one total"),
+        Column("period", "ref:periods", doc="the period this amount is for; blank: a total "
+               "over the whole horizon"),
+        Column("amount", "float", True, low=0, doc="money the source can pay"),
+    ),
+    "eligibility": (
+        Column("source", "str", True, doc="a source of the funding_sources table"),
+        Column("project", "ref:projects", doc="the project it may pay (or give category)"),
+        Column("category", "str", doc="every project of this category (a project row wins "
+               "over its category's row)"),
+        Column("max_share", "float", low=0, high=1, doc=(
+            "the most of the project's spend of a period this source may pay; default 1")),
+    ),
+    "actuals": (
+        Column("project", "ref:projects", True, doc="a running (in_flight) project"),
+        Column("spent", "float", low=0, doc="money spent on it before settings.now (sunk)"),
+        Column("progress", "float", low=0, high=1, doc=(
+            "share of its work done (0-1); 1 = finished; given: remaining cost = "
+            "total x (1 - progress)")),
+        Column("benefits_realised", "float", low=0, doc="benefits received so far"),
+    ),
 }
 
 SINGLE_TABLES: dict[str, tuple[Column, ...]] = {
@@ -129,6 +159,8 @@ SINGLE_TABLES: dict[str, tuple[Column, ...]] = {
         Column("seed", "int", low=0),
         Column("require_alignment", "bool", doc="default true when objectives are given"),
         Column("workers", "int", low=1, doc="solver threads; default the machine's cores"),
+        Column("now", "str", doc=("re-planning: the current period id; periods before it "
+               "are past (actuals say what was spent and done)")),
     ),
 }
 
@@ -139,5 +171,7 @@ ID_KEYS: dict[str, tuple[str, ...]] = {
     "synergies": ("project_a", "project_b"), "balance": ("dimension", "value"),
     "capacity": ("skill", "period"), "budgets": ("period", "pool", "category"),
     "dependencies": ("project", "kind", "other"),
+    "funding_sources": ("source", "period"), "eligibility": ("source", "project", "category"),
+    "actuals": ("project",),
 }
 """Columns whose combination must be unique within a table."""

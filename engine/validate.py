@@ -19,6 +19,7 @@ from .errors import InvalidPortfolio, Problem
 from .io import RawPortfolio
 from .portfolio import TABLE_NAMES, Portfolio, RiskAppetite, Settings
 from .rules import check_rules
+from .rules_funding import now_rule
 from .schema import SINGLE_TABLES, TABLES
 
 REQUIRED_TABLES = ("periods", "projects")
@@ -59,6 +60,7 @@ def validate(raw: RawPortfolio) -> Portfolio:
     risk, settings = _singles(raw, problems, warnings)
     rows = pd.Series(typed["projects"].index, index=typed["projects"]["id"])
     rule_problems, rule_warnings = check_rules(typed, rows)
+    rule_problems += now_rule(typed, settings, raw.single_rows.get("settings", {}).get("now"))
     problems += rule_problems
     warnings += rule_warnings
     if problems:
@@ -93,6 +95,7 @@ def _apply_defaults(typed: dict[str, pd.DataFrame]) -> None:
         typed["synergies"][col] = typed["synergies"][col].fillna(0.0)
     for col in ("extra_fte", "extra_cost"):
         typed["capacity"][col] = typed["capacity"][col].fillna(0.0)
+    typed["eligibility"]["max_share"] = typed["eligibility"]["max_share"].fillna(1.0)
 
 
 def _check_references(typed: dict[str, pd.DataFrame], unusable: set[str]) -> list[Problem]:

@@ -112,6 +112,7 @@ def report(instance: Instance, result: Result, warnings: list[str]) -> Plan:
         solve_seconds=round(result.seconds, 4), selected=rows,
         excluded=first_reasons(portfolio, derived, model, result.x, set(assignment.starts)),
         spend=_records(verdict.spend), utilisation=_records(verdict.usage),
+        funding=_records(assignment.funding), sources=_records(verdict.sources),
         kpis=verdict.kpis, alignment=alignment_trace(portfolio, derived, assignment),
         recommendations=recommendations(portfolio, derived, assignment),
         warnings=warnings, model_size=model.size())

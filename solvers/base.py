@@ -46,6 +46,10 @@ class Capability:
     hints: bool = False
     """It starts from a given plan (SolveOptions.hint)."""
     prices_itself: bool = False
+    continuous_shares: bool = True
+    """It solves continuous share variables exactly (partial funding with
+    projects.min_scope and no scope_step). CP-SAT works on an integer grid: it
+    cannot, and the registry refuses it such a model (stepped shares it takes)."""
     """It finds its own Lagrangian prices: no warm start by pricing first,
     and its hint is always the first plan."""
 

@@ -57,7 +57,7 @@ class CpSatBackend:
     """OR-Tools CP-SAT on the integer-scaled model."""
 
     name = "cpsat"
-    capability = Capability(hints=True)
+    capability = Capability(hints=True, continuous_shares=False)
 
     def available(self) -> bool:
         return True

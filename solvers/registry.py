@@ -1,9 +1,11 @@
 """Backends by name: `cpsat`, `highs`, `cbc`, or `auto`.
 
-`auto` picks HiGHS when it is installed: on portfolio models (knapsack rows
-with start-time options) its LP bound proves optima that CP-SAT on two cores
-leaves open for minutes (see benchmarks/). CP-SAT is the fallback and the
-backend for explanations that need assumptions. Models with more than
+A model with continuous share variables (partial funding without
+scope_step) goes only to a backend whose capability says it solves them
+(not CP-SAT: integer grid). `auto` picks HiGHS when it is installed: on
+portfolio models (knapsack rows with start-time options) its LP bound proves
+optima that CP-SAT on two cores leaves open for minutes (see benchmarks/).
+CP-SAT is the fallback and the backend for explanations that need assumptions. Models with more than
 LARGE_NONZEROS matrix entries (about 4,000 projects over 20 periods), whose
 root LP alone outlasts a minute, go to `lagrange`: a Lagrangian bound and a
 priced greedy plan that keep to the time limit.
@@ -41,7 +43,7 @@ def pick(name: str, model: LinearModel) -> Backend:
     if name == "auto":
         if len(model.a_val) > LARGE_NONZEROS:
             return known["lagrange"]
-        return known["highs"] if known["highs"].available() else known["cpsat"]
+        return _fit(known["highs"] if known["highs"].available() else known["cpsat"], model)
     backend = known.get(name)
     if name.startswith("pulp:"):  # any solver PuLP can drive, e.g. pulp:highs
         try:
@@ -53,4 +55,16 @@ def pick(name: str, model: LinearModel) -> Backend:
     if backend is None or not backend.available():
         raise UnknownSolver(f"solver '{name}' is not available (installed: "
                             f"{', '.join(n for n, b in known.items() if b.available())})")
+    return _fit(backend, model)
+
+
+def _fit(backend: Backend, model: LinearModel | None) -> Backend:
+    """The backend, unless the model has continuous shares it cannot solve
+    exactly (Capability.continuous_shares): then UnknownSolver saying so."""
+    partial = model.continuous_shares if model is not None else []
+    if partial and not backend.capability.continuous_shares:
+        raise UnknownSolver(
+            f"solver '{backend.name}' cannot solve continuous shares exactly (projects "
+            f"{', '.join(partial)} have min_scope without scope_step): use highs or cbc, "
+            "or give scope_step")
     return backend

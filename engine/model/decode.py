@@ -24,6 +24,7 @@ def minimal_purchase(portfolio: Portfolio, model: LinearModel, x: np.ndarray) ->
         return pd.DataFrame(columns=["skill", "period", "fte"])
     chosen = model.starts[x[: len(model.starts)] > 0.5]
     demands = portfolio.table("demands").merge(chosen[["project", "start"]], on="project")
+    demands["fte"] = demands["fte"] * demands["project"].map(shares_of(model, x)).fillna(1.0)
     demands["t"] = demands["start"] + demands["offset"]
     need = demands.groupby(["skill", "t"])["fte"].sum()
     cap = portfolio.table("capacity")
@@ -39,11 +40,40 @@ def minimal_purchase(portfolio: Portfolio, model: LinearModel, x: np.ndarray) ->
     return pd.DataFrame(rows, columns=["skill", "period", "fte"])
 
 
+def shares_of(model: LinearModel, x: np.ndarray) -> dict[str, float]:
+    """The share of each selected partially fundable project: unit * n at its
+    chosen start (n rounded to a whole step where the share is stepped)."""
+    shares = model.shares
+    if shares is None or shares.empty:
+        return {}
+    on = x[shares["x"].to_numpy(dtype=np.int64)] > 0.5
+    var = shares["var"].to_numpy(dtype=np.int64)
+    units = np.where(model.integer[var], np.round(x[var]), x[var])
+    share = np.clip(units * shares["unit"].to_numpy(dtype=float), 0.0, 1.0)
+    return {p: float(s) for p, s in zip(shares["project"][on], share[on], strict=True)}
+
+
+def funding_of(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> pd.DataFrame:
+    """project, source, period, amount: what each source pays (amounts above 1e-9)."""
+    funding = model.funding
+    columns = ["project", "source", "period", "amount"]
+    if funding is None or funding.empty:
+        return pd.DataFrame(columns=columns)
+    amount = x[funding["var"].to_numpy(dtype=np.int64)]
+    keep = amount > 1e-9
+    return pd.DataFrame({"project": funding["project"][keep].to_numpy(dtype=object),
+                         "source": funding["source"][keep].to_numpy(dtype=object),
+                         "period": [portfolio.periods[t] for t in funding["period"][keep]],
+                         "amount": amount[keep]}, columns=columns)
+
+
 def assignment_of(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> Assignment:
-    """The plan's decisions read off a solver assignment."""
+    """The plan's decisions read off a solver assignment: starts, the least
+    purchase, the shares and the funding split."""
     chosen = model.starts[x[: len(model.starts)] > 0.5]
     starts = dict(zip(chosen["project"], chosen["start"].astype(int), strict=True))
-    return Assignment(starts, minimal_purchase(portfolio, model, x))
+    return Assignment(starts, minimal_purchase(portfolio, model, x), shares_of(model, x),
+                      funding_of(portfolio, model, x))
 
 
 def selected_projects(model: LinearModel, x: np.ndarray) -> list[str]:

@@ -41,6 +41,11 @@ class LinearModel:
     """synergy variables: project_a, project_b, value, score, var."""
     row_project: np.ndarray | None = None
     """per row, the project a per-project row belongs to (None for the others)."""
+    shares: pd.DataFrame | None = None
+    """share variables of partially fundable projects: project, start, x, var, unit,
+    min_units (engine/model/variables.py); None or empty without any."""
+    funding: pd.DataFrame | None = None
+    """money a source pays: project, source, period (0-based), var (engine/model/funding.py)."""
 
     def __post_init__(self) -> None:
         if self.row_project is None:
@@ -53,6 +58,15 @@ class LinearModel:
     @property
     def n_rows(self) -> int:
         return len(self.row_lo)
+
+    @property
+    def continuous_shares(self) -> list[str]:
+        """Projects whose share is continuous (min_scope without scope_step): a
+        backend on an integer grid (CP-SAT) cannot take them exactly."""
+        if self.shares is None or self.shares.empty:
+            return []
+        cont = ~self.integer[self.shares["var"].to_numpy(dtype=np.int64)]
+        return sorted(set(self.shares["project"][cont]))
 
     def size(self) -> dict:
         """Variables, rows, non-zeros and named constraints, for reports."""
@@ -146,7 +160,7 @@ class ModelBuilder:
                           val[keep], projects))
         self.n_rows += k
 
-    def finish(self, starts, extra, pairs) -> LinearModel:
+    def finish(self, starts, extra, pairs, shares=None, funding=None) -> LinearModel:
         """The finished model with entries sorted by row."""
         def cat(parts, dt):
             return (np.concatenate(parts).astype(dt) if parts
@@ -162,5 +176,5 @@ class ModelBuilder:
             row_hi=cat([r[3] for r in self.rows], float),
             a_row=a_row[order], a_col=cat([r[5] for r in self.rows], np.int64)[order],
             a_val=cat([r[6] for r in self.rows], float)[order],
-            starts=starts, extra=extra, pairs=pairs,
+            starts=starts, extra=extra, pairs=pairs, shares=shares, funding=funding,
             row_project=cat([r[7] for r in self.rows], object))

@@ -56,8 +56,9 @@ def add_budget_limits(ctx: Context) -> None:
         pos = np.minimum(np.searchsorted(sorted_key, spend_key), len(sorted_key) - 1)
         hit = sorted_key[pos] == spend_key
         rows.append(chosen[order][pos[hit]])
-        cols.append(var[hit])
-        vals.append(amount[hit])
+        col, val = ctx.scaled(var[hit], amount[hit])
+        cols.append(col)
+        vals.append(val)
     extra = ctx.extra
     whole = np.flatnonzero(~is_set["pool"] & ~is_set["category"]) if len(extra) else []
     for k in whole:  # bought capacity is paid from budgets without pool or category
@@ -99,8 +100,8 @@ def add_balance_shares(ctx: Context) -> None:
                 zip(rows_b["dimension"], rows_b["value"], rows_b[bound], strict=True)):
             names.append(row_name(Family.BALANCE, dim, value, bound[:3]))
             member = (projects[dim] == value).to_numpy(dtype=float)
-            r, c, v = ctx.selected(np.full(len(ids), k), ids,
-                                   (member - share) * cost.to_numpy())
+            r, c, v = ctx.selected_amounts(np.full(len(ids), k), ids,
+                                           (member - share) * cost.to_numpy())
             rows.append(r)
             cols.append(c)
             vals.append(v)

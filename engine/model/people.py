@@ -35,8 +35,8 @@ def add_skill_capacity(ctx: Context) -> None:
     extra_row = row_of[skills.get_indexer(extra["skill"]), extra["period"].to_numpy()]
     names = [row_name(Family.CAPACITY, s, p)
              for s, p in zip(capacity["skill"], capacity["period"], strict=True)]
-    row, col, val = summed(k[keep], var[keep],
-                           demands["fte"].to_numpy(dtype=float)[at][keep])
+    col, val = ctx.scaled(var[keep], demands["fte"].to_numpy(dtype=float)[at][keep])
+    row, col, val = summed(k[keep], col, val)
     ctx.builder.add_rows(
         Family.CAPACITY, names, -INF, capacity["fte"].to_numpy(dtype=float),
         (np.r_[row, extra_row], np.r_[col, extra["var"].to_numpy()],

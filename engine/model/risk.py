@@ -30,5 +30,5 @@ def add_risk_appetite(ctx: Context) -> None:
         rows.append((row_name(Family.RISK, "average"),
                      (risk - appetite.max_average_risk) * cost, 0.0))
     for name, coef, limit in rows:
-        r, c, v = ctx.selected(np.zeros(len(ids), dtype=np.int64), ids, coef)
+        r, c, v = ctx.selected_amounts(np.zeros(len(ids), dtype=np.int64), ids, coef)
         ctx.builder.add_rows(Family.RISK, [name], -INF, limit, (r, c, v))

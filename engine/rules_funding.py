@@ -1,0 +1,93 @@
+"""Rules of the contract's extensions: partial funding, funding sources with
+eligibility, and re-planning (actuals, settings.now).
+
+- projects.min_scope: 0 < min_scope <= 1; scope_step: 0 < step <= 1 with
+  1/step whole (the shares k * step, k = 1..1/step, include 1), and min_scope
+  at most 1; a step without min_scope starts at one step.
+- eligibility: its source is declared in funding_sources; exactly one of
+  project and category; a category no project has is a warning.
+- funding_sources: a source's rows are a whole-horizon total (period blank)
+  and/or one row per period.
+- actuals: progress 0..1 (the cell types say so); a project with actuals is
+  in_flight (else a warning: its actuals are ignored).
+- settings.now: a period id of the periods table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import Problem
+
+STEP_TOL = 1e-9
+
+
+def funding_rules(typed: dict[str, pd.DataFrame], rows: pd.Series,
+                  warnings: list[str]) -> list[Problem]:
+    """Every problem of the extension tables and columns; warnings appended."""
+    return _scope(typed["projects"]) + _eligibility(typed, warnings) + \
+        _actuals(typed, rows, warnings)
+
+
+def _scope(projects: pd.DataFrame) -> list[Problem]:
+    """min_scope in (0, 1]; scope_step in (0, 1], 1/step whole, min_scope >= ... ok."""
+    out = []
+    scope, step = projects["min_scope"], projects["scope_step"]
+    for row in projects.index[(scope <= 0).to_numpy()]:
+        out.append(Problem("projects", int(row), "min_scope",
+                           f"must be > 0 (blank means all or nothing), got {scope[row]:g}"))
+    for row in projects.index[(step <= 0).to_numpy()]:
+        out.append(Problem("projects", int(row), "scope_step", f"must be > 0, got {step[row]:g}"))
+    for row, value in step[step > 0].items():
+        count = 1.0 / value
+        if abs(count - round(count)) > STEP_TOL * count:
+            out.append(Problem("projects", int(row), "scope_step",
+                               f"1/scope_step must be a whole number (the steps reach a share "
+                               f"of 1), got {value:g}"))
+    return out
+
+
+def _eligibility(typed: dict[str, pd.DataFrame], warnings: list[str]) -> list[Problem]:
+    """Known sources; one of project and category per eligibility row."""
+    out = []
+    elig = typed["eligibility"]
+    known = set(typed["funding_sources"]["source"].dropna())
+    for row in elig.index[(elig["source"].notna() & ~elig["source"].isin(known)).to_numpy()]:
+        out.append(Problem("eligibility", int(row), "source",
+                           f"unknown source '{elig.at[row, 'source']}' (not in funding_sources)"))
+    both = elig["project"].notna() & elig["category"].notna()
+    neither = elig["project"].isna() & elig["category"].isna()
+    for row in elig.index[both.to_numpy()]:
+        out.append(Problem("eligibility", int(row), "category",
+                           "give a project or a category, not both"))
+    for row in elig.index[neither.to_numpy()]:
+        out.append(Problem("eligibility", int(row), "project",
+                           "give the project (or the category) this source may pay"))
+    categories = set(typed["projects"]["category"].dropna())
+    for cat in sorted(set(elig["category"].dropna()) - categories):
+        warnings.append(f"eligibility: no project has category '{cat}'")
+    return out
+
+
+def _actuals(typed: dict[str, pd.DataFrame], rows: pd.Series,
+             warnings: list[str]) -> list[Problem]:
+    """Actuals belong to running projects (a warning otherwise: they are ignored)."""
+    actuals = typed["actuals"]
+    if actuals.empty:
+        return []
+    projects = typed["projects"]
+    status = pd.Series(projects["status"].to_numpy(), index=projects["id"].to_numpy())
+    status = status[~status.index.duplicated()]
+    for pid in actuals["project"].dropna():
+        if pid in rows.index and status.get(pid) != "in_flight":
+            warnings.append(f"actuals: {pid} is not in_flight; its actuals are ignored")
+    return []
+
+
+def now_rule(typed: dict[str, pd.DataFrame], settings, row: int | None) -> list[Problem]:
+    """settings.now names a period of the periods table."""
+    now = getattr(settings, "now", None)
+    periods = set(typed["periods"]["id"].dropna())
+    if now is None or not periods or now in periods:
+        return []
+    return [Problem("settings", row, "now", f"unknown period '{now}'")]

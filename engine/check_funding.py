@@ -81,7 +81,9 @@ def check_funding(portfolio: Portfolio, lines: pd.DataFrame, funding: pd.DataFra
         if abs(need - got) > tol(need):
             out.append(Violation(row_name(Family.FUNDING, *key),
                                  f"sources pay {got:g} of a spend of {need:g}"))
-    for pid, source, period, amount in funding[FUNDING_COLUMNS].itertuples(index=False):
+    per_source = funding.groupby(["project", "source", "period"], as_index=False, sort=True)[
+        "amount"].sum() if len(funding) else funding
+    for pid, source, period, amount in per_source[FUNDING_COLUMNS].itertuples(index=False):
         name = row_name(Family.ELIGIBILITY, pid, source)
         cap = allowed.get((pid, source))
         if cap is None:

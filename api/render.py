@@ -1,4 +1,4 @@
-"""Rich rendering of plans and problems for people at a terminal.
+"""Rich rendering of plans, re-plans and problems for people at a terminal.
 
 Every string that comes from the user's input (names, ids, reasons naming
 rows such as `capacity[qa,2027Q2]`, messages quoting a cell) is printed as
@@ -82,12 +82,15 @@ def print_plan(console: Console, portfolio, plan) -> None:
                   f"risk exposure {_money(k.risk_exposure)} | unaligned selected "
                   f"{k.unaligned_selected}")
     names = portfolio.projects["name"]
-    right = ("cost", "value", "score")
+    right = ("cost", "value", "score", "share")
+    partial = any(r.share < 1 for r in plan.selected)  # a share column only when one is partial
+    columns = ("project", "name", "start", "finish", "cost", "value", "score") + \
+        (("share",) if partial else ())
     _rows(console, _table(f"selected ({len(plan.selected)})", {
-        c: "right" if c in right else "left"
-        for c in ("project", "name", "start", "finish", "cost", "value", "score")}),
+        c: "right" if c in right else "left" for c in columns}),
         [(r.project, names.get(r.project) or "", r.start, r.finish, _money(r.cost),
-          _money(r.value), f"{r.score:.3f}") for r in plan.selected])
+          _money(r.value), f"{r.score:.3f}") + ((f"{r.share:.0%}",) if partial else ())
+         for r in plan.selected])
     _rows(console, _table(f"excluded ({len(plan.excluded)})",
                           dict.fromkeys(("project", "code", "reason"), "left")),
           [(r.project, r.code, r.reason) for r in plan.excluded])
@@ -95,6 +98,11 @@ def print_plan(console: Console, portfolio, plan) -> None:
         _rows(console, _table("running projects", dict.fromkeys(
             ("project", "action", "restart", "reason"), "left")),
             [(r.project, r.action, r.restart, r.reason) for r in plan.recommendations])
+    if plan.sources:
+        _rows(console, _table("funding sources", {"constraint": "left", "amount": "right",
+                                                  "used": "right", "unused": "right"}),
+              [(s.constraint, _money(s.amount), _money(s.used), _money(s.unused))
+               for s in plan.sources])
     budgets = [s for s in plan.spend if s.limit is not None]
     if budgets:
         _rows(console, _table("budgets", {"constraint": "left", "spent": "right",
@@ -207,3 +215,38 @@ def print_montecarlo(console: Console, result) -> None:
         "project": "left", "in the base plan": "left", "selected in": "right"}),
         [(p.project, "yes" if p.base_selected else "", f"{p.selected_share:.0%}")
          for p in result.projects], hint="see them all with --json")
+
+
+def _signed(v: float | None) -> str:
+    return "" if v is None else f"{v:+,.1f}"
+
+
+def print_replan(console: Console, result) -> None:
+    """Drift table, decisions table, the re-plan's status and selection."""
+    console.print(f"[bold]re-plan at {escape(result.now)}[/]")
+    _rows(console, _table("drift against the plan", {
+        "project": "left", "state": "left", "spend planned": "right", "spent": "right",
+        "drift": "right", "benefits planned": "right", "realised": "right",
+        "progress": "right", "planned finish": "left", "forecast": "left", "slip": "right"}),
+        [(d.project, d.state, _money(d.planned_spend), _money(d.spent),
+          _signed(d.spend_drift), _money(d.planned_benefits), _money(d.benefits_realised),
+          "" if d.progress is None else f"{d.progress:.0%} of {d.planned_progress:.0%}",
+          d.planned_finish, d.forecast_finish, "" if d.slip is None else f"{d.slip:+d}")
+         for d in result.drift], hint="print them all with --json")
+    if result.finished:
+        console.print("finished (fixed): " + escape(", ".join(result.finished)))
+    if result.dropped:
+        console.print("window passed (dropped): " + escape(", ".join(result.dropped)))
+    _rows(console, _table("running projects", {
+        "project": "left", "action": "left", "restart": "left", "sunk": "right",
+        "remaining cost": "right", "value delta": "right", "reason": "left"}),
+        [(d.project, d.action, d.restart, _money(d.sunk), _money(d.remaining_cost),
+          _signed(d.value_delta), d.reason) for d in result.decisions],
+        hint="print them all with --json")
+    plan = result.plan
+    if plan.objective is None:
+        console.print(f"re-plan: [red]{plan.status}[/]")
+        return
+    console.print(f"re-plan: [green]{plan.status}[/] objective {plan.objective:.6g} "
+                  f"(relative gap {gap_text(plan.gap)}); selected: "
+                  + escape(", ".join(f"{s.project}@{s.start}" for s in plan.selected)))

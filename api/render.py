@@ -218,7 +218,7 @@ def print_montecarlo(console: Console, result) -> None:
 
 
 def _signed(v: float | None) -> str:
-    return "" if v is None else f"{v:+,.1f}"
+    return "" if v is None else f"{v:+,.4g}"
 
 
 def print_replan(console: Console, result) -> None:

@@ -280,3 +280,27 @@ def test_partial_share_is_what_sources_pay(solver):
     paid = sum(f.amount for f in result.funding)
     rd_cost = sum(r.cost for r in result.selected if r.project != "B")
     assert paid == pytest.approx(rd_cost)
+
+
+def test_workbook_and_csv_carry_the_new_tables(tmp_path):
+    from spmo.api.workbook import write_template
+    from spmo.engine.io import read_portfolio, write_csv_folder, write_workbook
+    from spmo.engine.validate import validate
+
+    d = fund_doc(**GRANT)
+    d["projects"][0].update({"min_scope": 0.5, "scope_step": 0.25})
+    d["actuals"] = [{"project": "A", "spent": 3, "progress": 0.2}]
+    d["settings"]["now"] = "T2"
+    base = portfolio_of(d).to_document()
+    write_workbook(d, tmp_path / "p.xlsx")
+    write_csv_folder(d, tmp_path / "csv")
+    for path in (tmp_path / "p.xlsx", tmp_path / "csv"):
+        again = validate(read_portfolio(path)).to_document()
+        for table in ("funding_sources", "eligibility", "actuals", "projects"):
+            assert again[table] == base[table], (path, table)
+        assert again["settings"]["now"] == "T2"
+    import openpyxl
+
+    write_template(tmp_path / "t.xlsx")
+    sheets = openpyxl.load_workbook(tmp_path / "t.xlsx").sheetnames
+    assert {"funding_sources", "eligibility", "actuals"} <= set(sheets)

@@ -60,11 +60,11 @@ def funding_of(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> pd.Da
     if funding is None or funding.empty:
         return pd.DataFrame(columns=columns)
     amount = x[funding["var"].to_numpy(dtype=np.int64)]
-    keep = amount > 1e-9
+    keep = amount > 1e-9  # amounts are rounded to 9 decimals: the solver's float noise
     return pd.DataFrame({"project": funding["project"][keep].to_numpy(dtype=object),
                          "source": funding["source"][keep].to_numpy(dtype=object),
                          "period": [portfolio.periods[t] for t in funding["period"][keep]],
-                         "amount": amount[keep]}, columns=columns)
+                         "amount": np.round(amount[keep], 9)}, columns=columns)
 
 
 def assignment_of(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> Assignment:

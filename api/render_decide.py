@@ -1,0 +1,73 @@
+"""Rich rendering of the decision studies (sensitivity, Pareto frontier,
+Monte Carlo of a fixed plan) for people at a terminal; ids and notes are
+printed as plain text, never read as markup."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+MAX_ROWS = 40
+
+
+def table(console: Console, title: str, columns: dict[str, str], rows: list[tuple],
+          hint: str = "see them all with --json") -> None:
+    """A table (plain-text title and cells) with its first MAX_ROWS rows."""
+    out = Table(title=Text(title), title_justify="left")
+    for name, justify in columns.items():
+        out.add_column(name, justify=justify)
+    for row in rows[:MAX_ROWS]:
+        out.add_row(*[Text("" if v is None else str(v)) for v in row])
+    if len(rows) > MAX_ROWS:
+        out.caption = Text(f"{len(rows) - MAX_ROWS} more: {hint}")
+        out.caption_justify = "left"
+    console.print(out)
+
+
+def _g(value: float | None, digits: int = 4) -> str:
+    return "" if value is None else f"{value:.{digits}g}"
+
+
+def _margin(m) -> str:
+    if m.status == "never":
+        return "never"
+    if m.objective_margin is None:
+        return "not computed"
+    text = _g(m.objective_margin)
+    if m.status == "interval":
+        text = f"{_g(m.objective_margin_low)} .. {text} (not proven)"
+    return text
+
+
+def print_sensitivity(console: Console, result) -> None:
+    """Headline, the projects' margins, the weight samples and ranges."""
+    console.print(Text(f"{result.objective_kind} objective {_g(result.base_objective, 6)} "
+                       f"({'proven' if result.proven else 'not proven'}); "
+                       f"{result.seconds:.1f} s"))
+    for note in result.notes:
+        console.print(Text(f"note: {note}"))
+    rows = [(m.project, "in" if m.selected else "out", m.direction, _margin(m),
+             "" if m.value_margin is None else f"{_g(m.value_now)} -> "
+             f"{_g(m.value_threshold)}" if m.value_threshold is not None
+             else _g(m.value_margin),
+             "" if m.score_margin is None else f"{_g(m.score_now)} -> {_g(m.score_threshold)}",
+             m.note) for m in result.projects]
+    table(console, "how far each project's value or score may move before the selection "
+          "changes", {"project": "left", "plan": "left", "moves": "left",
+                      "objective margin": "right", "value (now -> threshold)": "right",
+                      "score (now -> threshold)": "right", "note": "left"}, rows)
+    if result.stay_in:
+        table(console, f"share of {result.samples} weight samples (each weight x "
+              f"[{1 - result.radius:g}, {1 + result.radius:g}], seed {result.seed}) "
+              "in which each project is selected",
+              {"project": "left", "in the plan": "left", "selected in": "right"},
+              [(s.project, "yes" if s.base_selected else "", f"{s.share:.0%}")
+               for s in result.stay_in])
+    if result.weight_ranges:
+        table(console, "weights over which the plan stays optimal (one weight moves, the "
+              "others keep their proportions)",
+              {"objective": "left", "weight": "right", "from": "right", "to": "right",
+               "proven": "left", "solves": "right"},
+              [(r.objective, f"{r.weight:.4f}", _g(r.low), _g(r.high),
+                "yes" if r.exact else "no", str(r.solves)) for r in result.weight_ranges])

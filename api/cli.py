@@ -127,8 +127,21 @@ def frontier(
         help="budget factors, comma-separated (default 0.5,0.6,...,1.5)")] = None,
     solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds each")] = None,
+    pareto: Annotated[str | None, typer.Option(
+        help="instead: the Pareto frontier of two objectives, e.g. strategic,financial")
+        ] = None,
+    steps: Annotated[int, typer.Option(help="--pareto: epsilon steps between the ends")] = 10,
+    exact: Annotated[bool, typer.Option(
+        "--exact", help="--pareto: every non-dominated plan, one floor after another")] = False,
 ):
-    """The best objective as every budget scales: one solve per budget level."""
+    """The best objective as every budget scales: one solve per budget level
+    (with --pareto: the non-dominated plans of two objectives)."""
+    if pareto is not None:
+        from .cli_decide import pareto_frontier
+
+        pareto_frontier(path, pareto, steps, exact, (as_json, out or [], force),
+                        solver=solver, time_limit_s=time_limit)
+        return
     outs = out or []
     problems = solve_problems(time_limit) + target_problems(outs, FRONTIER_SUFFIXES, force)
     try:

@@ -81,3 +81,27 @@ def sensitivity_cmd(
         result.model_dump_json(indent=1), encoding="utf-8"))
     answer(result, as_json, print_sensitivity)
     raise typer.Exit(failed)
+
+
+def pareto_frontier(path: Path, kinds: str, steps: int, exact: bool, output: tuple,
+                    **options) -> None:
+    """`spmo frontier --pareto A,B`: the non-dominated plans of two objectives
+    (scenarios.pareto); `output`: (as_json, --out paths, --force)."""
+    from spmo.scenarios.pareto import pareto
+
+    from .render_decide import print_pareto
+
+    as_json, outs, force = output
+    check_options(solve_problems(options.get("time_limit_s"), names={
+        "time_limit": "--time-limit"}) + target_problems(outs, JSON_SUFFIXES, force), as_json)
+    portfolio = load_portfolio(path, as_json)
+    bar, progress = progress_bar(as_json)
+    with bar:
+        result = computed(as_json, lambda: pareto(
+            portfolio, tuple(k.strip() for k in kinds.split(",")), steps=steps, exact=exact,
+            progress=lambda done, total: progress(done, total, "frontier points"),
+            **options))
+    failed = write_files(Console(stderr=True), outs, lambda p: p.write_text(
+        result.model_dump_json(indent=1), encoding="utf-8"))
+    answer(result, as_json, print_pareto)
+    raise typer.Exit(failed)

@@ -71,3 +71,21 @@ def print_sensitivity(console: Console, result) -> None:
                "proven": "left", "solves": "right"},
               [(r.objective, f"{r.weight:.4f}", _g(r.low), _g(r.high),
                 "yes" if r.exact else "no", str(r.solves)) for r in result.weight_ranges])
+
+
+def print_pareto(console: Console, result) -> None:
+    """One row per non-dominated plan, then what changes between neighbours."""
+    console.print(Text(f"Pareto frontier of {result.first} and {result.second} "
+                       f"({result.method}; {len(result.points)} plans, {result.solves} solves, "
+                       f"{result.seconds:.1f} s)"))
+    table(console, "non-dominated plans", {
+        result.first: "right", result.second: "right", "proven": "left", "gap": "right",
+        "selected": "right"},
+        [(_g(p.first, 6), _g(p.second, 6), "yes" if p.proven else "no",
+          "" if p.gap is None else f"{p.gap:.2%}", str(len(p.selected)))
+         for p in result.points])
+    table(console, "from each plan to the next", {
+        f"{result.first} given up": "right", f"{result.second} gained": "right",
+        "rate": "right", "came in": "left", "went out": "left"},
+        [(_g(-s.first_change), _g(s.second_change), _g(s.rate), ", ".join(s.came_in),
+          ", ".join(s.went_out)) for s in result.steps])

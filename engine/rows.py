@@ -34,6 +34,9 @@ class Family(StrEnum):
     SYNERGY = "synergy"
     BALANCE = "balance"
     RISK = "risk"
+    EPSILON = "epsilon"
+    """`epsilon[kind]`: a floor on a second objective (the Pareto frontier's
+    epsilon-constraint, engine.model.transforms.with_floor); never in a portfolio's model."""
 
 
 STRUCTURAL = frozenset({Family.WINDOW, Family.SYNERGY})

@@ -173,7 +173,8 @@ def frontier(
 @app.command()
 def montecarlo(
     path: Annotated[Path, typer.Argument(help=".json, .xlsx or a folder of CSVs")],
-    samples: Annotated[int, typer.Option(help="number of sampled portfolios")] = 100,
+    samples: Annotated[int | None, typer.Option(
+        help="number of samples (default 100; --fixed: 10,000)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print only the result")] = False,
     seed: Annotated[int, typer.Option(help="random seed")] = 1,
     value_spread: Annotated[float, typer.Option(
@@ -181,9 +182,22 @@ def montecarlo(
     cost_spread: Annotated[float, typer.Option(help="lognormal sigma of its costs")] = 0.1,
     solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds each")] = None,
+    fixed: Annotated[bool, typer.Option(
+        "--fixed", help="instead: the optimal plan held fixed, its realised value over "
+        "value_low/value_high and success_probability (vectorised; default 10,000 samples)"
+        )] = False,
+    target: Annotated[float | None, typer.Option(
+        help="--fixed: the probability of reaching this financial value")] = None,
 ):
     """How robust the optimum is: sampled values and costs, the base plan
-    re-checked and the portfolio re-optimised in each sample."""
+    re-checked and the portfolio re-optimised in each sample (the value of
+    perfect information); with --fixed, the optimal plan's realised value."""
+    if fixed:
+        from .cli_decide import fixed_plan_outcomes
+
+        fixed_plan_outcomes(path, as_json, samples, seed, target, solver=solver,
+                            time_limit_s=time_limit)
+        return
     from rich.progress import Progress
     from spmo.scenarios.montecarlo import Sampling
     from spmo.scenarios.montecarlo import montecarlo as simulate
@@ -194,6 +208,7 @@ def montecarlo(
     portfolio = load_portfolio(path, as_json)
     with Progress(console=Console(stderr=True), transient=True,
                   disable=as_json or not sys.stderr.isatty()) as bar:
+        samples = 100 if samples is None else samples
         task = bar.add_task("samples", total=samples)
         result = computed(as_json, lambda: simulate(
             portfolio, Sampling(samples, seed, value_spread, cost_spread),

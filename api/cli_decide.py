@@ -105,3 +105,20 @@ def pareto_frontier(path: Path, kinds: str, steps: int, exact: bool, output: tup
         result.model_dump_json(indent=1), encoding="utf-8"))
     answer(result, as_json, print_pareto)
     raise typer.Exit(failed)
+
+
+def fixed_plan_outcomes(path: Path, as_json: bool, samples: int | None, seed: int,
+                        target: float | None, **options) -> None:
+    """`spmo montecarlo --fixed`: the optimal plan's realised value (scenarios.outcomes)."""
+    from spmo.planning.pipeline import plan
+    from spmo.scenarios.outcomes import check_samples, plan_outcomes
+
+    from .render_decide import print_outcomes
+
+    check_options(solve_problems(options.get("time_limit_s")), as_json)
+    samples = 10_000 if samples is None else samples
+    computed(as_json, lambda: check_samples(samples))
+    portfolio = load_portfolio(path, as_json)
+    base = computed(as_json, lambda: plan(portfolio, explain="none", **options))
+    result = computed(as_json, lambda: plan_outcomes(portfolio, base, samples, seed, target))
+    answer(result, as_json, print_outcomes)

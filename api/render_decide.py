@@ -89,3 +89,21 @@ def print_pareto(console: Console, result) -> None:
         "rate": "right", "came in": "left", "went out": "left"},
         [(_g(-s.first_change), _g(s.second_change), _g(s.rate), ", ".join(s.came_in),
           ", ".join(s.went_out)) for s in result.steps])
+
+
+def print_outcomes(console: Console, result) -> None:
+    """The fixed plan's realised value: expectation, spread, quantiles, target."""
+    if result.mean is None:
+        console.print(Text(f"no plan to evaluate: {result.plan_status}"))
+        return
+    console.print(Text(
+        f"{result.plan_status} plan of {len(result.selected)} projects, {result.samples} "
+        f"samples (seed {result.seed}, {result.sample_seconds:.3f} s)\n"
+        f"expected financial value (value x success_probability): "
+        f"{result.expected_value:,.1f}\n"
+        f"realised: mean {result.mean:,.1f}, std {result.std:,.1f}; min {result.minimum:,.1f}"
+        f", P10 {result.p10:,.1f}, P50 {result.p50:,.1f}, P90 {result.p90:,.1f}, "
+        f"max {result.maximum:,.1f}"))
+    if result.target is not None:
+        console.print(Text(f"probability of reaching {result.target:,.1f}: "
+                           f"{result.p_target:.1%}"))

@@ -44,6 +44,10 @@ class Settings(BaseModel):
     seed: int | None = Field(None, ge=0)
     require_alignment: bool | None = None
     workers: int | None = Field(None, ge=1)
+    objective_risk: Literal["expected", "cvar", "chance"] = "expected"
+    cvar_level: float = Field(0.1, gt=0, le=1)
+    risk_samples: int = Field(200, ge=1, le=5000)
+    target: float | None = None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from rich.markup import escape
 from spmo.engine.errors import CheckFailed, InvalidPortfolio, Problem, SpmoError, UnknownSolver
 
 from . import cli_funding  # noqa: F401  (adds spmo replan to app)
+from . import cli_decide  # noqa: F401  (adds its commands to app)
 from .cli_common import (
     EXIT,
     ForceOption,
@@ -127,8 +128,21 @@ def frontier(
         help="budget factors, comma-separated (default 0.5,0.6,...,1.5)")] = None,
     solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds each")] = None,
+    pareto: Annotated[str | None, typer.Option(
+        help="instead: the Pareto frontier of two objectives, e.g. strategic,financial")
+        ] = None,
+    steps: Annotated[int, typer.Option(help="--pareto: epsilon steps between the ends")] = 10,
+    exact: Annotated[bool, typer.Option(
+        "--exact", help="--pareto: every non-dominated plan, one floor after another")] = False,
 ):
-    """The best objective as every budget scales: one solve per budget level."""
+    """The best objective as every budget scales: one solve per budget level
+    (with --pareto: the non-dominated plans of two objectives)."""
+    if pareto is not None:
+        from .cli_decide import pareto_frontier
+
+        pareto_frontier(path, pareto, steps, exact, (as_json, out or [], force),
+                        solver=solver, time_limit_s=time_limit)
+        return
     outs = out or []
     problems = solve_problems(time_limit) + target_problems(outs, FRONTIER_SUFFIXES, force)
     try:
@@ -160,7 +174,8 @@ def frontier(
 @app.command()
 def montecarlo(
     path: Annotated[Path, typer.Argument(help=".json, .xlsx or a folder of CSVs")],
-    samples: Annotated[int, typer.Option(help="number of sampled portfolios")] = 100,
+    samples: Annotated[int | None, typer.Option(
+        help="number of samples (default 100; --fixed: 10,000)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print only the result")] = False,
     seed: Annotated[int, typer.Option(help="random seed")] = 1,
     value_spread: Annotated[float, typer.Option(
@@ -168,9 +183,22 @@ def montecarlo(
     cost_spread: Annotated[float, typer.Option(help="lognormal sigma of its costs")] = 0.1,
     solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds each")] = None,
+    fixed: Annotated[bool, typer.Option(
+        "--fixed", help="instead: the optimal plan held fixed, its realised value over "
+        "value_low/value_high and success_probability (vectorised; default 10,000 samples)"
+        )] = False,
+    target: Annotated[float | None, typer.Option(
+        help="--fixed: the probability of reaching this financial value")] = None,
 ):
     """How robust the optimum is: sampled values and costs, the base plan
-    re-checked and the portfolio re-optimised in each sample."""
+    re-checked and the portfolio re-optimised in each sample (the value of
+    perfect information); with --fixed, the optimal plan's realised value."""
+    if fixed:
+        from .cli_decide import fixed_plan_outcomes
+
+        fixed_plan_outcomes(path, as_json, samples, seed, target, solver=solver,
+                            time_limit_s=time_limit)
+        return
     from rich.progress import Progress
     from spmo.scenarios.montecarlo import Sampling
     from spmo.scenarios.montecarlo import montecarlo as simulate
@@ -181,6 +209,7 @@ def montecarlo(
     portfolio = load_portfolio(path, as_json)
     with Progress(console=Console(stderr=True), transient=True,
                   disable=as_json or not sys.stderr.isatty()) as bar:
+        samples = 100 if samples is None else samples
         task = bar.add_task("samples", total=samples)
         result = computed(as_json, lambda: simulate(
             portfolio, Sampling(samples, seed, value_spread, cost_spread),

@@ -8,6 +8,7 @@ when `activity <= limit + tol(limit)`, tol(v) = 1e-6 * max(1, |v|).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +18,7 @@ from .check_funding import FUNDING_COLUMNS, check_funding, check_scope
 from .derive import Derived, blend_normalisers
 from .portfolio import Portfolio
 from .rows import Family, row_name
+from .uncertainty import cvar, risk_outcomes
 from .violations import TOLERANCE, Violation, tol
 
 __all__ = ["TOLERANCE", "Assignment", "CheckReport", "Violation", "check", "tol"]
@@ -270,12 +272,32 @@ def check(portfolio: Portfolio, derived: Derived, a: Assignment) -> CheckReport:
     _shares(portfolio, sched, out)
     check_scope(portfolio, sched["share"], out)
     sources = check_funding(portfolio, lines, a.funding, out)
-    kpis, objective = _kpis(portfolio, derived, sched, bought)
+    kpis, objective = _kpis(portfolio, derived, sched, bought, out)
     return CheckReport(out, kpis, objective, _spend_table(portfolio, lines, bought, rows), usage,
                        sources)
 
 
-def _kpis(portfolio, derived, sched, bought) -> tuple[dict, float]:
+def _risk(portfolio, derived, sched, s: float, f: float, out: list) -> float | None:
+    """settings.objective_risk over its samples (engine.uncertainty): cvar: the
+    objective is the CVaR of the plan's outcomes; chance: a robust[chance]
+    violation when fewer than ceil((1 - cvar_level) N) samples reach the target
+    (the objective stays the expected one: None)."""
+    settings = portfolio.settings
+    if settings.objective_risk == "expected":
+        return None
+    outcomes = risk_outcomes(portfolio, derived, sched["start"].to_dict(), s, f,
+                             float(sched["value"].sum()))
+    if settings.objective_risk == "cvar":
+        return cvar(outcomes, settings.cvar_level)
+    need = math.ceil((1 - settings.cvar_level) * len(outcomes) - 1e-9)
+    reached = int((outcomes >= settings.target - tol(settings.target)).sum())
+    if reached < need:
+        out.append(Violation(row_name(Family.ROBUST, "chance"), f"{reached} of "
+                             f"{len(outcomes)} samples reach {settings.target:g}, {need} must"))
+    return None
+
+
+def _kpis(portfolio, derived, sched, bought, out) -> tuple[dict, float]:
     """The contract's KPIs and the objective value in force."""
     chosen = set(sched.index)
     syn = portfolio.table("synergies")
@@ -289,6 +311,9 @@ def _kpis(portfolio, derived, sched, bought) -> tuple[dict, float]:
             "total_cost": float(sched["cost"].sum()) + bought_cost,
             "risk_exposure": float((sched["risk"] * sched["cost"]).sum()),
             "unaligned_selected": unaligned}
+    risk = _risk(portfolio, derived, sched, s, f, out)
+    if risk is not None:
+        return kpis, risk
     kind = portfolio.objective_kind
     if kind == "strategic":
         return kpis, s

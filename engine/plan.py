@@ -143,6 +143,27 @@ class Relaxation(BaseModel):
     sentence: str
 
 
+class RiskSummary(BaseModel):
+    """What a robust plan (settings.objective_risk cvar or chance) gave up in
+    expected value for what it gained in the tail, against the plan that
+    maximises the expected objective, both evaluated over the same samples."""
+
+    measure: Literal["cvar", "chance"]
+    level: float = Field(description="settings.cvar_level")
+    samples: int
+    target: float | None = None
+    expected: float = Field(description="this plan's expected objective")
+    tail: float = Field(description="cvar: this plan's CVaR; chance: its share of samples "
+                        "reaching the target")
+    expected_plan_expected: float | None = Field(None, description=(
+        "the expected-value plan's expected objective"))
+    expected_plan_tail: float | None = None
+    expected_plan_status: str | None = None
+    gave_up: float | None = Field(None, description="expected objective given up")
+    gained: float | None = Field(None, description="tail measure gained")
+    sentence: str = ""
+
+
 class Plan(BaseModel):
     """A solve's answer; every returned plan passed the independent check."""
 
@@ -167,6 +188,8 @@ class Plan(BaseModel):
     relaxation: list[Relaxation] = []
     warnings: list[str] = []
     explanations: ExplanationSummary | None = None
+    risk: RiskSummary | None = Field(None, description=(
+        "with settings.objective_risk cvar or chance: the trade against the expected-value plan"))
     model_size: dict = Field(default_factory=dict,
                              description="variables, rows, nonzeros of the model solved")
 

@@ -53,6 +53,10 @@ class Settings(BaseModel):
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    objective_risk: Literal["expected", "cvar", "chance"] = "expected"
+    cvar_level: float = Field(0.1, gt=0, le=1)
+    risk_samples: int = Field(200, ge=1, le=5000)
+    target: float | None = None
 
 
 @dataclass(frozen=True)

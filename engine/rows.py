@@ -38,9 +38,17 @@ class Family(StrEnum):
     FUNDING = "funding"
     ELIGIBILITY = "eligibility"
     SOURCE = "source"
+    ROBUST = "robust"
+    """`robust[cvar,k]` (the CVaR's shortfall in sample k), `robust[chance,k]` (sample
+    k reaches the target or is counted as missing it), `robust[chance]` (at most a
+    cvar_level share of samples miss): settings.objective_risk."""
+    EPSILON = "epsilon"
+    """`epsilon[kind]`: a floor on a second objective (the Pareto frontier's
+    epsilon-constraint, engine.model.transforms.with_floor); never in a portfolio's model."""
 
 
 STRUCTURAL = frozenset({Family.WINDOW, Family.SYNERGY})
+# robust rows are limits on the plan's outcome (chance) or the CVaR's bookkeeping
 """Rows that are the model's own bookkeeping, not limits a person sets: never
 part of a conflict, a relaxation or a reason."""
 LOGIC = frozenset({Family.MANDATORY, Family.FORCE, Family.REQUIRES, Family.AFTER,

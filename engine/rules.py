@@ -23,7 +23,7 @@ def check_rules(typed: dict[str, pd.DataFrame],
     tables = _Tables(typed, rows[rows.index.notna() & ~rows.index.duplicated()])
     problems: list[Problem] = []
     for rule in (_rule_self_reference, _rule_value_or_benefits, _rule_windows,
-                 _rule_cycles, _rule_weights, _rule_min_max, _rule_skills):
+                 _rule_cycles, _rule_weights, _rule_min_max, _rule_skills, _rule_ranges):
         problems += rule(tables)
     problems += funding_rules(tables.typed, tables.rows, tables.warnings)
     return problems, tables.warnings
@@ -215,4 +215,24 @@ def _rule_skills(t: _Tables) -> list[Problem]:
         if missing:
             t.warnings.append(f"capacity: skill {skill} has no row for {', '.join(missing)}; "
                             "demand there is unconstrained")
+    return out
+
+
+def _rule_ranges(t: _Tables) -> list[Problem]:
+    """An uncertain range holds its value: value_low <= value <= value_high
+    (projects) and amount_low <= amount <= amount_high (benefits); a range
+    needs the value it surrounds."""
+    out = []
+    for table, mid, low, high in (("projects", "value", "value_low", "value_high"),
+                                  ("benefits", "amount", "amount_low", "amount_high")):
+        frame = t.typed[table]
+        for col in (low, high):
+            blank = frame[col].notna() & frame[mid].isna()
+            out += [Problem(table, int(r), col, f"{col} needs a {mid}") for r in
+                    frame.index[blank.to_numpy()]]
+        for col, wrong, word in ((low, frame[low] > frame[mid], "above"),
+                                 (high, frame[high] < frame[mid], "below")):
+            out += [Problem(table, int(r), col, f"{col} {frame.at[r, col]:g} is {word} "
+                            f"{mid} {frame.at[r, mid]:g}") for r in
+                    frame.index[wrong.fillna(False).to_numpy(dtype=bool)]]
     return out

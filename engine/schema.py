@@ -46,6 +46,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("earliest_start", "ref:periods", doc="first allowed start period"),
         Column("latest_start", "ref:periods", doc="last allowed start period"),
         Column("value", "float", doc="financial value (NPV) if selected; blank with benefits"),
+        Column("value_low", "float", doc="uncertain value: the lowest it may come to; "
+               "samples are Triangular(value_low, value, value_high); blank: value"),
+        Column("value_high", "float", doc="uncertain value: the highest it may come to; "
+               "blank: value"),
         Column("success_probability", "float", low=0, high=1, doc="0-1, default 1"),
         Column("risk", "float", low=0, high=1, doc="0-1 probability of failing to deliver"),
         Column("min_scope", "float", low=0, high=1, doc=(
@@ -66,6 +70,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("project", "ref:projects", True),
         Column("offset", "int", True, low=0, doc="period offset from the project's start"),
         Column("amount", "float", True, low=0, doc="benefit realised in that period"),
+        Column("amount_low", "float", low=0, doc="uncertain benefit: the lowest it may "
+               "come to (Triangular(amount_low, amount, amount_high)); blank: amount"),
+        Column("amount_high", "float", low=0, doc="uncertain benefit: the highest; "
+               "blank: amount"),
     ),
     "alignment": (
         Column("project", "ref:projects", True),
@@ -161,6 +169,16 @@ SINGLE_TABLES: dict[str, tuple[Column, ...]] = {
         Column("workers", "int", low=1, doc="solver threads; default the machine's cores"),
         Column("now", "str", doc=("re-planning: the current period id; periods before it "
                "are past (actuals say what was spent and done)")),
+        Column("objective_risk", "enum", choices=("expected", "cvar", "chance"),
+               doc="expected (default): the objective as given; cvar: the mean of the worst "
+               "cvar_level share of risk_samples sampled outcomes; chance: the expected "
+               "objective with at most a cvar_level share of samples below target"),
+        Column("cvar_level", "float", low=0, high=1, doc="in (0, 1]: share of the worst "
+               "samples (cvar) or of samples allowed below target (chance); default 0.1"),
+        Column("risk_samples", "int", low=1, high=5000, doc="samples of the uncertain values the "
+               "robust objective is solved over (seeded by seed); default 200"),
+        Column("target", "float", doc="chance: the objective value each counted sample "
+               "must reach"),
     ),
 }
 

@@ -170,6 +170,10 @@ def _singles(raw: RawPortfolio, problems: list[Problem],
         problems.append(Problem("settings", raw.single_rows.get("settings", {}).get("solver"),
                                 "solver", f"'{given.strip()}' is not a solver name "
                                 "(letters, digits and _, or pulp:NAME)"))
+    if settings.objective_risk == "chance" and settings.target is None and \
+            not any(p.table == "settings" for p in problems):
+        problems.append(Problem("settings", raw.single_rows.get("settings", {}).get(
+            "objective_risk"), "target", "objective_risk chance needs a target"))
     return risk, settings
 
 

@@ -28,6 +28,7 @@ from .first import first_x
 from .infeasible import explain_infeasible
 from .instance import Instance
 from .options import SOLVE_SHARE, Deadline, PlanOptions, solve_options
+from .risk import risk_summary, with_setting
 
 OPTIMAL_SNAP = 1e-6
 """A proven optimum's bound within this (times max(1, |objective|)) is the objective."""
@@ -73,10 +74,24 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
                     solve_seconds=round(result.seconds, 4), warnings=warnings,
                     conflicts=conflicts, relaxation=relax, model_size=instance.model.size())
     answer = report(instance, result, warnings)
+    if portfolio.settings.objective_risk != "expected":
+        answer = _with_risk(answer, instance, options, deadline)
     if mode != "none":
         answer = explain(answer, instance, result, options, deadline, progress)
     answer.model_size["seconds_total"] = round(time.perf_counter() - started, 4)
     return answer
+
+
+def _with_risk(answer: Plan, instance: Instance, options: PlanOptions,
+               deadline: Deadline) -> Plan:
+    """The robust plan with its trade against the expected-value plan (planning.risk),
+    that plan solved within what is left of the deadline."""
+    expected = with_setting(instance.portfolio, objective_risk="expected")
+    other = Instance.of(expected)
+    result = solve(other.model, options.solver or expected.settings.solver,
+                   solve_options(expected, options, max(0.5, deadline.cap(deadline.seconds))))
+    other_plan = None if result.x is None else report(other, result, [])
+    return answer.model_copy(update={"risk": risk_summary(instance, answer, other_plan)})
 
 
 def _consistency(instance: Instance) -> list[str]:

@@ -18,12 +18,13 @@ from .money import add_balance_shares, add_budget_limits
 from .objective import set_objective
 from .people import add_skill_capacity
 from .risk import add_risk_appetite
+from .robust import add_robust
 from .scope import add_scope_limits
 from .variables import make_context
 
 FAMILIES = (add_start_choice, add_mandatory_and_force, add_alignment_rule, add_budget_limits,
             add_skill_capacity, add_dependencies, add_group_limits, add_synergy_links,
-            add_balance_shares, add_risk_appetite, add_scope_limits, add_funding)
+            add_balance_shares, add_risk_appetite, add_scope_limits, add_funding, add_robust)
 
 
 def build(portfolio: Portfolio, derived: Derived | None = None) -> LinearModel:

@@ -20,7 +20,10 @@ from .variables import Context
 
 
 def set_objective(ctx: Context) -> None:
-    """Objective coefficients of x, z and e."""
+    """Objective coefficients of x, z and e (none under settings.objective_risk
+    cvar, whose objective is the CVaR's: engine.model.robust)."""
+    if ctx.portfolio.settings.objective_risk == "cvar":
+        return
     ws, wf = objective_term_weights(ctx.portfolio, ctx.derived)
     starts, pairs, extra = ctx.starts, ctx.pairs, ctx.extra
     own = ws * starts["score"].to_numpy() + wf * starts["value"].to_numpy()

@@ -4,6 +4,8 @@
   `in`: y_p >= 1 (its window row's lower side raised to 1, its force and
   alignment rows lifted), `out`: x[p,s] <= 0 for every start, `now`: y_p >= 1
   with x[p,s] <= 0 for s > 0.
+- `with_floor(model, coef, floor, name)`: one more row `coef . x >= floor`
+  (a second objective held at or above a level: the epsilon-constraint).
 - `elastic(model, rows, scale)`: every named row i may stretch by a slack
   s_i >= 0 (one per finite side), maximising -sum_i scale_i s_i: the least
   weighted stretch that restores a plan.
@@ -32,6 +34,20 @@ def forced(model: LinearModel, project: str, mode: str = "in") -> LinearModel:
         if mode == "now":
             ub[own[model.starts["start"].to_numpy()[own] > 0]] = 0.0
     return dataclasses.replace(model, row_lo=lo, row_hi=hi, ub=ub)
+
+
+def with_floor(model: LinearModel, coef: np.ndarray, floor: float, name: str) -> LinearModel:
+    """The model with the row `name`: coef . x >= floor (coef over all columns)."""
+    cols = np.flatnonzero(np.asarray(coef, dtype=float))
+    row = model.n_rows
+    a_row = np.r_[model.a_row, np.full(len(cols), row)]
+    return dataclasses.replace(
+        model, row_name=np.r_[model.row_name, np.array([name], dtype=object)],
+        row_family=np.r_[model.row_family, np.array([Family.EPSILON.value], dtype=object)],
+        row_lo=np.r_[model.row_lo, float(floor)], row_hi=np.r_[model.row_hi, np.inf],
+        a_row=a_row, a_col=np.r_[model.a_col, cols],
+        a_val=np.r_[model.a_val, np.asarray(coef, dtype=float)[cols]],
+        row_project=np.r_[model.row_project, np.array([None], dtype=object)])
 
 
 def elastic_sides(model: LinearModel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

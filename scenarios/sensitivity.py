@@ -1,0 +1,444 @@
+"""Sensitivity of the optimal plan: how far each project's value or score may
+move, and how far each objective weight, before the selection changes.
+
+Projects. Let OPT be the optimum and x* its plan. Shift project j's
+objective coefficient by d at every one of its starts (its financial value
+F_j(s), or its strategic score S_j, moves by the same amount at each start).
+Since a plan holds at most one start of j (`window[j]`), every plan that
+selects j gains exactly d and every other plan is unchanged, so the new
+optimum is max(OPT_in + d, OPT_out), where OPT_in and OPT_out are the
+optima with j forced in and forced out. Hence, exactly:
+
+- a selected j stays in while its coefficient falls by less than
+  OPT - OPT_out (its `objective_margin`); past it the plan without j is
+  strictly better and the selection changes;
+- an excluded j stays out until its coefficient rises by more than
+  OPT - OPT_in (its cost_to_include); past it the best plan with j wins.
+
+One forced re-solve per project (planning.counterfactual, batched through
+solvers.batch, progress shown), with the proof of each: both optima proven
+give an exact margin, else the interval [z - B, U - F] the bounds prove.
+The margin is then said in the project's own units by dividing by its
+objective coefficient per unit: financial 1 per unit of F_j, so value_p *
+success_probability gives value / success_probability per unit of `value`
+(a project with `benefits` is said in units of financial value); strategic
+1 per unit of S_j; blend beta / S_all per unit of score and (1 - beta) /
+F_all per unit of financial value. The blend's normalisers S_all, F_all are
+sums over every project, so they move with the project's own value: the
+blend's figures hold them at today's values (said in `notes`), exact in
+objective units, first-order in the project's units.
+
+A forced-out project, one that fits no window, and (financial objective) an
+unaligned one under require_alignment never enter however their value rises
+(status `never`); an unaligned one enters under a strategic or blend
+objective once its score rises above max(0, the margin with its alignment
+row lifted); a project no plan can leave out (mandatory, forced in, or
+required by one) never leaves.
+
+Weights (strategic and blend objectives, two or more objectives):
+- `stay_in`: N seeded samples of weights w'_o = w_o u_o / sum_k w_k u_k,
+  u_o uniform in [1 - r, 1 + r] (r the radius, default 10 %), each re-solved
+  (batched); a project's share is the share of samples whose optimum
+  selects it.
+- `weight_ranges`: for each objective o, w_o = t moves while the others keep
+  their proportions (w_k (1 - t) / (1 - w_o)). Scores are >= 0, so S_p(t)
+  and S_all(t) are linear in t, and every plan's objective times S_all(t)
+  (> 0, which keeps the order of plans) is a line H_x(t). The optimum over
+  plans is their upper envelope, convex and piecewise linear; x* is optimal
+  on the interval around w_o where its line is on the envelope. Each end is
+  found by the Eisner-Severance (Newton) search: solve at the far end t; if
+  the optimum x' beats x* there, move t to where the lines of x* and x'
+  cross and solve again; when x* is optimal at t, t is the end. Exact with
+  proven solves, in finitely many solves. The search keeps t within
+  [1e-6, 1 - 1e-6] (at 0 or 1 an objective's projects may lose their
+  alignment, which changes the rows, not just the objective).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+from spmo.engine.derive import objective_term_weights
+from spmo.engine.errors import InvalidPortfolio, Problem
+from spmo.engine.plan import Plan
+from spmo.engine.portfolio import Portfolio
+from spmo.engine.validate import validate_document
+from spmo.planning.counterfactual import drop_of, run_counterfactuals
+from spmo.planning.instance import Instance
+from spmo.planning.options import PlanOptions, solve_options
+from spmo.solvers.batch import run_batch
+
+EDGE = 1e-6
+"""How close to 0 and 1 a weight range's search goes."""
+MAX_STEPS = 30
+TOL = 1e-9
+MAX_SAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class SensitivityOptions:
+    """The weight samples (count, radius, seed), the solver and each solve's time."""
+
+    samples: int = 30
+    radius: float = 0.1
+    seed: int = 1
+    solver: str | None = None
+    time_limit_s: float | None = None
+    weights: bool = True
+
+
+class ProjectMargin(BaseModel):
+    project: str
+    selected: bool
+    direction: str = Field(description="fall: how far it may fall and stay in; rise: how far "
+                           "it must rise to come in")
+    status: str = Field(description="exact, interval (not proven), never, not_computed")
+    objective_margin: float | None = Field(None, description=(
+        "OPT - OPT_out (selected) or OPT - OPT_in (excluded), in objective units; the "
+        "selection changes just past it"))
+    objective_margin_low: float | None = Field(None, description="proven lower end")
+    value_unit: str | None = Field(None, description="value (the projects column) or "
+                                   "financial value (a project with benefits)")
+    value_now: float | None = None
+    value_margin: float | None = None
+    value_threshold: float | None = None
+    score_now: float | None = None
+    score_margin: float | None = None
+    score_threshold: float | None = None
+    note: str = ""
+
+
+class StayShare(BaseModel):
+    project: str
+    base_selected: bool
+    share: float
+
+
+class WeightRange(BaseModel):
+    objective: str
+    weight: float
+    low: float | None
+    high: float | None
+    exact: bool
+    solves: int
+
+
+class Sensitivity(BaseModel):
+    objective_kind: str
+    base_objective: float | None
+    proven: bool
+    projects: list[ProjectMargin]
+    samples: int
+    radius: float
+    seed: int
+    stay_in: list[StayShare]
+    weight_ranges: list[WeightRange]
+    notes: list[str]
+    seconds: float
+
+
+def check_options(options: SensitivityOptions) -> None:
+    """InvalidPortfolio (table `sensitivity`) for a bad sample count or radius."""
+    problems = []
+    if isinstance(options.samples, bool) or not isinstance(options.samples, int) or \
+            not 0 <= options.samples <= MAX_SAMPLES:
+        problems.append(Problem("sensitivity", None, "samples",
+                                f"a whole number from 0 to {MAX_SAMPLES}"))
+    if not isinstance(options.radius, int | float) or not 0 <= options.radius < 1:
+        problems.append(Problem("sensitivity", None, "radius", "a number in [0, 1)"))
+    if problems:
+        raise InvalidPortfolio(problems)
+
+
+def sensitivity(portfolio: Portfolio, options: SensitivityOptions | None = None,
+                progress=None) -> Sensitivity:
+    """Project margins and weight sensitivity of the optimal plan (module docstring).
+    `progress(done, total, stage)` follows each batch."""
+    from spmo.planning.pipeline import plan
+
+    options = options or SensitivityOptions()
+    check_options(options)
+    started = time.perf_counter()
+    base = plan(portfolio, solver=options.solver, time_limit_s=options.time_limit_s,
+                explain="none")
+    notes: list[str] = []
+    if base.objective is None:
+        return Sensitivity(objective_kind=portfolio.objective_kind, base_objective=None,
+                           proven=False, projects=[], samples=0, radius=options.radius,
+                           seed=options.seed, stay_in=[], weight_ranges=[],
+                           notes=[f"no plan: {base.status}"],
+                           seconds=round(time.perf_counter() - started, 3))
+    margins = project_margins(portfolio, base, options, _stage(progress, "projects"))
+    if portfolio.objective_kind == "blend":
+        notes.append("blend: margins in value and score units hold the normalisers S_all "
+                      "and F_all at today's values (exact in objective units)")
+    shares, ranges = [], []
+    if options.weights and _weighted(portfolio):
+        shares = stay_in(portfolio, base, options, _stage(progress, "weight samples"))
+        ranges = weight_ranges(portfolio, base, options, _stage(progress, "weight ranges"))
+    elif options.weights:
+        notes.append("weights: the objective does not depend on them (financial, or fewer "
+                     "than two weighted objectives)")
+    return Sensitivity(
+        objective_kind=portfolio.objective_kind, base_objective=base.objective,
+        proven=base.status == "optimal", projects=margins,
+        samples=options.samples if shares else 0, radius=options.radius, seed=options.seed,
+        stay_in=shares, weight_ranges=ranges, notes=notes,
+        seconds=round(time.perf_counter() - started, 3))
+
+
+def _stage(progress, name: str):
+    if progress is None:
+        return None
+    return lambda done, total: progress(done, total, name)
+
+
+def _weighted(portfolio: Portfolio) -> bool:
+    """Whether the objective in force depends on the objective weights."""
+    if portfolio.objective_kind == "financial" or not portfolio.objectives_given:
+        return False
+    return len(portfolio.table("objectives")) >= 2
+
+
+# ---- projects -----------------------------------------------------------------------------
+
+def _blocked(portfolio: Portfolio, instance: Instance, project: str) -> str | None:
+    """Why an excluded project can never come in by its value or score, or None."""
+    row = portfolio.projects.loc[project]
+    if row["force"] == "out":
+        return "forced out: it never comes in"
+    if not bool(instance.derived.windows["fits"][project]):
+        return "fits no start window: it never comes in"
+    if portfolio.require_alignment and not bool(instance.derived.aligned[project]) and \
+            portfolio.objective_kind == "financial":
+        return "serves no objective (require_alignment): no value brings it in"
+    return None
+
+
+def _pinned(portfolio: Portfolio, project: str) -> bool:
+    row = portfolio.projects.loc[project]
+    return row["status"] == "mandatory" or row["force"] == "in"
+
+
+def project_margins(portfolio: Portfolio, base: Plan, options: SensitivityOptions,
+                    progress=None) -> list[ProjectMargin]:
+    """Every project's margin from one forced re-solve each (module docstring)."""
+    instance = Instance.of(portfolio)
+    chosen = {s.project for s in base.selected}
+    out: dict[str, ProjectMargin] = {}
+    tasks = []
+    for p in portfolio.projects.index:
+        selected = p in chosen
+        direction = "fall" if selected else "rise"
+        blocked = None if selected else _blocked(portfolio, instance, p)
+        if selected and _pinned(portfolio, p):
+            blocked = "mandatory or forced in: it never leaves"
+        if blocked:
+            out[p] = ProjectMargin(project=p, selected=selected, direction=direction,
+                                   status="never", note=blocked)
+        else:
+            tasks.append((p, "out" if selected else "in"))
+    seconds = options.time_limit_s or portfolio.settings.time_limit_s
+    solve = dataclasses.replace(solve_options(portfolio, PlanOptions(), seconds), workers=1)
+    found = run_counterfactuals(instance.model, tasks, options.solver or
+                                portfolio.settings.solver, solve, None, None, progress)
+    for p, mode in tasks:
+        out[p] = _margin(portfolio, instance, base, found[(p, mode)], mode == "out")
+    return [out[p] for p in portfolio.projects.index]
+
+
+def _margin(portfolio: Portfolio, instance: Instance, base: Plan, found,
+            selected: bool) -> ProjectMargin:
+    """One project's margin from its counterfactual, in its own units."""
+    p = found.project
+    direction = "fall" if selected else "rise"
+    drop = drop_of(found, base.objective, base.bound)
+    if drop.infeasible:
+        note = "no plan leaves it out: it never leaves" if selected else \
+            "no plan contains it: it never comes in"
+        return ProjectMargin(project=p, selected=selected, direction=direction,
+                             status="never", note=note)
+    if drop.value is None:
+        return ProjectMargin(project=p, selected=selected, direction=direction,
+                             status="not_computed", note="no forced plan found in time")
+    margin, low, note = drop.value, drop.low, ""
+    if not selected and not bool(instance.derived.aligned[p]) and margin < 0:
+        margin, low = 0.0, 0.0
+        note = "comes in as soon as it serves an objective (score above 0)"
+    return _in_units(portfolio, instance, ProjectMargin(
+        project=p, selected=selected, direction=direction,
+        status="exact" if drop.exact else "interval", objective_margin=margin,
+        objective_margin_low=low, note=note))
+
+
+def _in_units(portfolio: Portfolio, instance: Instance, m: ProjectMargin) -> ProjectMargin:
+    """The objective margin said per unit of value and of score (module docstring)."""
+    ws, wf = objective_term_weights(portfolio, instance.derived)
+    sign = -1.0 if m.selected else 1.0
+    margin = m.objective_margin
+    if ws > 0:
+        m.score_now = float(instance.derived.scores[m.project])
+        m.score_margin = margin / ws
+        m.score_threshold = m.score_now + sign * m.score_margin
+    if wf > 0:
+        row = portfolio.projects.loc[m.project]
+        q = float(row["success_probability"])
+        flat = not bool(instance.derived.start_dependent[m.project])
+        if flat and q > 0:
+            m.value_unit, m.value_now = "value", _number(row["value"], 0.0)
+            m.value_margin = margin / (wf * q)
+            m.value_threshold = m.value_now + sign * m.value_margin
+        else:
+            m.value_unit = "financial value"
+            m.value_margin = margin / wf
+    return m
+
+
+def _number(value, default: float) -> float:
+    return default if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else float(value)
+
+
+# ---- weights ------------------------------------------------------------------------------
+
+def _document_with(portfolio: Portfolio, weights: pd.Series) -> dict:
+    """The portfolio's document with explicit objective weights (pairwise
+    judgements dropped), solved single-threaded."""
+    doc = copy.deepcopy(portfolio.to_document())
+    doc.pop("pairwise", None)
+    for o in doc["objectives"]:
+        o["weight"] = float(weights[o["id"]])
+    doc["settings"] = {**doc.get("settings", {}), "workers": 1}
+    return doc
+
+
+def _solve_document(item) -> tuple[str, float | None, list[str], float]:
+    """(status, objective, selection, financial value) of a document's plan."""
+    from spmo.planning.pipeline import plan
+
+    document, solver, seconds = item
+    result = plan(validate_document(document), solver=solver, time_limit_s=seconds,
+                  explain="none")
+    return (result.status, result.objective, [s.project for s in result.selected],
+            result.kpis.financial_value)
+
+
+def stay_in(portfolio: Portfolio, base: Plan, options: SensitivityOptions,
+            progress=None) -> list[StayShare]:
+    """Each project's share of the weight samples whose optimum selects it."""
+    from spmo.engine.derive import objective_weights
+
+    weights, _ = objective_weights(portfolio)
+    rng = np.random.default_rng(options.seed)
+    items = []
+    for _ in range(options.samples):
+        w = weights * rng.uniform(1 - options.radius, 1 + options.radius, len(weights))
+        items.append((_document_with(portfolio, w / w.sum()), options.solver,
+                      options.time_limit_s))
+    results = run_batch(_solve_document, items, progress=progress)
+    counts = pd.Series([p for _, _, chosen, _ in results for p in chosen],
+                       dtype=object).value_counts()
+    chosen = {s.project for s in base.selected}
+    shares = [StayShare(project=str(p), base_selected=p in chosen,
+                        share=float(counts.get(p, 0)) / max(1, len(results)))
+              for p in portfolio.projects.index]
+    return sorted(shares, key=lambda s: (not s.base_selected, -s.share, s.project))
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """What makes H_x(t) of a plan x when objective o's weight is t."""
+
+    a: pd.Series
+    """per project, the slope of S_p(t) = b_p + t (a_p - b_p)"""
+    b: pd.Series
+    beta: float
+    f_all: float
+    kind: str
+    synergy: pd.DataFrame
+
+    def line(self, selected: list[str], financial: float) -> tuple[float, float]:
+        """(intercept, slope) of H_x(t) (module docstring)."""
+        chosen = set(selected)
+        both = self.synergy["project_a"].isin(chosen) & self.synergy["project_b"].isin(chosen)
+        syn = float(self.synergy.loc[both, "score"].sum())
+        s0 = float(self.b.reindex(selected).sum()) + syn
+        s1 = float((self.a - self.b).reindex(selected).sum())
+        if self.kind == "strategic":
+            return s0, s1
+        all0, all1 = float(self.b.sum()), float((self.a - self.b).sum())
+        share = (1 - self.beta) * financial / self.f_all if self.f_all > 0 else 0.0
+        return self.beta * s0 + share * all0, self.beta * s1 + share * all1
+
+
+def _lines(portfolio: Portfolio, objective: str, weights: pd.Series) -> _Lines:
+    from spmo.engine.derive import blend_normalisers, derive
+
+    align = portfolio.table("alignment")
+    ids = portfolio.projects.index
+    own = align[align["objective"] == objective].groupby("project")["score"].sum()
+    rest_w = align["objective"].map(weights).fillna(0.0) * (align["objective"] != objective)
+    rest = (align["score"] * rest_w).groupby(align["project"]).sum() / (1 - weights[objective])
+    _, f_all = blend_normalisers(portfolio, derive(portfolio))
+    return _Lines(own.reindex(ids).fillna(0.0), rest.reindex(ids).fillna(0.0),
+                  portfolio.settings.blend, f_all, portfolio.objective_kind,
+                  portfolio.table("synergies"))
+
+
+def _weights_at(weights: pd.Series, objective: str, t: float) -> pd.Series:
+    scale = (1 - t) / (1 - weights[objective])
+    out = weights * scale
+    out[objective] = t
+    return out
+
+
+def _range_end(item) -> tuple[float, bool, int]:
+    """One end of objective o's range: (t, proven, solves) by the search of the
+    module docstring, from the far end towards the weight today."""
+    portfolio, objective, weights, base, far, solver, seconds = item
+    lines = _lines(portfolio, objective, weights)
+    a_star, b_star = lines.line(base[0], base[1])
+    t, proven, solves = far, True, 0
+    for _ in range(MAX_STEPS):
+        status, _, chosen, financial = _solve_document(
+            (_document_with(portfolio, _weights_at(weights, objective, t)), solver, seconds))
+        solves += 1
+        if status not in ("optimal", "feasible"):
+            return t, False, solves
+        proven &= status == "optimal"
+        a, b = lines.line(chosen, financial)
+        if a + b * t <= a_star + b_star * t + TOL * max(1.0, abs(a_star + b_star * t)):
+            return t, proven, solves
+        if abs(b - b_star) <= TOL:
+            return t, False, solves
+        t = (a_star - a) / (b - b_star)
+    return t, False, solves
+
+
+def weight_ranges(portfolio: Portfolio, base: Plan, options: SensitivityOptions,
+                  progress=None) -> list[WeightRange]:
+    """For each objective, the weights over which the plan stays optimal."""
+    from spmo.engine.derive import objective_weights
+
+    weights, _ = objective_weights(portfolio)
+    moving = [o for o in weights.index if 0 < weights[o] < 1]
+    plan_of = ([s.project for s in base.selected], base.kpis.financial_value)
+    items = [(portfolio, o, weights, plan_of, far, options.solver, options.time_limit_s)
+             for o in moving for far in (EDGE, 1 - EDGE)]
+    ends = run_batch(_range_end, items, progress=progress)
+    out = []
+    for k, o in enumerate(moving):
+        (low, p_low, n_low), (high, p_high, n_high) = ends[2 * k], ends[2 * k + 1]
+        out.append(WeightRange(objective=str(o), weight=float(weights[o]),
+                               low=0.0 if low <= EDGE else low,
+                               high=1.0 if high >= 1 - EDGE else high,
+                               exact=p_low and p_high and base.status == "optimal",
+                               solves=n_low + n_high))
+    return out

@@ -21,8 +21,10 @@ from rich.console import Console
 from rich.markup import escape
 from spmo.engine.errors import CheckFailed, InvalidPortfolio, Problem, SpmoError, UnknownSolver
 
-from . import cli_funding  # noqa: F401  (adds spmo replan to app)
-from . import cli_decide  # noqa: F401  (adds its commands to app)
+from . import (
+    cli_decide,  # noqa: F401  (adds its commands to app)
+    cli_funding,  # noqa: F401  (adds spmo replan to app)
+)
 from .cli_common import (
     EXIT,
     ForceOption,

@@ -44,6 +44,8 @@ class Settings(BaseModel):
     seed: int | None = Field(None, ge=0)
     require_alignment: bool | None = None
     workers: int | None = Field(None, ge=1)
+    decimal_comma: bool | None = None
+    """Workbooks only: numbers typed as text use a decimal comma (engine.textnum)."""
 
 
 @dataclass(frozen=True)

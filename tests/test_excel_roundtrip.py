@@ -113,3 +113,33 @@ def test_a_formula_looking_id_stays_text_in_every_sheet(tmp_path):
         cell = book[name]["A2"]
         assert (cell.value, cell.data_type) == ("=1+2", "s"), name
         assert book[name]["B2"].value == "@SUM(A1)"
+
+
+def test_an_infeasible_plan_gets_no_empty_sheet(tmp_path):
+    from spmo.api.plan_workbook import write_plan_workbook
+    from spmo.engine.plan import Conflict, Plan, Relaxation
+
+    plan = Plan(status="infeasible", solver="highs", solve_seconds=0.1,
+                conflicts=[Conflict(constraint="budget[T1]", sentence="too little money")],
+                relaxation=[Relaxation(constraint="budget[T1]", limit=5, needed=7,
+                                       sentence="raise it to 7")])
+    write_plan_workbook(plan, tmp_path / "p.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    assert book.sheetnames == ["summary", "conflicts", "relaxation"]
+    summary = {k: v for _, v, k in book["summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["status"] == "infeasible" and summary["objective"] is None
+    assert [c.value for c in book["relaxation"][2]][:3] == ["budget[T1]", 5, 7]
+
+
+def test_spend_charts_without_a_limit_per_period(tmp_path):
+    from spmo.api.plan_charts import spend_series
+    from spmo.engine.plan import Plan, SpendRow
+
+    rows = [SpendRow(constraint="budget[*]", period=None, pool=None, category=None,
+                     amount=9, limit=10)]
+    rows += [SpendRow(constraint=None, period=p, pool="capex", category=None, amount=a,
+                      limit=None) for p, a in (("T1", 4), ("T2", 5))]
+    series = spend_series(Plan(status="optimal", solver="highs", solve_seconds=0,
+                               spend=rows))
+    assert list(series) == ["capex"]
+    assert [(p, a) for p, a, _ in series["capex"]] == [("T1", 4), ("T2", 5)]

@@ -114,8 +114,7 @@ def _single_sheet(book, table: str, columns: tuple[Column, ...]) -> None:
     sheet.append(["key", "value", "help"])
     for row, col in enumerate(columns, start=2):
         value = EXAMPLE.get(table, {}).get(col.name)
-        sheet.append([col.name, str(value).upper() if isinstance(value, bool) else value,
-                      _help(col)])
+        sheet.append([col.name, value, _help(col)])
         sheet.cell(row=row, column=1).comment = Comment(_help(col), "spmo")
         if number_format(col):
             sheet.cell(row=row, column=2).number_format = number_format(col)

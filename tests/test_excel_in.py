@@ -100,6 +100,15 @@ def test_decimal_comma_setting_reads_european_numbers(tmp_path):
     assert portfolio.table("costs")["amount"].tolist() == [1200.5, 5.25]
 
 
+def test_a_share_typed_as_a_whole_percent_says_what_to_type(tmp_path):
+    def edit(book):
+        book["projects"]["L2"] = 80  # risk of A, meant as 80 %
+    with pytest.raises(InvalidPortfolio) as caught:
+        validate(read_portfolio(_workbook(tmp_path, QUARTERS, edit)))
+    assert [str(p) for p in caught.value.problems] == [
+        "projects row 2 column risk: must be <= 1, got 80 (a share: type 80% or 0.8)"]
+
+
 def test_limits_name_the_sheet_and_row(tmp_path):
     path = _workbook(tmp_path, QUARTERS, lambda book: None)
     raw = read_workbook(path, Limits(rows=2))

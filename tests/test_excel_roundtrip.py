@@ -90,7 +90,12 @@ def test_the_filled_template_gives_the_json_examples_optimum(filled):
 
     book = openpyxl.load_workbook(plan_file)
     assert book["charts"]._charts, "the charts sheet has native charts"
-    assert len(book["charts"]._charts) == 3  # capex, opex, utilisation
+    charts = book["charts"]._charts  # capex and opex: bars and a limit line; utilisation
+    assert [[type(c).__name__ for c in chart._charts] for chart in charts] == [
+        ["BarChart", "LineChart"], ["BarChart", "LineChart"], ["LineChart"]]
+    assert [c.title.tx.rich.p[0].r[0].t for c in charts] == [
+        "capex: spend and limit by period", "opex: spend and limit by period",
+        "skill utilisation by period"]
     roadmap = list(book["roadmap"].iter_rows(min_row=2, values_only=True))
     assert {r[0] for r in roadmap if r[0] in {s["project"] for s in plan["selected"]}} == \
         {s["project"] for s in plan["selected"]}

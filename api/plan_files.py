@@ -1,5 +1,5 @@
-"""A plan written for people: `.json` (the plan object), `.xlsx` (one sheet
-per part of the plan, for PMO analysts) or `.html` (a page with charts of
+"""A plan written for people: `.json` (the plan object), `.xlsx` (summary,
+roadmap, charts and a sheet per part of the plan: `plan_workbook`) or `.html` (a page with charts of
 spend and skill utilisation and the tables, plotly.js inlined)."""
 
 from __future__ import annotations
@@ -7,18 +7,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from spmo.engine.io import inert_cells
 
 PLAN_SUFFIXES = (".json", ".xlsx", ".html")
 PARTS = ("selected", "excluded", "recommendations", "spend", "utilisation", "alignment",
-         "conflicts", "relaxation")
+         "conflicts", "relaxation", "funding", "sources")
 
 
-def write_plan(plan, path: Path, title: str) -> None:
-    """Write `plan` to `path` in the format its suffix names (PLAN_SUFFIXES)."""
+def write_plan(plan, path: Path, title: str, portfolio=None) -> None:
+    """Write `plan` to `path` in the format its suffix names (PLAN_SUFFIXES);
+    the workbook shows names and a roadmap when given the portfolio."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        _workbook(plan, path)
+        from .plan_workbook import write_plan_workbook
+
+        write_plan_workbook(plan, path, portfolio)
     elif suffix == ".html":
         path.write_text(_page(plan, title), encoding="utf-8")
     else:
@@ -43,19 +45,6 @@ def part_frame(plan, part: str) -> pd.DataFrame:
             frame[column] = frame[column].map(
                 lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v)
     return frame
-
-
-def _workbook(plan, path: Path) -> None:
-    with pd.ExcelWriter(path, engine="openpyxl") as book:
-        pd.DataFrame(summary_rows(plan), columns=["key", "value"]).to_excel(
-            book, sheet_name="summary", index=False)
-        for part in PARTS:
-            part_frame(plan, part).to_excel(book, sheet_name=part, index=False)
-        inert_cells(book.book)  # an id '=1+2' stays text, never a live formula
-        for sheet in book.sheets.values():
-            for column in sheet.columns:
-                width = max(len(str(c.value or "")) for c in column[:200])
-                sheet.column_dimensions[column[0].column_letter].width = min(60, width + 2)
 
 
 def _page(plan, title: str) -> str:

@@ -90,7 +90,9 @@ def number_cell(value: object, col: Column) -> tuple[float, str | None]:
     if col.low is not None and number < col.low - 1e-12:
         return math.nan, f"must be >= {col.low:g}, got {number:g}"
     if col.high is not None and number > col.high + 1e-12:
-        return math.nan, f"must be <= {col.high:g}, got {number:g}"
+        hint = f" (a share: type {number:g}% or {number / 100:g})" \
+            if col.high == 1 and number <= 100 else ""
+        return math.nan, f"must be <= {col.high:g}, got {number:g}{hint}"
     return number, None
 
 

@@ -11,34 +11,21 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import json
 import math
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .cells import NonFinite
 from .errors import InvalidPortfolio, Problem
+from .raw import RawPortfolio, frame_from_rows, single_from_frame
 from .schema import SINGLE_TABLES, TABLES
+from .xlsx import read_workbook
 
 _READ_ERRORS = (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError)
-
-
-@dataclass
-class RawPortfolio:
-    """The tables exactly as read, before any typing or checking."""
-
-    name: str | None
-    tables: dict[str, pd.DataFrame]
-    singles: dict[str, dict]
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    single_rows: dict[str, dict[str, int]] = field(default_factory=dict)
-    """Per single object, the sheet row / CSV line of each key (Excel and CSV only)."""
 
 
 def read_portfolio(path: str | Path) -> RawPortfolio:
@@ -54,7 +41,7 @@ def read_portfolio(path: str | Path) -> RawPortfolio:
         if path.is_dir():
             return _read_csv_folder(path)
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return _read_workbook(path)
+            return read_workbook(path)
         if path.suffix.lower() == ".json":
             return from_document(json.loads(_json_text(path), parse_constant=NonFinite))
     except InvalidPortfolio:
@@ -114,140 +101,6 @@ def from_document(doc: object) -> RawPortfolio:
                         problems, warnings)
 
 
-def _clean_cell(value: object) -> object:
-    """Blank strings become None; dates become ISO strings; other values stay."""
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _frame_from_rows(header: list, rows: list[tuple[int, list]], table: str,
-                     problems: list[Problem]) -> pd.DataFrame:
-    """A DataFrame from a header and numbered rows; blank rows dropped."""
-    names = [None if h is None else str(_clean_cell(h) or "") or None for h in header]
-    keep = [i for i, n in enumerate(names) if n is not None]
-    columns = [names[i] for i in keep]
-    seen = set()
-    for col in columns:
-        if col in seen:
-            problems.append(Problem(table, 1, col, "duplicate column in the header"))
-        seen.add(col)
-    records, index = [], []
-    for number, values in rows:
-        cells = [_clean_cell(values[i]) if i < len(values) else None for i in keep]
-        if all(c is None for c in cells):
-            continue
-        records.append(cells)
-        index.append(number)
-    frame = pd.DataFrame(records, columns=columns, index=pd.Index(index, dtype="int64"))
-    return frame.loc[:, ~frame.columns.duplicated()]
-
-
-def _single_from_frame(frame: pd.DataFrame, table: str, problems: list[Problem],
-                       rows: dict[str, dict[str, int]] | None = None) -> dict:
-    """A key/value sheet or CSV as a dict; `rows` gets each key's row number."""
-    if frame.empty:
-        return {}
-    if "key" not in frame.columns or "value" not in frame.columns:
-        problems.append(Problem(table, 1, None, "needs two columns named key and value"))
-        return {}
-    out, where = {}, {}
-    for row, k, v in zip(frame.index, frame["key"], frame["value"], strict=True):
-        if k is None:
-            continue
-        key = str(k).strip()
-        if key in out:
-            problems.append(Problem(table, int(row), "key",
-                                    f"duplicate key '{key}' (first at row {where[key]})"))
-            continue
-        out[key], where[key] = v, int(row)
-    if rows is not None:
-        rows[table] = where
-    return out
-
-
-def _read_workbook(path: Path) -> RawPortfolio:
-    """One sheet per table, header in row 1; the sheet row numbers the records."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False) \
-        if _has_formulas(path) else None
-    problems: list[Problem] = []
-    warnings: list[str] = []
-    tables: dict[str, pd.DataFrame] = {}
-    singles: dict[str, dict] = {}
-    single_rows: dict[str, dict[str, int]] = {}
-    name = None
-    for sheet in book.worksheets:
-        title = sheet.title.strip()
-        if title.startswith("_") or title == "README":
-            continue
-        rows = list(sheet.iter_rows(values_only=True))
-        if not rows:
-            continue
-        if formulas is not None:
-            problems += _uncached(title, rows, formulas[sheet.title].iter_rows(values_only=True))
-        numbered = [(i, list(r)) for i, r in enumerate(rows[1:], start=2)]
-        frame = _frame_from_rows(list(rows[0]), numbered, title, problems)
-        if title in SINGLE_TABLES:
-            singles[title] = _single_from_frame(frame, title, problems, single_rows)
-        elif title in TABLES:
-            tables[title] = frame
-        elif title == "portfolio":
-            name = _single_from_frame(frame, title, problems).get("name")
-        else:
-            warnings.append(f"unknown sheet '{title}' ignored")
-    book.close()
-    if formulas is not None:
-        formulas.close()
-    return RawPortfolio(name or path.stem, tables, singles, problems, warnings,
-                        single_rows)
-
-
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet of the workbook holds a formula (a quick look at
-    its XML, so that workbooks without formulas are read once)."""
-    import zipfile
-
-    with zipfile.ZipFile(path) as archive:
-        return any(_FORMULA_TAG.search(archive.read(n)) for n in archive.namelist()
-                   if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-
-
-def _uncached(title: str, values: list[tuple], formulas) -> list[Problem]:
-    """A problem for each formula cell without a saved value: a program that
-    does not compute formulas (openpyxl, pandas, many exporters) wrote the
-    workbook, and reading the cell as blank would change the portfolio
-    silently."""
-    from openpyxl.utils import get_column_letter
-
-    header = values[0]
-    out = []
-    for number, (row, texts) in enumerate(zip(values, formulas, strict=False), start=1):
-        for i, (value, text) in enumerate(zip(row, texts, strict=False)):
-            if value is None and text is not None and (
-                    not isinstance(text, str) or text.startswith("=")):
-                formula = text if isinstance(text, str) else getattr(text, "text", "a formula")
-                column = header[i] if number > 1 and i < len(header) and header[i] is not None \
-                    else get_column_letter(i + 1)
-                out.append(Problem(title, number, str(column), (
-                    f"the formula {formula} has no saved value (the file was written by a "
-                    "program that does not calculate): open and save it in Excel or "
-                    "LibreOffice, or type the value")))
-    return out
-
-
 def _read_csv_folder(path: Path) -> RawPortfolio:
     """One `TABLE.csv` per table; the file's line numbers the records. Each
     file may be separated by commas, semicolons, tabs or bars (found from its
@@ -268,13 +121,13 @@ def _read_csv_folder(path: Path) -> RawPortfolio:
         if raw is None:
             continue
         numbered = [(i, list(r)) for i, r in enumerate(raw.itertuples(index=False), start=2)]
-        frame = _frame_from_rows(list(raw.columns), numbered, table, problems)
+        frame = frame_from_rows(list(raw.columns), numbered, table, problems)
         if table in SINGLE_TABLES:
-            singles[table] = _single_from_frame(frame, table, problems, single_rows)
+            singles[table] = single_from_frame(frame, table, problems, single_rows)
         elif table in TABLES:
             tables[table] = frame
         elif table == "portfolio":
-            name = _single_from_frame(frame, table, problems).get("name")
+            name = single_from_frame(frame, table, problems).get("name")
         else:
             warnings.append(f"unknown file '{file.name}' ignored")
     return RawPortfolio(name or path.name, tables, singles, problems, warnings,

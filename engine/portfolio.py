@@ -57,6 +57,8 @@ class Settings(BaseModel):
     cvar_level: float = Field(0.1, gt=0, le=1)
     risk_samples: int = Field(200, ge=1, le=5000)
     target: float | None = None
+    decimal_comma: bool | None = None
+    """Workbooks only: numbers typed as text use a decimal comma (engine.textnum)."""
 
 
 @dataclass(frozen=True)

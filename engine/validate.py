@@ -64,8 +64,17 @@ def validate(raw: RawPortfolio) -> Portfolio:
     problems += rule_problems
     warnings += rule_warnings
     if problems:
-        raise InvalidPortfolio(problems)
+        raise InvalidPortfolio(_once_per_cell(problems, len(raw.problems)))
     return _assemble(raw, typed, risk, settings, warnings)
+
+
+def _once_per_cell(problems: list[Problem], read: int) -> list[Problem]:
+    """The problems, less those of a cell that a problem found while reading the
+    file (the first `read`, e.g. a number typed as text that cannot be read,
+    saying what to type) already names."""
+    said = {(p.table, p.row, p.column) for p in problems[:read] if p.row is not None}
+    return problems[:read] + [p for p in problems[read:]
+                              if (p.table, p.row, p.column) not in said]
 
 
 def _unusable(raw: RawPortfolio, typed: dict[str, pd.DataFrame]) -> set[str]:

@@ -69,7 +69,8 @@ def solve(
     result = _solve(portfolio, as_json, solver=solver, time_limit_s=time_limit,
                     relative_gap=gap, explain=explain)
     title = f"{portfolio.name or path.stem}: {result.status} plan"
-    failed = write_files(Console(stderr=True), outs, lambda p: write_plan(result, p, title))
+    failed = write_files(Console(stderr=True), outs,
+                         lambda p: write_plan(result, p, title, portfolio))
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=1) + "\n")
     else:

@@ -221,7 +221,8 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port)
 
 
-from . import cli_studies  # noqa: E402, F401  (compare, frontier, montecarlo: after solve)
+# the commands of the other modules, listed after these
+from . import cli_msp, cli_studies  # noqa: E402, F401
 
 
 def main() -> None:

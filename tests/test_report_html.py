@@ -95,3 +95,17 @@ def test_numbers_are_formatted_for_people():
     assert percent(0.12345) == "12.3 %"
     assert share_of_bound(0.5, 0.5) == "100.0 % of the bound 0.5"
     assert share_of_bound(1.0, None) == "no bound"
+
+
+def test_an_infeasible_plan_gives_its_conflicts_and_relaxation():
+    from spmo.api.report_html import plan_page
+
+    infeasible = doc([{"id": "A", "name": "ERP [v2]", "value": 5, "force": "in"}], periods=1,
+                     costs=costs("A", 10), budgets=[{"period": "T1", "limit": 4}])
+    portfolio = portfolio_of(infeasible)
+    plan = solve_checked(portfolio, explain="none")
+    assert plan.status == "infeasible"
+    text = plan_page(portfolio, plan, "t").split("</script>")[-1]
+    assert "Plotly.newPlot" not in text and "<b>infeasible</b>: no plan" in text
+    assert "these constraints cannot all hold" in text and "budget[T1]" in text
+    assert "the smallest change that gives a plan" in text

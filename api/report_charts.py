@@ -27,6 +27,9 @@ from .report_format import money
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf")
+ROADMAP_ROWS = 150
+"""Projects the roadmap draws at most (the earliest starts); the title says
+how many more the table of selected projects holds."""
 LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b": 40}}
 
 
@@ -67,7 +70,10 @@ def roadmap(portfolio, plan):
 
     facts = project_facts(portfolio)
     index = {p: i for i, p in enumerate(portfolio.periods)}
-    rows = sorted(plan.selected, key=lambda s: (index.get(s.start, 0), s.project))
+    ordered = sorted(plan.selected, key=lambda s: (index.get(s.start, 0), s.project))
+    rows = ordered[:ROADMAP_ROWS]
+    more = "" if len(ordered) <= ROADMAP_ROWS else \
+        f" (the first {ROADMAP_ROWS} of {len(ordered):,}: all in the table below)"
     palette = colours(facts.loc[[s.project for s in rows], "category"]) if rows else {}
     figure = go.Figure()
     for category, colour in palette.items():
@@ -81,7 +87,8 @@ def roadmap(portfolio, plan):
                        f"{s.finish}<br>cost {money(s.cost)}" for s in mine],
             hoverinfo="text"))
     order = [label(s.project, facts.at[s.project, "name"]) for s in rows]
-    figure.update_layout(title="roadmap: selected projects by start period", barmode="overlay",
+    figure.update_layout(title="roadmap: selected projects by start period" + more,
+                         barmode="overlay",
                          height=max(300, 60 + 24 * len(rows)), legend_title_text="category",
                          **LAYOUT)
     figure.update_xaxes(tickvals=list(range(len(portfolio.periods))),

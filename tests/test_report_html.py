@@ -109,3 +109,21 @@ def test_an_infeasible_plan_gives_its_conflicts_and_relaxation():
     assert "Plotly.newPlot" not in text and "<b>infeasible</b>: no plan" in text
     assert "these constraints cannot all hold" in text and "budget[T1]" in text
     assert "the smallest change that gives a plan" in text
+
+
+def test_the_roadmap_draws_at_most_its_rows_and_says_so(monkeypatch):
+    import spmo.api.report_charts as charts
+
+    portfolio = portfolio_of(PORTFOLIO)
+    plan = solve_checked(portfolio, explain="none")
+    full = charts.roadmap(portfolio, plan)
+    assert sum(len(t.y) for t in full.data) == 3 and "first" not in full.layout.title.text
+    monkeypatch.setattr(charts, "ROADMAP_ROWS", 2)
+    capped = charts.roadmap(portfolio, plan)
+    assert sum(len(t.y) for t in capped.data) == 2
+    assert "the first 2 of 3" in capped.layout.title.text
+    starts = {s.project: s.start for s in plan.selected}
+    drawn = [y.split()[0] for t in capped.data for y in t.y]
+    index = {p: i for i, p in enumerate(portfolio.periods)}
+    assert max(index[starts[p]] for p in drawn) <= min(
+        index[starts[p]] for p in starts if p not in drawn)  # the earliest starts

@@ -6,13 +6,14 @@ docs/msp.md gives the mapping)."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.text import Text
-from spmo.engine.errors import InvalidPortfolio
+from spmo.engine.errors import InvalidPortfolio, Problem
 
 from .cli_common import ForceOption, app, check_options, exit_if, fail, write_files
 from .options import target_problems
@@ -31,19 +32,26 @@ def import_msp(
     scenario: Annotated[str | None, typer.Option(
         help="its cost constraint scenario (ScenarioName or ScenarioId) when it has several")
         ] = None,
+    budget: Annotated[float | None, typer.Option(
+        help="the cost limit over the horizon (default: the scenario's SelectedProjectsCost; "
+        "ProjectData does not publish the limit typed in Project Online)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
 ):
     """Import a Project Online Portfolio Analysis: drivers become objectives,
     their pairwise relations `pairwise`, impact ratings alignment, costs,
     the cost scenario's budget and forced projects."""
-    check_options(target_problems([out], PORTFOLIO_SUFFIXES, force), as_json)
+    problems = target_problems([out], PORTFOLIO_SUFFIXES, force)
+    if budget is not None and not (math.isfinite(budget) and budget >= 0):
+        problems.append(Problem("options", None, "--budget",
+                                f"must be a finite number >= 0, got {budget}"))
+    check_options(problems, as_json)
     from spmo.engine.io import write_json, write_workbook
     from spmo.engine.msp import read_feeds
     from spmo.engine.msp_map import to_document
     from spmo.engine.validate import validate_document
 
     try:
-        doc, warnings = to_document(read_feeds(path), analysis, scenario)
+        doc, warnings = to_document(read_feeds(path), analysis, scenario, budget)
         portfolio = validate_document(doc)
     except InvalidPortfolio as exc:
         fail(exc.problems, as_json)

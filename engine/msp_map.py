@@ -34,11 +34,13 @@ FORCE = {0: "in", 1: "out"}
 """CostScenarioProjects.ForceStatus (Optimizer.ForceStatus: 0 ForceIn, 1 ForceOut, 2 Auto)."""
 
 
-def to_document(feeds: Feeds, analysis: str | None = None, scenario: str | None = None
-                ) -> tuple[dict, list[str]]:
+def to_document(feeds: Feeds, analysis: str | None = None, scenario: str | None = None,
+                budget: float | None = None) -> tuple[dict, list[str]]:
     """The portfolio document of one analysis (by AnalysisName or AnalysisId;
     the only one when not named) and its cost scenario (likewise; none when
-    the analysis has none: no budget, no force), and the mapping's warnings.
+    the analysis has none: no force), and the mapping's warnings. The budget
+    is `budget` when given (ProjectData does not publish the limit typed in
+    Project Online), else the scenario's SelectedProjectsCost.
     InvalidPortfolio names entity set, row and property of every problem."""
     problems: list[Problem] = read_numbers(feeds)
     warnings: list[str] = []
@@ -60,8 +62,9 @@ def to_document(feeds: Feeds, analysis: str | None = None, scenario: str | None 
     force = _forces(feeds, cost_scenario)
     for p in projects:
         _add_project(doc, p, periods, force.get(key(p["guid"])))
-    if cost_scenario is not None and number_of(cost_scenario.get("SelectedProjectsCost")):
-        doc["budgets"] = [{"limit": number_of(cost_scenario["SelectedProjectsCost"])}]
+    spent = None if cost_scenario is None else cost_scenario.get("SelectedProjectsCost")
+    if budget is not None or spent is not None:
+        doc["budgets"] = [{"limit": budget if budget is not None else spent}]
     if feeds.get("ResourceConstraintScenarios"):
         warnings.append("resource constraint scenarios are not imported: ProjectData gives "
                         "each project's total ResourceWork, not the timephased role demand "

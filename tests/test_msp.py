@@ -192,3 +192,17 @@ def test_a_path_that_is_no_analysis_is_refused(tmp_path):
     done = spmo("import-msp", empty, "--out", tmp_path / "p.json", "--json")
     tables = {p["table"] for p in json.loads(done.stdout)["problems"]}
     assert done.exit_code == 2 and tables == {"PortfolioAnalyses", "PortfolioAnalysisProjects"}
+
+
+def test_a_budget_given_replaces_the_scenario_spend(tmp_path):
+    out = tmp_path / "p.json"
+    done = spmo("import-msp", FEEDS, "--out", out, "--analysis", ANALYSIS,
+                "--budget", "2000000", "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(out.read_text())["budgets"] == [{"limit": 2_000_000.0}]
+    plan = solve_checked(portfolio_of(json.loads(out.read_text())), explain="none")
+    assert sum(s.cost for s in plan.selected) <= 2_000_000 + 1e-6
+    refused = spmo("import-msp", FEEDS, "--out", tmp_path / "q.json", "--budget", "-1",
+                   "--json")
+    assert refused.exit_code == 2
+    assert json.loads(refused.stdout)["problems"][0]["column"] == "--budget"

@@ -28,10 +28,8 @@ from . import (
 from .cli_common import (
     EXIT,
     ForceOption,
-    answer,
     app,
     check_options,
-    computed,
     exit_if,
     fail,
     load_portfolio,
@@ -90,135 +88,6 @@ def _scenario_applied(portfolio, path: Path, as_json: bool):
         return apply(portfolio, read_scenario(path))
     except InvalidPortfolio as exc:
         fail(exc.problems, as_json)
-
-
-@app.command()
-def compare(
-    path: Annotated[Path, typer.Argument(help=".json, .xlsx or a folder of CSVs")],
-    scenario: Annotated[list[Path], typer.Option(
-        help="a scenario file (.json or .yaml); repeat for several")],
-    as_json: Annotated[bool, typer.Option("--json", help="print only the comparison")] = False,
-    solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds each")] = None,
-    explain: Annotated[str, typer.Option(help="as for solve; default none")] = "none",
-):
-    """The base portfolio and each scenario side by side: KPIs, what came in,
-    went out or moved start against the base."""
-    from spmo.scenarios.compare import compare as compare_scenarios
-    from spmo.scenarios.spec import read_scenario
-
-    from .render import print_comparison
-
-    check_options(solve_problems(time_limit, None, explain), as_json)
-    portfolio = load_portfolio(path, as_json)
-    result = computed(as_json, lambda: compare_scenarios(
-        portfolio, [read_scenario(p) for p in scenario], solver=solver,
-        time_limit_s=time_limit, explain=explain))
-    answer(result, as_json, print_comparison)
-
-
-FRONTIER_SUFFIXES = (".html", ".htm", ".json")
-
-
-@app.command()
-def frontier(
-    path: Annotated[Path, typer.Argument(help=".json, .xlsx or a folder of CSVs")],
-    as_json: Annotated[bool, typer.Option("--json", help="print only the frontier")] = False,
-    out: Annotated[list[Path] | None, typer.Option(
-        "--out", help="also write it: .html (a chart) or .json; repeat for both")] = None,
-    force: ForceOption = False,
-    factors: Annotated[str | None, typer.Option(
-        help="budget factors, comma-separated (default 0.5,0.6,...,1.5)")] = None,
-    solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds each")] = None,
-    pareto: Annotated[str | None, typer.Option(
-        help="instead: the Pareto frontier of two objectives, e.g. strategic,financial")
-        ] = None,
-    steps: Annotated[int, typer.Option(help="--pareto: epsilon steps between the ends")] = 10,
-    exact: Annotated[bool, typer.Option(
-        "--exact", help="--pareto: every non-dominated plan, one floor after another")] = False,
-):
-    """The best objective as every budget scales: one solve per budget level
-    (with --pareto: the non-dominated plans of two objectives)."""
-    if pareto is not None:
-        from .cli_decide import pareto_frontier
-
-        pareto_frontier(path, pareto, steps, exact, (as_json, out or [], force),
-                        solver=solver, time_limit_s=time_limit)
-        return
-    outs = out or []
-    problems = solve_problems(time_limit) + target_problems(outs, FRONTIER_SUFFIXES, force)
-    try:
-        levels = None if factors is None else [float(f) for f in factors.split(",")]
-    except ValueError:
-        problems.append(Problem("frontier", None, "factors", f"not numbers: '{factors}'"))
-    check_options(problems, as_json)
-    from spmo.scenarios.frontier import DEFAULT_FACTORS
-    from spmo.scenarios.frontier import frontier as trace
-
-    from .render import print_frontier
-
-    portfolio = load_portfolio(path, as_json)
-    result = computed(as_json, lambda: trace(portfolio, levels or DEFAULT_FACTORS,
-                                              solver=solver, time_limit_s=time_limit))
-
-    def write(target: Path) -> None:
-        from .charts import frontier_html
-
-        target.write_text(frontier_html(result, f"{portfolio.name}: budget frontier")
-                          if target.suffix.lower() in (".html", ".htm")
-                          else result.model_dump_json(indent=1), encoding="utf-8")
-
-    failed = write_files(Console(stderr=True), outs, write)
-    answer(result, as_json, print_frontier)
-    raise typer.Exit(failed)
-
-
-@app.command()
-def montecarlo(
-    path: Annotated[Path, typer.Argument(help=".json, .xlsx or a folder of CSVs")],
-    samples: Annotated[int | None, typer.Option(
-        help="number of samples (default 100; --fixed: 10,000)")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print only the result")] = False,
-    seed: Annotated[int, typer.Option(help="random seed")] = 1,
-    value_spread: Annotated[float, typer.Option(
-        help="lognormal sigma of each project's value and benefits")] = 0.2,
-    cost_spread: Annotated[float, typer.Option(help="lognormal sigma of its costs")] = 0.1,
-    solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="seconds each")] = None,
-    fixed: Annotated[bool, typer.Option(
-        "--fixed", help="instead: the optimal plan held fixed, its realised value over "
-        "value_low/value_high and success_probability (vectorised; default 10,000 samples)"
-        )] = False,
-    target: Annotated[float | None, typer.Option(
-        help="--fixed: the probability of reaching this financial value")] = None,
-):
-    """How robust the optimum is: sampled values and costs, the base plan
-    re-checked and the portfolio re-optimised in each sample (the value of
-    perfect information); with --fixed, the optimal plan's realised value."""
-    if fixed:
-        from .cli_decide import fixed_plan_outcomes
-
-        fixed_plan_outcomes(path, as_json, samples, seed, target, solver=solver,
-                            time_limit_s=time_limit)
-        return
-    from rich.progress import Progress
-    from spmo.scenarios.montecarlo import Sampling
-    from spmo.scenarios.montecarlo import montecarlo as simulate
-
-    from .render import print_montecarlo
-
-    check_options(solve_problems(time_limit), as_json)  # samples and spreads: montecarlo's checks
-    portfolio = load_portfolio(path, as_json)
-    with Progress(console=Console(stderr=True), transient=True,
-                  disable=as_json or not sys.stderr.isatty()) as bar:
-        samples = 100 if samples is None else samples
-        task = bar.add_task("samples", total=samples)
-        result = computed(as_json, lambda: simulate(
-            portfolio, Sampling(samples, seed, value_spread, cost_spread),
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-            solver=solver, time_limit_s=time_limit))
-    answer(result, as_json, print_montecarlo)
 
 
 def _solve(portfolio, as_json: bool, **kwargs):
@@ -354,6 +223,10 @@ def serve(
     from .http import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port)
+
+
+# the commands of the other modules, listed after these
+from . import cli_msp, cli_studies  # noqa: E402, F401
 
 
 def main() -> None:

@@ -144,7 +144,8 @@ def _number(v: float | None) -> str:
 def _names(items: list[str]) -> str:
     """At most MAX_ROWS names, comma-separated, and how many more."""
     more = len(items) - MAX_ROWS
-    return ", ".join(items[:MAX_ROWS]) + (f" and {more} more" if more > 0 else "") or "-"
+    return ", ".join(items[:MAX_ROWS]) + (
+        f" and {more} more (see --out compare.xlsx)" if more > 0 else "") or "-"
 
 
 def print_comparison(console: Console, comparison) -> None:
@@ -189,7 +190,7 @@ def print_frontier(console: Console, frontier) -> None:
             "" if p.bound is None else f"{p.bound:.6g}",
             gap_text(p.gap), str(len(p.selected)), _money(p.total_cost),
             "" if p.marginal is None else f"{p.marginal:.4g}") for p in frontier.points],
-          hint="write them all with --out frontier.json (or --json)")
+          hint="write them all with --out frontier.xlsx (or .html, .json)")
 
 
 def _frontier_status(point) -> str:
@@ -210,11 +211,13 @@ def print_montecarlo(console: Console, result) -> None:
     q = result.objective
     if q is not None:
         console.print(f"objective: base {result.base_objective:.6g}; sampled optimum mean "
-                      f"{q.mean:.6g}, 5 % {q.p5:.6g}, median {q.p50:.6g}, 95 % {q.p95:.6g}")
+                      f"{q.mean:.6g}, P10 {q.p10:.6g}, median {q.p50:.6g}, P90 {q.p90:.6g} "
+                      f"(5 % {q.p5:.6g}, 95 % {q.p95:.6g})")
     _rows(console, _table("how often each project is in the sampled optimum", {
         "project": "left", "in the base plan": "left", "selected in": "right"}),
         [(p.project, "yes" if p.base_selected else "", f"{p.selected_share:.0%}")
-         for p in result.projects], hint="see them all with --json")
+         for p in result.projects],
+        hint="write them all with --out montecarlo.xlsx (or .html, .json)")
 
 
 def _signed(v: float | None) -> str:

@@ -15,10 +15,11 @@ saving of the whole project), and then
    worker: solvers.batch, local processes or Dask).
 
 The result gives the share of samples in which the base plan still holds,
-the distribution of the re-optimised objective (mean and 5/50/95 %
-quantiles), and per project the share of samples whose optimum selects it
-(a project selected in the base plan and in nearly every sample is a robust
-choice; one that comes and goes is a close call).
+the distribution of the re-optimised objective (each sample's, the mean
+and the 5/10/50/90/95 % quantiles), and per project the share of samples
+whose optimum selects it (a project selected in the base plan and in
+nearly every sample is a robust choice; one that comes and goes is a close
+call).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from spmo.engine.check import Assignment, check
 from spmo.engine.derive import derive
 from spmo.engine.errors import InvalidPortfolio, Problem
@@ -58,7 +59,9 @@ class ProjectShare(BaseModel):
 class Quantiles(BaseModel):
     mean: float
     p5: float
+    p10: float = Field(description="10 % of the sampled optima are below it")
     p50: float
+    p90: float
     p95: float
 
 
@@ -72,6 +75,8 @@ class MonteCarlo(BaseModel):
     objective: Quantiles | None
     solved_share: float
     projects: list[ProjectShare]
+    sample_objectives: list[float | None] = Field([], description=(
+        "each sample's re-optimised objective, in sample order (null: no plan)"))
 
 
 def sample_documents(portfolio: Portfolio, sampling: Sampling) -> list[dict]:
@@ -158,11 +163,12 @@ def montecarlo(portfolio: Portfolio, sampling: Sampling | None = None,
                 for p in portfolio.projects.index]
     projects.sort(key=lambda s: (-s.selected_share, s.project))
     quantiles = None if len(objectives) == 0 else Quantiles(
-        mean=float(objectives.mean()), p5=float(np.quantile(objectives, 0.05)),
-        p50=float(np.quantile(objectives, 0.5)), p95=float(np.quantile(objectives, 0.95)))
+        mean=float(objectives.mean()),
+        **{f"p{q}": float(np.quantile(objectives, q / 100)) for q in (5, 10, 50, 90, 95)})
     holds = [h for h, _, _ in results if h is not None]
     return MonteCarlo(samples=samples, seed=sampling.seed, value_spread=sampling.value_spread,
                       cost_spread=sampling.cost_spread, base_objective=base.objective,
                       base_plan_holds_share=float(np.mean(holds)) if holds else 0.0,
                       objective=quantiles, solved_share=len(objectives) / samples,
-                      projects=projects)
+                      projects=projects,
+                      sample_objectives=[None if o is None else float(o) for _, o, _ in results])

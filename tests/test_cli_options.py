@@ -72,7 +72,10 @@ def test_compare_checks_explain_and_frontier_the_factors():
 
 def test_an_unknown_suffix_is_refused_in_every_command(tmp_path):
     for args in (["solve", MISSING, "--json", "--out", tmp_path / "p.docx"],
-                 ["frontier", MISSING, "--json", "--out", tmp_path / "f.xlsx"]):
+                 ["frontier", MISSING, "--json", "--out", tmp_path / "f.docx"],
+                 ["compare", MISSING, "--scenario", "s.json", "--json", "--out",
+                  tmp_path / "c.csv"],
+                 ["montecarlo", MISSING, "--json", "--out", tmp_path / "m.pdf"]):
         found = problems(spmo(*args))
         assert found[0][1] == "--out" and "can be written as" in found[0][2], args
     for args, column in ((["template", tmp_path / "t.docx"], "file"),

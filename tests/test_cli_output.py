@@ -97,7 +97,7 @@ def test_render_caps_every_long_table():
     print_montecarlo(console, result)
     text = console.export_text()
     assert "[b]P0" in text and f"[b]P{MAX_ROWS - 1}" in text and f"[b]P{MAX_ROWS} " not in text
-    assert "5 more: see them all with --json" in text
+    assert "5 more: write them all with --out" in text
 
 
 def test_out_is_repeatable(tmp_path):

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from spmo.engine.errors import CheckFailed, InvalidPortfolio, Problem, SpmoError, UnknownSolver
 
+from . import cli_keys  # noqa: F401  (spmo keys, spmo db)
 from .cli_common import (
     EXIT,
     ForceOption,

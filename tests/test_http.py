@@ -178,10 +178,10 @@ def test_stored_portfolios_come_back_exactly_as_sent(client):
         assert response.status_code == 404 and pid in response.json()["detail"]
 
 
-def _wait(client, jid: str, seconds: float = 120.0) -> dict:
+def _wait(client, jid: str, seconds: float = 120.0, headers: dict | None = None) -> dict:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        job = client.get(f"/v1/jobs/{jid}").json()
+        job = client.get(f"/v1/jobs/{jid}", headers=headers).json()
         if job["status"] in ("done", "failed"):
             return job
         time.sleep(0.1)

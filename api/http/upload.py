@@ -12,10 +12,11 @@ import re
 import tempfile
 from pathlib import Path
 
-from fastapi import Request, UploadFile
+from fastapi import Request
 from spmo.engine.errors import InvalidPortfolio, Problem
 from spmo.engine.portfolio import Portfolio
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from . import planner
 

@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 metadata = sa.MetaData()
-JSONB = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+JSONB = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True),
+                                                "postgresql")
 """JSON: JSONB on PostgreSQL (keys reordered there: exact text is kept beside it)."""
 DEFAULT_ORG = "default"
 

@@ -24,7 +24,8 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-JSONB = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+JSONB = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True),
+                                                "postgresql")
 
 
 def _when() -> sa.DateTime:

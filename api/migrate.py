@@ -5,15 +5,19 @@ revision; `Store()` calls it on opening, `spmo db upgrade` explicitly.
 - a new database gets every revision from the baseline (0001);
 - a database made before migrations (it has `portfolios`, no
   `alembic_version`) is stamped with the baseline first, then upgraded;
-- on PostgreSQL a transaction-scoped advisory lock makes servers that start
-  together migrate one after the other (the second finds nothing to do).
+- stores opened together migrate one after the other (the next finds
+  nothing to do): in one process by a lock (Alembic's context is a global),
+  across processes on PostgreSQL by a transaction-scoped advisory lock. On
+  SQLite, start one process first (or run `spmo db upgrade`) before several.
 
-All of it runs in one transaction: a migration that fails changes nothing
-(SQLite and PostgreSQL both have transactional DDL).
+On PostgreSQL all of it runs in one transaction: a migration that fails
+changes nothing. SQLite's driver commits each DDL statement at once, so
+there a migration that fails half-way may have to be finished by hand.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,6 +25,7 @@ import sqlalchemy as sa
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASELINE = "0001"
 LOCK = 7_243_001  # the advisory lock's number: any constant of spmo's own
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def _config(connection: sa.Connection):
@@ -53,7 +58,7 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> tuple[str | None, str 
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 
-    with engine.begin() as db:
+    with _ONE_AT_A_TIME, engine.begin() as db:
         if db.dialect.name == "postgresql":
             db.execute(sa.text("SELECT pg_advisory_xact_lock(:n)"), {"n": LOCK})
         before = MigrationContext.configure(db).get_current_revision()

@@ -215,3 +215,21 @@ def test_the_keys_cli_creates_lists_and_revokes(tmp_path):
                                     "--database", url])
     assert plain.exit_code == 0 and plain.stdout.strip().startswith("spmo_")
     assert len(Store(url).list_keys()) == 2
+
+
+def test_the_server_says_loudly_when_auth_is_off_and_how_to_make_the_first_key(
+        tmp_path, caplog):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    with caplog.at_level("WARNING", logger="uvicorn.error"):
+        with TestClient(create_app(Settings(database_url=url))):
+            pass
+        assert "spmo keys create --role admin" in caplog.text
+        caplog.clear()
+        with TestClient(create_app(Settings(database_url=url, auth="off"))):
+            pass
+        assert "AUTH IS OFF" in caplog.text
+        caplog.clear()
+        key_headers(url)
+        with TestClient(create_app(Settings(database_url=url))):
+            pass
+        assert caplog.text == ""

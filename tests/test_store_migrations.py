@@ -121,3 +121,25 @@ def test_spmo_db_upgrade_migrates_an_old_database(tmp_path):
     assert current(sa.create_engine(url)) == "0002"
     bad = CliRunner().invoke(cli_app, ["db", "upgrade", "--database", "nosuch://x"])
     assert bad.exit_code in (1, 2) and "Traceback" not in bad.output
+
+
+def test_stores_opened_together_migrate_once(empty_url):
+    """Four stores opening one new database at once (threads of one process;
+    on PostgreSQL the advisory lock serves processes the same way)."""
+    import threading
+
+    errors: list[str] = []
+
+    def open_store() -> None:
+        try:
+            Store(empty_url).engine.dispose()
+        except Exception as exc:  # recorded: the assertion below names it
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert current(sa.create_engine(empty_url)) == head()

@@ -77,7 +77,9 @@ def read(pid: str, store: StoreDep, org: OrgDep) -> JSONResponse:
             openapi_extra=json_body(PortfolioDocument))
 async def replace(pid: str, request: Request, store: StoreDep, principal: PrincipalDep,
                   org: OrgDep,
-                  if_match: Annotated[str | None, Header(include_in_schema=False)] = None,
+                  if_match: Annotated[str | None, Header(description=(
+                      "the ETag of the version this replaces: 412 if it is no longer "
+                      "the stored one"))] = None,
                   ) -> JSONResponse:
     """Replace a stored portfolio by a valid one (an invalid one changes
     nothing); with `If-Match: "<ETag>"` only if that is still the stored version."""

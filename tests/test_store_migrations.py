@@ -99,6 +99,13 @@ def test_a_database_from_before_migrations_is_stamped_then_upgraded(empty_url):
             ) == sent
     summary, _ = store.create_key("k", "read")  # the new tables are there
     assert store.history("p1") == []  # the audit starts at the upgrade
+    from fastapi.testclient import TestClient
+    from spmo.api.http import create_app
+    from spmo.api.settings import Settings
+
+    with TestClient(create_app(Settings(database_url=empty_url, auth="off"))) as client:
+        assert client.get("/v1/portfolios/p1/history").json() == []
+        assert client.get("/v1/portfolios/p1").json() == sent
     assert upgrade(store.engine) == ("0002", "0002")  # again: nothing to do
 
 

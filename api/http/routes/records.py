@@ -21,9 +21,11 @@ CONFLICT = {409: {"model": Detail, "description": "the job has no plan to adopt"
 @router.get("/portfolios/{pid}/history", response_model=list[HistoryEntry],
             responses=NOT_FOUND)
 def history(pid: str, store: StoreDep, org: OrgDep) -> list[dict]:
-    """Every create, replace, solve, adopt (and delete) of a portfolio, oldest first."""
+    """Every create, replace, solve, adopt (and delete) of a portfolio, oldest
+    first; a deleted portfolio keeps its history, one stored before the audit
+    existed has none yet."""
     entries = [e for e in store.history(pid) if org is None or e["org"] == org]
-    if not entries:
+    if not entries and store.portfolio_summary(pid, org) is None:
         raise not_found("portfolio", pid)
     return entries
 

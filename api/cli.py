@@ -24,6 +24,7 @@ from spmo.engine.errors import CheckFailed, InvalidPortfolio, Problem, SpmoError
 from . import (
     cli_decide,  # noqa: F401  (adds its commands to app)
     cli_funding,  # noqa: F401  (adds spmo replan to app)
+    cli_keys,  # noqa: F401  (spmo keys, spmo db)
 )
 from .cli_common import (
     EXIT,

@@ -8,6 +8,8 @@ environment. docs/http.md has the table.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from spmo.engine.errors import Problem
@@ -17,7 +19,7 @@ DEFAULT_DATABASE_URL = "sqlite:///spmo.db"
 
 class Settings(BaseSettings):
     """spmo's settings: SPMO_DATABASE_URL, SPMO_JOB_WORKERS, SPMO_WORKERS,
-    SPMO_DASK_SCHEDULER; keyword arguments override the environment."""
+    SPMO_DASK_SCHEDULER, SPMO_AUTH; keyword arguments override the environment."""
 
     model_config = SettingsConfigDict(env_prefix="SPMO_", env_ignore_empty=True,
                                       extra="ignore", frozen=True)
@@ -33,6 +35,9 @@ class Settings(BaseSettings):
     dask_scheduler: str | None = Field(None, description=(
         "address of a Dask distributed scheduler to run batches on, instead of local "
         "processes"))
+    auth: Literal["on", "off"] = Field("on", description=(
+        "`on`: every HTTP route but /healthz and the page needs an API key "
+        "(`spmo keys create`); `off` (explicit only): every route is open to anyone"))
 
 
 def environment_problems(exc: ValidationError) -> list[Problem]:

@@ -47,3 +47,15 @@ __all__ = ["portfolio_of", "solve_checked", "assignment_of", "ROOT", "EXAMPLES",
 def solver(request) -> str:
     """Every solving family test runs on both backends."""
     return request.param
+
+
+def key_headers(store, role: str = "admin", org: str = "default",
+                name: str | None = None) -> dict:
+    """The headers of a fresh API key of `role` in `org`, made in `store`
+    (an api.store.Store, or its URL)."""
+    if isinstance(store, str):
+        from spmo.api.store import Store
+
+        store = Store(store)
+    _, key = store.create_key(name or f"test-{role}", role, org)
+    return {"X-API-Key": key}

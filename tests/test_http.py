@@ -19,7 +19,7 @@ from spmo.api.settings import Settings
 from spmo.api.store import Store
 from spmo.engine.schema import SINGLE_TABLES, TABLES
 
-from .conftest import EXAMPLES, portfolio_of, solve_checked
+from .conftest import EXAMPLES, key_headers, portfolio_of, solve_checked
 from .family_helpers import costs, doc
 
 TINY = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}, {"id": "C", "value": 3}],
@@ -55,8 +55,9 @@ def store(request, tmp_path):
 
 @pytest.fixture
 def client(store):
+    """A client with an admin key (tests/test_http_auth.py is about keys)."""
     with TestClient(create_app(Settings(database_url=store.url)),
-                    raise_server_exceptions=False) as c:
+                    raise_server_exceptions=False, headers=key_headers(store)) as c:
         yield c
 
 
@@ -177,10 +178,10 @@ def test_stored_portfolios_come_back_exactly_as_sent(client):
         assert response.status_code == 404 and pid in response.json()["detail"]
 
 
-def _wait(client, jid: str, seconds: float = 120.0) -> dict:
+def _wait(client, jid: str, seconds: float = 120.0, headers: dict | None = None) -> dict:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        job = client.get(f"/v1/jobs/{jid}").json()
+        job = client.get(f"/v1/jobs/{jid}", headers=headers).json()
         if job["status"] in ("done", "failed"):
             return job
         time.sleep(0.1)
@@ -215,11 +216,12 @@ def test_a_fault_of_spmo_is_503_without_a_traceback(client, monkeypatch):
 
 
 def test_the_store_outlives_the_server(store):
-    with TestClient(create_app(Settings(database_url=store.url))) as first:
+    key = key_headers(store)
+    with TestClient(create_app(Settings(database_url=store.url)), headers=key) as first:
         pid = first.post("/v1/portfolios", json=TINY).json()["id"]
     stale = store.create_job(pid)
     store.set_job(stale, "running")  # a server that stopped mid-solve
-    with TestClient(create_app(Settings(database_url=store.url))) as second:
+    with TestClient(create_app(Settings(database_url=store.url)), headers=key) as second:
         assert second.get(f"/v1/portfolios/{pid}").json() == TINY
         job = second.get(f"/v1/jobs/{stale}").json()
         assert job["status"] == "failed" and "submit it again" in job["problems"][0]["message"]
@@ -237,15 +239,17 @@ def test_spmo_serve_answers_a_real_client(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    database = f"sqlite:///{tmp_path / 'served.db'}"
+    key = key_headers(database)
     server = subprocess.Popen(
         [sys.executable, "-m", "spmo", "serve", "--port", str(port),
-         "--database", f"sqlite:///{tmp_path / 'served.db'}"],
+         "--database", database],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
 
     def call(method: str, path: str, body: bytes | None = None):
         request = urllib.request.Request(base + path, data=body, method=method,
-                                         headers={"content-type": "application/json"})
+                                         headers={"content-type": "application/json", **key})
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status, json.loads(response.read())
@@ -301,7 +305,8 @@ _DOCUMENTS = st.fixed_dictionaries(
                  for t in SINGLE_TABLES}})
 
 
-_IN_MEMORY = Settings(database_url="sqlite://")  # the validate route stores nothing
+_IN_MEMORY = Settings(database_url="sqlite://", auth="off")
+"""The validate route stores nothing; these tests are not about keys."""
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None,

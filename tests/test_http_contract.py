@@ -25,7 +25,7 @@ from spmo.api.store import Store
 from spmo.engine.plan import Plan
 from spmo.solvers import batch
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, key_headers
 from .test_http import TINY, _wait
 
 ROUTES = {  # (method, path): operation id; the ids are the generated client's names
@@ -42,7 +42,18 @@ ROUTES = {  # (method, path): operation id; the ids are the generated client's n
     ("get", "/v1/jobs/{jid}/plan"): "jobs-read_plan",
     ("post", "/v1/compare"): "studies-compare",
     ("post", "/v1/frontier"): "studies-frontier",
+    ("post", "/v1/keys"): "keys-create",
+    ("get", "/v1/keys"): "keys-read_all",
+    ("delete", "/v1/keys/{kid}"): "keys-revoke",
+    ("get", "/v1/portfolios/{pid}/history"): "records-history",
+    ("post", "/v1/jobs/{jid}/adopt"): "records-adopt",
+    ("get", "/v1/decisions/{did}"): "records-decision",
+    ("get", "/v1/portfolios/{pid}/decisions"): "records-decisions",
+    ("get", "/v1/jobs/{jid}/plan.xlsx"): "downloads-plan_xlsx",
+    ("get", "/v1/jobs/{jid}/plan.html"): "downloads-plan_html",
 }
+FILES = {("get", "/v1/jobs/{jid}/plan.xlsx"), ("get", "/v1/jobs/{jid}/plan.html")}
+"""Answers that are files (a workbook, a page), not JSON."""
 BODILESS = {("post", "/v1/portfolios/{pid}/solve")}
 """A job takes its options in the query string, the portfolio is stored."""
 CAN_BE_INVALID = {r for r in ROUTES if r[0] in ("post", "put")}
@@ -55,7 +66,8 @@ def app(tmp_path):
 
 @pytest.fixture
 def client(app):
-    with TestClient(app, raise_server_exceptions=False) as c:
+    headers = key_headers(app.state.settings.database_url)
+    with TestClient(app, raise_server_exceptions=False, headers=headers) as c:
         yield c
 
 
@@ -100,6 +112,10 @@ def test_every_answer_has_a_schema(openapi):
         assert len(success) == 1, key
         if success == ["204"]:
             assert "content" not in operation["responses"]["204"], key
+            continue
+        if key in FILES:
+            content = operation["responses"][success[0]]["content"]
+            assert [c["schema"]["format"] for c in content.values()] == ["binary"], key
             continue
         schema = _json_schema(operation["responses"][success[0]])
         assert schema not in (None, {}), key
@@ -248,7 +264,8 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
             settings.dask_scheduler) == (url, 2, None, "tcp://scheduler:8786")
     assert Settings(database_url="sqlite://").database_url == "sqlite://"  # arguments win
     monkeypatch.delenv("SPMO_DASK_SCHEDULER")
-    with TestClient(create_app()) as c:  # the app reads the same variables
+    headers = key_headers(url)
+    with TestClient(create_app(), headers=headers) as c:  # the app reads the same variables
         pid = c.post("/v1/portfolios", json=TINY).json()["id"]
     assert Store(url).portfolio_document(pid) == TINY
 

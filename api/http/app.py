@@ -19,6 +19,14 @@ in the contract's shapes.
   frontier out.
 - `GET /healthz`.
 
+Every route but `/healthz` (and the page, the OpenAPI document, /docs)
+needs an API key with a role: read (GET), plan (create, replace, solve,
+studies, cancel a job), admin (keys, delete a portfolio); api/http/auth.py.
+A caller sees only its organisation's portfolios and jobs. Keys:
+`/v1/keys`; audit: `GET /v1/portfolios/{id}/history`; decisions:
+`POST /v1/jobs/{id}/adopt`, `GET /v1/decisions/{id}`. A portfolio's GET and
+PUT answer its `ETag`; a PUT with a stale `If-Match` is 412.
+
 Invalid input of any kind (a portfolio's problems, JSON that does not parse,
 a bad query parameter, an unknown solver) is `422 {"status": "invalid",
 "problems": [{"table", "row", "column", "message"}, ...]}` with every problem
@@ -29,15 +37,18 @@ plan) is `503 {"status": "error", "detail"}`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
+from ..keys import KeyCache
 from ..settings import Settings, configure_batches
 from ..store import Store
+from .auth import authenticate
 from .errors import install_handlers
-from .openapi import FAULT, openapi_document, operation_id
+from .openapi import AUTH, FAULT, openapi_document, operation_id
 from .pool import JobPool
 from .routes import ROUTERS
 
@@ -50,8 +61,10 @@ def create_app(settings: Settings | Store | None = None) -> FastAPI:
     if store is not None:
         settings = Settings(database_url=store.url)
     app = FastAPI(title="spmo", version="1", description=__doc__, lifespan=lifespan,
-                  generate_unique_id_function=operation_id, responses=FAULT)
+                  generate_unique_id_function=operation_id, responses={**FAULT, **AUTH},
+                  dependencies=[Depends(authenticate)])
     app.state.settings, app.state.given_store = settings or Settings(), store
+    app.state.key_cache = KeyCache()
     for router in ROUTERS:
         app.include_router(router)
     install_handlers(app)
@@ -66,6 +79,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     store = app.state.store = app.state.given_store or Store(settings.database_url)
     store.interrupt_unfinished()
+    announce_auth(settings, store)
     configure_batches(settings)
     app.state.jobs = JobPool(settings.job_workers)
     try:
@@ -74,3 +88,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.jobs.shutdown()
         if store is not app.state.given_store:
             store.engine.dispose()
+
+
+def announce_auth(settings: Settings, store: Store) -> None:
+    """Say at start, loudly, when auth is off; and how to make the first key
+    when there is none."""
+    log = logging.getLogger("uvicorn.error")
+    if settings.auth == "off":
+        log.warning("AUTH IS OFF (SPMO_AUTH=off): every route is open to anyone who can "
+                    "reach this server")
+    elif not store.has_keys():
+        log.warning("no API key exists yet: create the first admin key with\n"
+                    "    spmo keys create --role admin --name admin\n"
+                    "(same SPMO_DATABASE_URL); every route but /healthz needs a key")

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
 
+from ..keys import Principal
 from ..settings import Settings
 from ..store import Store
 from .pool import JobPool
@@ -26,8 +27,21 @@ def get_jobs(request: Request) -> JobPool:
     return request.app.state.jobs
 
 
+def get_principal(request: Request) -> Principal | None:
+    """The caller (api/http/auth.py set it; None when auth is off)."""
+    return getattr(request.state, "principal", None)
+
+
+def get_org(request: Request) -> str | None:
+    """The caller's organisation: what they may see (None: everything)."""
+    principal = get_principal(request)
+    return None if principal is None else principal.org
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
+OrgDep = Annotated[str | None, Depends(get_org)]
 JobsDep = Annotated[JobPool, Depends(get_jobs)]
 SolveQueryDep = Annotated[SolveQuery, Query()]
 """solver, time_limit, gap, explain (default auto) from the query string."""
@@ -39,9 +53,9 @@ def not_found(what: str, key: str) -> HTTPException:
     return HTTPException(status_code=404, detail=f"no {what} with id '{key}'")
 
 
-def stored_document(pid: str, store: StoreDep) -> dict:
-    """The stored document of portfolio `pid`, or 404."""
-    document = store.portfolio_document(pid)
+def stored_document(pid: str, store: StoreDep, org: OrgDep) -> dict:
+    """The stored document of portfolio `pid` (of the caller's organisation), or 404."""
+    document = store.portfolio_document(pid, org)
     if document is None:
         raise not_found("portfolio", pid)
     return document

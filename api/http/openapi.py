@@ -18,6 +18,9 @@ REF = "#/components/schemas/{model}"
 INVALID = {422: {"model": Invalid, "description": "invalid input: every problem at once"}}
 NOT_FOUND = {404: {"model": Detail, "description": "no such id"}}
 FAULT = {503: {"model": Fault, "description": "a fault of spmo itself"}}
+AUTH = {401: {"model": Detail, "description": "no API key, or an unknown or revoked one"},
+        403: {"model": Detail, "description": "the key's role may not do this"}}
+OPEN_ROUTES = ("/healthz",)
 FASTAPI_422 = ("HTTPValidationError", "ValidationError")
 
 
@@ -48,5 +51,10 @@ def openapi_document(app: FastAPI) -> dict:
             if any(REF.format(model="HTTPValidationError") == c.get("schema", {}).get("$ref")
                    for c in ref.values()):
                 del operation["responses"]["422"]
+        for path in OPEN_ROUTES:  # no key needed: no security, never 401 or 403
+            for operation in doc["paths"].get(path, {}).values():
+                operation.pop("security", None)
+                for status in AUTH:
+                    operation["responses"].pop(str(status), None)
         app.openapi_schema = doc
     return app.openapi_schema

@@ -158,6 +158,7 @@ class PortfolioSummary(BaseModel):
 
     id: str
     name: str | None
+    org: str = Field(description="the organisation of the key that created it")
     projects: int
     created: str
     updated: str

@@ -63,6 +63,9 @@ def test_compare_writes_json_xlsx_and_html(tmp_path):
     assert [r[2] for r in kpis[1:]] == pytest.approx([s["objective"]
                                                       for s in printed["scenarios"]])
     assert book["scenarios"].freeze_panes == "A2"
+    header = list(kpis[0])
+    assert book["scenarios"].cell(2, header.index("total cost") + 1).number_format == "#,##0.0"
+    assert book["scenarios"].cell(2, header.index("gap") + 1).number_format == "0.00%"
     grid = {r[0]: r[2:] for r in _rows(book["projects"])[1:]}
     for column, scenario in enumerate(printed["scenarios"]):
         starts = {s["project"]: s["start"] for s in scenario["plan"]["selected"]}

@@ -206,3 +206,13 @@ def test_a_budget_given_replaces_the_scenario_spend(tmp_path):
                    "--json")
     assert refused.exit_code == 2
     assert json.loads(refused.stdout)["problems"][0]["column"] == "--budget"
+
+
+def test_resource_scenarios_are_said_not_imported(tmp_path):
+    folder = _copy(tmp_path, {})
+    (folder / "ResourceConstraintScenarios.json").write_text(json.dumps({"value": [{
+        "AnalysisId": "6f1c0a52-0000-4000-8000-000000000001", "ScenarioId": "x",
+        "ScenarioName": "Roles", "ConstraintValue": "100"}]}))
+    doc, warnings = imported(folder)
+    assert any(w.startswith("resource constraint scenarios are not imported") for w in warnings)
+    assert "demands" not in doc and "capacity" not in doc

@@ -63,6 +63,9 @@ def test_compare_writes_json_xlsx_and_html(tmp_path):
     assert [r[2] for r in kpis[1:]] == pytest.approx([s["objective"]
                                                       for s in printed["scenarios"]])
     assert book["scenarios"].freeze_panes == "A2"
+    header = list(kpis[0])
+    assert book["scenarios"].cell(2, header.index("total cost") + 1).number_format == "#,##0.0"
+    assert book["scenarios"].cell(2, header.index("gap") + 1).number_format == "0.00%"
     grid = {r[0]: r[2:] for r in _rows(book["projects"])[1:]}
     for column, scenario in enumerate(printed["scenarios"]):
         starts = {s["project"]: s["start"] for s in scenario["plan"]["selected"]}
@@ -74,12 +77,14 @@ def test_compare_writes_json_xlsx_and_html(tmp_path):
     assert sorted((r[1], r[3]) for r in changes) == sorted(
         [(p, "came in") for p in cut["came_in"]] + [(p, "went out") for p in cut["went_out"]]
         + [(m["project"], "moved") for m in cut["moved"]])
-    text = outs[2].read_text()
-    assert "KPIs by scenario" in text and "projects by scenario" in text
+    dom, console = dom_and_console(outs[2], tmp_path / "profile")
+    assert console == [] and '<div id="objectives"' in dom
+    assert "KPIs by scenario" in dom and "projects by scenario" in dom
+    assert "<td>A</td><td>Alpha</td>" in dom
 
 
 def test_frontier_writes_its_points(tmp_path):
-    outs = [tmp_path / "f.xlsx", tmp_path / "f.json"]
+    outs = [tmp_path / "f.xlsx", tmp_path / "f.json", tmp_path / "f.htm"]
     result = _run(tmp_path, "frontier", *outs)
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
@@ -88,6 +93,8 @@ def test_frontier_writes_its_points(tmp_path):
     assert rows[0][:5] == ("budgets", "budget", "status", "proven", "objective")
     assert [(r[0], r[4]) for r in rows[1:]] == [(p["factor"], pytest.approx(p["objective"]))
                                                 for p in printed["points"]]
+    dom, console = dom_and_console(outs[2], tmp_path / "profile")
+    assert console == [] and '<div id="frontier"' in dom and "budget levels" in dom
 
 
 def test_montecarlo_writes_samples_percentiles_and_its_histogram(tmp_path):

@@ -161,7 +161,7 @@ def test_every_code_and_id_column_has_a_drop_down(template):
     assert {n: book.defined_names[n].attr_text for n in ID_NAMES.values()} == {
         "period_ids": "periods!$A$2:$A$1048576", "project_ids": "projects!$A$2:$A$1048576",
         "objective_ids": "objectives!$A$2:$A$1048576",
-        "group_names": "groups!$A$1048576".replace("$A$1048576", "$A$2:$A$1048576")}
+        "group_names": "groups!$A$2:$A$1048576"}
     for table, columns in TABLES.items():
         sheet = book[table]
         lists = _lists(sheet)

@@ -110,7 +110,8 @@ class _Notes:
         out = []
         for (table, column), notes in self.seen.items():
             more = f"; {len(notes) - 3} more" if len(notes) > 3 else ""
-            out.append(f"{table} column {column}: {len(notes)} {what} "
+            cells = "1 cell" if len(notes) == 1 else f"{len(notes)} cells"
+            out.append(f"{table} column {column}: {what} in {cells} "
                        f"({'; '.join(notes[:3])}{more})")
         return out
 

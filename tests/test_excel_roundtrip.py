@@ -81,11 +81,12 @@ def test_the_filled_template_gives_the_json_examples_optimum(filled):
     assert sorted(s["project"] for s in plan["selected"]) == \
         sorted(s["project"] for s in expected["selected"])
     warnings = "\n".join(plan["warnings"])
-    assert "costs column amount: 1 numbers typed as text" in warnings
+    assert "costs column amount: numbers typed as text read as numbers in 1 cell" \
+        in warnings
     assert "'17,200' as 17200" in warnings and "'76%' as 0.76" in warnings
     row = 2 + next(i for i, r in enumerate(NORTHWIND["capacity"])
                    if (r["skill"], r["period"]) == ("architecture", "2027Q2"))
-    assert f"capacity column period: 1 dates read as periods (row {row}: 2027-05-17 as " \
+    assert f"capacity column period: dates read as periods in 1 cell (row {row}: 2027-05-17 as " \
         "2027Q2)" in warnings
 
     book = openpyxl.load_workbook(plan_file)

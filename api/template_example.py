@@ -1,5 +1,6 @@
 """The template's example rows: a tiny portfolio that validates and solves as
-it stands (two periods, two projects, a row or two in every table), so that
+it stands (two periods, two projects, a row or two in every table but `actuals`,
+which would make every copy a re-plan), so that
 `spmo template t.xlsx && spmo solve t.xlsx` works before anything is typed.
 Users overwrite or delete these rows; the reader warns while a project whose
 name starts with `engine.xlsx.EXAMPLE_PREFIX` is still there."""
@@ -36,6 +37,9 @@ EXAMPLE: dict = {
     "synergies": [{"project_a": "EX1", "project_b": "EX2", "value": 10, "score": 0.5}],
     "balance": [{"dimension": "category", "value": "growth", "min_share": 0.1,
                  "max_share": 0.9}],
+    "funding_sources": [{"source": "grant", "amount": 800}, {"source": "core", "amount": 2000}],
+    "eligibility": [{"source": "grant", "category": "growth", "max_share": 0.5},
+                    {"source": "core", "category": "growth"}],
     "risk_appetite": {"max_exposure": 1000, "max_high_risk_share": 0.8,
                       "high_risk_threshold": 0.5, "max_average_risk": 0.4},
     "settings": {"objective": "blend", "blend": 0.6, "discount_rate": 0.01,

@@ -204,12 +204,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "the most of the project's spend of a period this source may pay; default 1")),
     ),
     "actuals": (
-        Column("project", "ref:projects", True, doc="a running (in_flight) project"),
+        Column("project", "ref:projects", True, doc=(
+            "The running (in_flight) project these actuals are of (a project id)")),
         Column("spent", "float", low=0, doc="money spent on it before settings.now (sunk)"),
         Column("progress", "float", low=0, high=1, doc=(
             "share of its work done (0-1); 1 = finished; given: remaining cost = "
             "total x (1 - progress)")),
-        Column("benefits_realised", "float", low=0, doc="benefits received so far"),
+        Column("benefits_realised", "float", low=0, doc=(
+            "The benefits the project has brought in so far (currency)")),
     ),
 }
 

@@ -45,6 +45,12 @@ def test_words_are_left_to_the_cell_check():
     assert typed_number("1,2,3", False) == (None, None)
 
 
+def _cell(book, sheet: str, column: str, row: int) -> str:
+    """The address of `column` (by its header) in `row` of `sheet`."""
+    header = [c.value for c in book[sheet][1]]
+    return f"{openpyxl.utils.get_column_letter(header.index(column) + 1)}{row}"
+
+
 def _workbook(tmp_path, document: dict, edit) -> object:
     path = tmp_path / "typed.xlsx"
     write_workbook(document, path)
@@ -64,7 +70,7 @@ QUARTERS["capacity"][0]["period"] = "2027Q1"
 def test_text_numbers_percents_and_dates_read_with_warnings(tmp_path):
     def edit(book):
         book["costs"]["C2"] = "1,200"          # amount of A
-        book["projects"]["L2"] = "80%"         # risk of A
+        book["projects"][_cell(book, "projects", "risk", 2)] = "80%"  # risk of A
         book["capacity"]["B2"] = dt.datetime(2027, 5, 17)  # a date in 2027Q2
     raw = read_portfolio(_workbook(tmp_path, QUARTERS, edit))
     portfolio = validate(raw)
@@ -82,7 +88,7 @@ def test_text_numbers_percents_and_dates_read_with_warnings(tmp_path):
 def test_unreadable_text_is_refused_naming_sheet_row_and_column(tmp_path):
     def edit(book):
         book["costs"]["C3"] = "1,5"
-        book["projects"]["J3"] = dt.date(2027, 1, 1)  # value of B formatted as a date
+        book["projects"][_cell(book, "projects", "value", 3)] = dt.date(2027, 1, 1)  # value of B
     with pytest.raises(InvalidPortfolio) as caught:
         validate(read_portfolio(_workbook(tmp_path, QUARTERS, edit)))
     found = {(p.table, p.row, p.column): p.message for p in caught.value.problems}
@@ -102,7 +108,7 @@ def test_decimal_comma_setting_reads_european_numbers(tmp_path):
 
 def test_a_share_typed_as_a_whole_percent_says_what_to_type(tmp_path):
     def edit(book):
-        book["projects"]["L2"] = 80  # risk of A, meant as 80 %
+        book["projects"][_cell(book, "projects", "risk", 2)] = 80  # risk of A, meant as 80 %
     with pytest.raises(InvalidPortfolio) as caught:
         validate(read_portfolio(_workbook(tmp_path, QUARTERS, edit)))
     assert [str(p) for p in caught.value.problems] == [
@@ -174,8 +180,11 @@ def test_every_code_and_id_column_has_a_drop_down(template):
             else:
                 assert letter not in lists
     settings = _lists(book["settings"], cells=True)
-    assert settings["B2"] == '"strategic,financial,blend"'
-    assert settings["B9"] == settings["B11"] == '"TRUE,FALSE"'  # require_alignment, decimal_comma
+    row = {c.value: c.row for c in book["settings"]["A"]}
+    assert settings[f"B{row['objective']}"] == '"strategic,financial,blend"'
+    assert settings[f"B{row['require_alignment']}"] == '"TRUE,FALSE"'
+    assert settings[f"B{row['decimal_comma']}"] == '"TRUE,FALSE"'
+    assert settings[f"B{row['objective_risk']}"] == '"expected,cvar,chance"'
 
 
 def test_formats_and_help(template):
@@ -198,7 +207,9 @@ def test_the_example_rows_solve_as_they_stand(template):
     assert any("template's example rows" in w for w in raw.warnings)
     portfolio = validate(raw)
     assert set(portfolio.projects.index) == {"EX1", "EX2"}
-    assert all(len(portfolio.table(t)) for t in TABLES if t not in ("periods", "projects"))
+    # actuals only mean something in a re-plan (settings.now): no example row
+    assert all(len(portfolio.table(t)) for t in TABLES
+               if t not in ("periods", "projects", "actuals"))
     result = plan(portfolio, time_limit_s=10, explain="none")
     assert result.status == "optimal" and len(result.selected) == 2
 

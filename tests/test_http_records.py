@@ -207,6 +207,9 @@ def test_a_workbooks_problems_name_the_sheet_and_row(client, tmp_path):
     assert "broken.xlsx" in broken[0]["message"] and "spmo-upload" not in broken[0]["message"]
     unnamed = _problems(client.post("/v1/portfolios", files={"other": ("x.txt", b"x")}))
     assert unnamed[0]["column"] == "file"
+    garbled = _problems(client.post("/v1/portfolios", content=b"xx",
+                                    headers={"content-type": "multipart/form-data"}))
+    assert "multipart" in garbled[0]["message"]
     assert client.get("/v1/portfolios").json() == []  # nothing stored
 
 

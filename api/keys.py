@@ -84,12 +84,14 @@ def verify_key(key: str, stored: str) -> bool:
 
 class KeyCache:
     """Keys this process has verified: sha256(key) -> the stored hash it
-    matched. A key is accepted from here only while its row holds that hash."""
+    matched. A key is accepted from here only while its row holds that hash.
+    Keys not yet known are hashed `hashing` at a time (they wait their turn)."""
 
-    def __init__(self, size: int = 4096) -> None:
+    def __init__(self, size: int = 4096, hashing: int = 2) -> None:
         self._known: dict[str, str] = {}
         self._size = size
         self._lock = threading.Lock()
+        self._hashing = threading.BoundedSemaphore(hashing)
 
     def verified(self, key: str, stored: str) -> bool:
         """verify_key(key, stored), remembered."""
@@ -97,7 +99,9 @@ class KeyCache:
         with self._lock:
             if self._known.get(fingerprint) == stored:
                 return True
-        if not verify_key(key, stored):
+        with self._hashing:  # at most `hashing` scrypts at once: caps the CPU and
+            good = verify_key(key, stored)  # memory a flood of wrong keys can take
+        if not good:
             return False
         with self._lock:
             if len(self._known) >= self._size:

@@ -38,6 +38,14 @@ def _decision(row) -> dict:
             "solver": row["solver"], "options": row["options"]}
 
 
+class AlreadyAdopted(Exception):
+    """A job whose plan is already a decision (one decision per job)."""
+
+    def __init__(self, decision_id: str | None) -> None:
+        super().__init__(f"already adopted as decision '{decision_id}'")
+        self.decision_id = decision_id
+
+
 class DecisionRecords:
     """The decisions table; `self.engine` is the store's engine."""
 
@@ -49,6 +57,15 @@ class DecisionRecords:
         gives it: done, with its document kept)."""
         did = uuid.uuid4().hex
         plan = json.loads(job["plan"])
+        try:
+            self._insert(did, job, plan, (approver, rationale), actor)
+        except sa.exc.IntegrityError:
+            raise AlreadyAdopted(self.decision_of_job(job["id"])) from None
+        return self.decision(did)
+
+    def _insert(self, did: str, job: dict, plan: dict, why: tuple[str, str],
+                actor: Principal | None) -> None:
+        approver, rationale = why
         with self.engine.begin() as db:
             db.execute(decisions.insert().values(
                 id=did, job_id=job["id"], portfolio_id=job["portfolio_id"], org=job["org"],
@@ -60,7 +77,12 @@ class DecisionRecords:
             record(db, job["portfolio_id"], "adopt", actor,
                    (job["document_hash"], job["document_hash"]), job_id=job["id"],
                    org=job["org"], changes={"decision": did})
-        return self.decision(did)
+
+    def decision_of_job(self, jid: str) -> str | None:
+        """The id of the decision that adopted job `jid`, if any."""
+        with self.engine.connect() as db:
+            return db.execute(sa.select(decisions.c.id).where(
+                decisions.c.job_id == jid)).scalar_one_or_none()
 
     def decision(self, did: str, org: str | None = None) -> dict | None:
         where = decisions.c.id == did

@@ -14,7 +14,8 @@ has the keys' own hashing).
 - documents(hash, text, created): a portfolio document as it was solved,
   by its hash (a job names it, a decision copies it);
 - decisions(id, job_id, portfolio_id, org, approver, rationale, key_name, at,
-  document_hash, document, plan, spmo_version, solver, options).
+  document_hash, document, plan, spmo_version, solver, options): one per
+  job at most (a unique index on job_id).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ documents = sa.Table(
 decisions = sa.Table(
     "decisions", metadata,
     sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("job_id", sa.String(32), nullable=False, index=True),
+    sa.Column("job_id", sa.String(32), nullable=False, index=True, unique=True),
     sa.Column("portfolio_id", sa.String(32), nullable=True, index=True),
     sa.Column("org", sa.String(64), nullable=False),
     sa.Column("approver", sa.String(200), nullable=False),

@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from spmo.api.cli import app as cli_app
 from spmo.api.http import create_app
+from spmo.api.http.deps import PrincipalDep
 from spmo.api.keys import ROLES, hash_key, verify_key
 from spmo.api.settings import Settings
 from spmo.api.store import Store
@@ -233,3 +235,23 @@ def test_the_server_says_loudly_when_auth_is_off_and_how_to_make_the_first_key(
         with TestClient(create_app(Settings(database_url=url))):
             pass
         assert caplog.text == ""
+
+
+def test_a_route_added_later_is_covered_and_sees_the_caller(app, keys):
+    router = APIRouter(prefix="/v1/later")
+
+    @router.get("")
+    def read(principal: PrincipalDep) -> dict:
+        return {"name": principal.key_name, "org": principal.org, "role": principal.role}
+
+    @router.post("")
+    def write(principal: PrincipalDep) -> dict:
+        return {"role": principal.role}
+
+    app.include_router(router)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/v1/later").status_code == 401
+        assert client.get("/v1/later", headers=keys["read"]).json() == {
+            "name": "test-read", "org": "default", "role": "read"}
+        assert client.post("/v1/later", headers=keys["read"]).status_code == 403
+        assert client.post("/v1/later", headers=keys["plan"]).json() == {"role": "plan"}

@@ -128,6 +128,8 @@ def test_an_adopted_plan_reads_back_with_its_inputs_and_resolves_to_the_same_pla
     assert again["objective"] == pytest.approx(decision["plan"]["objective"])
     assert [(s["project"], s["start"]) for s in again["selected"]] == [
         (s["project"], s["start"]) for s in decision["plan"]["selected"]]
+    twice = client.post(f"/v1/jobs/{job['id']}/adopt", json={"approver": "x", "rationale": "y"})
+    assert twice.status_code == 409 and did in twice.json()["detail"]  # one decision per job
     assert [d["id"] for d in client.get(f"/v1/portfolios/{pid}/decisions").json()] == [did]
     assert client.get(f"/v1/portfolios/{pid}/history").json()[-2]["action"] == "adopt"
     assert client.get("/v1/decisions/nope").status_code == 404
@@ -205,6 +207,9 @@ def test_a_workbooks_problems_name_the_sheet_and_row(client, tmp_path):
     assert "broken.xlsx" in broken[0]["message"] and "spmo-upload" not in broken[0]["message"]
     unnamed = _problems(client.post("/v1/portfolios", files={"other": ("x.txt", b"x")}))
     assert unnamed[0]["column"] == "file"
+    garbled = _problems(client.post("/v1/portfolios", content=b"xx",
+                                    headers={"content-type": "multipart/form-data"}))
+    assert "multipart" in garbled[0]["message"]
     assert client.get("/v1/portfolios").json() == []  # nothing stored
 
 

@@ -98,6 +98,7 @@ def announce_auth(settings: Settings, store: Store) -> None:
         log.warning("AUTH IS OFF (SPMO_AUTH=off): every route is open to anyone who can "
                     "reach this server")
     elif not store.has_keys():
-        log.warning("no API key exists yet: create the first admin key with\n"
-                    "    spmo keys create --role admin --name admin\n"
-                    "(same SPMO_DATABASE_URL); every route but /healthz needs a key")
+        url = store.engine.url.render_as_string(hide_password=True)
+        log.warning("no API key exists yet; every route but /healthz needs one. Create the "
+                    "first admin key with\n    spmo keys create --role admin --name admin "
+                    "--database '%s'", url)

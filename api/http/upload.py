@@ -17,6 +17,7 @@ from spmo.engine.errors import InvalidPortfolio, Problem
 from spmo.engine.portfolio import Portfolio
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from . import planner
 
@@ -54,7 +55,12 @@ def _read(data: bytes, name: str) -> tuple[dict, Portfolio]:
 async def read_upload(request: Request) -> tuple[dict, Portfolio]:
     """(the portfolio's document, the validated portfolio) of a multipart
     request's `file`, or InvalidPortfolio naming what is wrong."""
-    form = await request.form()
+    try:
+        form = await request.form()
+    except HTTPException as exc:  # a body that is not multipart at all (Starlette's 400)
+        raise InvalidPortfolio([Problem("request", None, None,
+                                        f"the multipart body cannot be read: {exc.detail}")]
+                               ) from None
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise InvalidPortfolio([Problem("request", None, "file", (

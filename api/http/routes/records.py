@@ -8,6 +8,7 @@ import json
 
 from fastapi import APIRouter, HTTPException
 
+from ...store_decisions import AlreadyAdopted
 from ..deps import OrgDep, PrincipalDep, StoreDep, not_found
 from ..openapi import INVALID, NOT_FOUND
 from ..schemas import Detail
@@ -15,7 +16,8 @@ from ..schemas_records import AdoptIn, Decision, HistoryEntry
 
 router = APIRouter(prefix="/v1", tags=["records"])
 ADOPTABLE = ("optimal", "feasible")
-CONFLICT = {409: {"model": Detail, "description": "the job has no plan to adopt"}}
+CONFLICT = {409: {"model": Detail, "description": "the job has no plan to adopt, or it "
+                                                "is adopted already"}}
 
 
 @router.get("/portfolios/{pid}/history", response_model=list[HistoryEntry],
@@ -47,7 +49,11 @@ def adopt(jid: str, body: AdoptIn, store: StoreDep, principal: PrincipalDep,
     if status not in ADOPTABLE:
         raise HTTPException(status_code=409, detail=(
             f"job '{jid}' found no plan ({status}): nothing to adopt"))
-    return store.adopt(job, body.approver, body.rationale, principal)
+    try:
+        return store.adopt(job, body.approver, body.rationale, principal)
+    except AlreadyAdopted as exc:
+        raise HTTPException(status_code=409, detail=(
+            f"job '{jid}' is already adopted: decision '{exc.decision_id}'")) from None
 
 
 @router.get("/decisions/{did}", response_model=Decision, responses=NOT_FOUND)

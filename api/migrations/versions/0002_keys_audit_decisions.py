@@ -98,7 +98,7 @@ def _new_tables() -> None:
         sa.Column("solver", sa.String(40), nullable=True),
         sa.Column("options", JSONB, nullable=True),
     )
-    op.create_index("ix_decisions_job_id", "decisions", ["job_id"])
+    op.create_index("ix_decisions_job_id", "decisions", ["job_id"], unique=True)
     op.create_index("ix_decisions_portfolio_id", "decisions", ["portfolio_id"])
 
 

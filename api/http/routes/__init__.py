@@ -1,6 +1,7 @@
-"""One router per resource: health, plans (solve, validate), portfolios, jobs
-and studies (compare, frontier)."""
+"""One router per resource: health, plans (solve, validate), portfolios, jobs,
+studies (compare, frontier) and the planners' page (/ and /static/)."""
 
-from . import health, jobs, plans, portfolios, studies
+from . import health, jobs, page, plans, portfolios, studies
 
-ROUTERS = (health.router, plans.router, portfolios.router, jobs.router, studies.router)
+ROUTERS = (health.router, plans.router, portfolios.router, jobs.router, studies.router,
+           page.router)

@@ -1,0 +1,196 @@
+"""The planners' page (docs/page.md), end to end in Debian's chromium against a
+real `spmo serve`: upload the example, solve, see the plan, move a slider (a
+re-plan job), compare two scenarios, draw the frontier, download the plan; no
+console errors; a screenshot of each screen (tmp_path and build/screenshots/).
+Short time limits keep it to well under a minute of solving."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
+from spmo.api.http import create_app
+from spmo.api.settings import Settings
+
+from .conftest import EXAMPLES
+from .page_fixtures import browser_page, screenshot, spmo_server  # noqa: F401 (fixtures)
+
+EXAMPLE = EXAMPLES / "northwind.json"
+SOLVE_WAIT = 120_000  # ms: a solve of 2 s on a loaded machine, with the server's queue
+
+
+def kpi(page: Page, label: str) -> str:
+    return page.locator(f'#kpis [data-kpi="{label}"] dd').inner_text().split("\n")[0]
+
+
+def grouped(x: float) -> str:
+    """x as the page writes it: thousands separators, no decimals."""
+    return f"{x:,.0f}"
+
+
+def wait_for_scenarios(page: Page, n: int) -> None:
+    page.wait_for_selector(f'body[data-scenarios="{n}"][data-busy="false"]', timeout=SOLVE_WAIT)
+
+
+def download(page: Page, button: str, tmp_path: Path) -> Path:
+    with page.expect_download() as info:
+        page.click(button)
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def upload_and_solve(page: Page, server, tmp_path: Path) -> dict:
+    page.goto(server.url + "/")
+    expect(page.get_by_role("heading", name="spmo portfolio planner")).to_be_visible()
+    screenshot(page, tmp_path, "1-start")
+    page.get_by_label("Time limit per solve (seconds)").fill("2")
+    page.set_input_files("#upload", EXAMPLE)
+    expect(page.locator("#status")).to_contain_text("Stored Northwind", timeout=30_000)
+    page.get_by_role("button", name="Solve").click()
+    expect(page.locator("#job")).to_be_visible()
+    wait_for_scenarios(page, 1)
+    plan = json.loads(download(page, "#download-json", tmp_path).read_text())
+    assert kpi(page, "Projects selected") == f"{len(plan['selected'])} of 80"
+    assert kpi(page, "Total cost") == grouped(plan["kpis"]["total_cost"])
+    assert kpi(page, "Financial value") == grouped(plan["kpis"]["financial_value"])
+    assert "," in kpi(page, "Total cost")  # thousands are grouped
+    bars = page.locator("#roadmap .trace.bars .point")
+    assert bars.count() == len(plan["selected"])
+    limits = [s for s in plan["spend"] if s["constraint"]]
+    assert page.locator("#spend tbody tr").count() == len(limits) + 1  # + risk exposure
+    excluded = page.locator("#excluded tbody tr")
+    assert excluded.count() == len(plan["excluded"])
+    first = plan["excluded"][0]
+    row = excluded.nth(0).inner_text()
+    assert first["project"] in row and first["code"] in row and first["reason"][:30] in row
+    assert page.locator("#heatmap .hm, #heatmap .heatmaplayer").count() >= 1
+    screenshot(page, tmp_path, "2-plan")
+    return plan
+
+
+def move_capex_slider(page: Page, server, tmp_path: Path, base: dict) -> dict:
+    page.get_by_role("tab", name="What if").click()
+    slider = page.get_by_label("capex budgets")
+    slider.focus()
+    for _ in range(6):  # keyboard: 100 % -> 70 %
+        page.keyboard.press("ArrowLeft")
+    expect(slider).to_have_value("70")
+    expect(page.locator("#job")).to_be_visible(timeout=10_000)  # the re-plan runs as a job
+    screenshot(page, tmp_path, "3-what-if")
+    wait_for_scenarios(page, 2)
+    plan = json.loads(download(page, "#download-json", tmp_path).read_text())
+    assert plan["kpis"]["total_cost"] != base["kpis"]["total_cost"]
+    assert kpi(page, "Total cost") == grouped(plan["kpis"]["total_cost"])
+    assert kpi(page, "Total cost") != grouped(base["kpis"]["total_cost"])
+    # the re-plan solved a stored copy whose capex limits are 70 % of today's
+    status, stored = server.call("GET", "/v1/portfolios")
+    assert status == 200 and len(stored) == 2
+    original = json.loads(EXAMPLE.read_text())
+    _, copy = server.call("GET", f"/v1/portfolios/{stored[1]['id']}")
+    for before, after in zip(original["budgets"], copy["budgets"], strict=True):
+        factor = 0.7 if before.get("pool") == "capex" else 1.0
+        assert abs(after["limit"] - before["limit"] * factor) < 1e-6
+    assert copy["objectives"] == original["objectives"]
+    return plan
+
+
+def compare(page: Page, tmp_path: Path, base: dict, other: dict) -> None:
+    page.get_by_role("tab", name="Scenarios side by side").click()
+    grid = page.locator("#kpi-grid")
+    expect(grid.locator("thead th")).to_have_text(["Key figure", "Today's plan", "Scenario 2"])
+    assert grouped(other["kpis"]["total_cost"]) in grid.inner_text()
+    before = {s["project"]: s["start"] for s in base["selected"]}
+    after = {s["project"]: s["start"] for s in other["selected"]}
+    changes = page.locator("#changes").inner_text()
+    assert f"Came in ({len(after.keys() - before.keys())})" in changes
+    assert f"Went out ({len(before.keys() - after.keys())})" in changes
+    moved = [p for p in after.keys() & before.keys() if after[p] != before[p]]
+    assert f"Moved ({len(moved)})" in changes
+    rows = page.locator("#project-grid tbody tr")
+    assert rows.count() == len(before.keys() | after.keys()) + 1  # + the count row
+    assert page.locator("#project-grid td.diff").count() == len(
+        (after.keys() ^ before.keys()) | set(moved))
+    screenshot(page, tmp_path, "4-scenarios")
+
+
+def frontier(page: Page, tmp_path: Path) -> None:
+    page.get_by_role("tab", name="Budget frontier").click()
+    page.get_by_label("Budget factors (comma separated)").fill("0.8, 1.2")
+    page.get_by_label("Time limit per solve (seconds)").fill("1")
+    page.get_by_role("button", name="Draw the frontier").click()
+    expect(page.locator("#status")).to_contain_text("Budget frontier of", timeout=SOLVE_WAIT)
+    rows = page.locator("#frontier-table tbody tr")
+    expect(rows).to_have_count(3)  # 1 (today) is always drawn
+    expect(rows.nth(1)).to_contain_text("100 % (today)")
+    chart = page.locator("#frontier-chart")
+    expect(chart).to_have_attribute("data-today", "marked")
+    expect(chart.locator(".annotation-text")).to_contain_text("today's budget")
+    proven = [r.inner_text().split("\t")[3] for r in rows.all()]
+    assert set(proven) <= {"yes", "no"}
+    legend = chart.locator(".legendtext").all_text_contents()
+    for name, flag in (("proven optimal", "yes"), ("best found, not proven", "no")):
+        assert (name in legend) == (flag in proven)
+    screenshot(page, tmp_path, "5-frontier")
+
+
+def downloads(page: Page, tmp_path: Path, shown: dict) -> None:
+    page.get_by_role("tab", name="Plan").click()
+    assert json.loads(download(page, "#download-json", tmp_path).read_text()) == shown
+    report = download(page, "#download-html", tmp_path).read_text()
+    assert "<table" in report and "Key figures" in report and "<script" not in report
+    assert grouped(shown["kpis"]["total_cost"]) in report
+    if page.locator("#download-xlsx").is_visible():
+        assert download(page, "#download-xlsx", tmp_path).read_bytes()[:2] == b"PK"
+    else:
+        expect(page.locator("#download-note")).to_contain_text("no Excel download")
+
+
+def test_a_planner_solves_replans_compares_and_downloads(spmo_server, browser_page, tmp_path):
+    server, page = spmo_server, browser_page
+    base = upload_and_solve(page, server, tmp_path)
+    other = move_capex_slider(page, server, tmp_path, base)
+    compare(page, tmp_path, base, other)
+    frontier(page, tmp_path)
+    downloads(page, tmp_path, other)
+    assert page.errors == []
+
+
+def test_keyboard_reaches_every_tab_and_each_control_has_a_label(spmo_server, browser_page):
+    server, page = spmo_server, browser_page
+    page.goto(server.url + "/")
+    page.get_by_role("tab", name="Plan").focus()
+    names = []
+    for _ in range(4):
+        names.append(page.evaluate("document.activeElement.textContent"))
+        page.keyboard.press("ArrowRight")
+    assert names == ["Plan", "What if", "Scenarios side by side", "Budget frontier"]
+    assert page.evaluate("document.activeElement.textContent") == "Plan"  # wraps round
+    unlabelled = page.evaluate("""[...document.querySelectorAll('input, select, button')]
+        .filter((e) => !(e.labels && e.labels.length) && !e.textContent.trim()
+                       && !e.getAttribute('aria-label')).map((e) => e.id)""")
+    assert unlabelled == []
+    assert page.errors == []
+
+
+def test_the_page_and_plotly_are_served_from_the_package(tmp_path):
+    from importlib.resources import files
+
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'files.db'}"))
+    with TestClient(app) as client:
+        index = client.get("/")
+        assert index.status_code == 200 and index.headers["content-type"].startswith("text/html")
+        scripts = re.findall(r'src="(/static/[^"]+)"', index.text)
+        assert "/static/plotly.min.js" in scripts and "/static/app.js" in scripts
+        plotly = client.get("/static/plotly.min.js")
+        assert plotly.content == (files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+        app_js = client.get("/static/app.js")
+        assert app_js.headers["content-type"].startswith("text/javascript")
+        for module in re.findall(r'from "\./([a-z]+\.js)"', app_js.text):
+            assert client.get(f"/static/{module}").status_code == 200
+        for name in ("page.py", "..%2Fapp.py", ".hidden.js", "missing.js"):
+            assert client.get(f"/static/{name}").status_code == 404
+        assert "/" not in client.get("/openapi.json").json()["paths"]

@@ -77,9 +77,10 @@ class Server:
         self.log.close()
 
 
-@pytest.fixture
-def spmo_server(tmp_path: Path) -> Iterator[Server]:
-    served = Server(tmp_path)
+@pytest.fixture(scope="module")
+def spmo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server per test module (and xdist worker): its start takes seconds."""
+    served = Server(tmp_path_factory.mktemp("spmo-serve"))
     try:
         served.wait_ready()
         yield served

@@ -19,6 +19,7 @@ from .conftest import EXAMPLES
 from .page_fixtures import browser_page, screenshot, spmo_server  # noqa: F401 (fixtures)
 
 EXAMPLE = EXAMPLES / "northwind.json"
+KEY = "a-planners-key"
 SOLVE_WAIT = 120_000  # ms: a solve of 2 s on a loaded machine, with the server's queue
 
 
@@ -46,6 +47,8 @@ def download(page: Page, button: str, tmp_path: Path) -> Path:
 def upload_and_solve(page: Page, server, tmp_path: Path) -> dict:
     page.goto(server.url + "/")
     expect(page.get_by_role("heading", name="spmo portfolio planner")).to_be_visible()
+    page.get_by_label("API key").fill(KEY)  # ignored while the server runs without auth
+    page.get_by_label("API key").press("Tab")
     screenshot(page, tmp_path, "1-start")
     page.get_by_label("Time limit per solve (seconds)").fill("2")
     page.set_input_files("#upload", EXAMPLE)
@@ -88,9 +91,10 @@ def move_capex_slider(page: Page, server, tmp_path: Path, base: dict) -> dict:
     assert kpi(page, "Total cost") != grouped(base["kpis"]["total_cost"])
     # the re-plan solved a stored copy whose capex limits are 70 % of today's
     status, stored = server.call("GET", "/v1/portfolios")
-    assert status == 200 and len(stored) == 2
+    copies = [p["id"] for p in stored if p["name"].endswith("– Scenario 2")]
+    assert status == 200 and len(copies) == 1
     original = json.loads(EXAMPLE.read_text())
-    _, copy = server.call("GET", f"/v1/portfolios/{stored[1]['id']}")
+    _, copy = server.call("GET", f"/v1/portfolios/{copies[0]}")
     for before, after in zip(original["budgets"], copy["budgets"], strict=True):
         factor = 0.7 if before.get("pool") == "capex" else 1.0
         assert abs(after["limit"] - before["limit"] * factor) < 1e-6
@@ -151,11 +155,17 @@ def downloads(page: Page, tmp_path: Path, shown: dict) -> None:
 
 def test_a_planner_solves_replans_compares_and_downloads(spmo_server, browser_page, tmp_path):
     server, page = spmo_server, browser_page
+    keys = []
+    page.on("request", lambda r: keys.append(r.headers.get("x-api-key"))
+            if "/v1/" in r.url else None)
     base = upload_and_solve(page, server, tmp_path)
     other = move_capex_slider(page, server, tmp_path, base)
     compare(page, tmp_path, base, other)
     frontier(page, tmp_path)
     downloads(page, tmp_path, other)
+    typed = keys[keys.index(KEY):]  # the list was asked for before the key was typed
+    assert len(typed) > 5 and set(typed) == {KEY}  # then the key went with every API call
+    assert page.evaluate("sessionStorage.getItem('spmo.apiKey')") == KEY
     assert page.errors == []
 
 
@@ -194,3 +204,57 @@ def test_the_page_and_plotly_are_served_from_the_package(tmp_path):
         for name in ("page.py", "..%2Fapp.py", ".hidden.js", "missing.js"):
             assert client.get(f"/static/{name}").status_code == 404
         assert "/" not in client.get("/openapi.json").json()["paths"]
+
+
+FRONTIER = {"objective_kind": "blend", "points": [
+    {"factor": f, "budget": 100 * f, "status": s, "proven": s == "optimal", "objective": o,
+     "bound": b, "gap": 0, "total_cost": 90 * f, "selected": ["A"], "marginal": None,
+     "plan_of": None}
+    for f, s, o, b in ((0.8, "optimal", 1.0, 1.0), (1.0, "feasible", 1.5, 2.0),
+                       (1.2, "optimal", 2.0, 2.0))]}
+
+
+def test_the_pages_own_reckoning_in_the_browser(spmo_server, browser_page):
+    """Came in / went out / moved, the what-if document, the factors, and the
+    frontier's proven (filled) and unproven (open, bar to the bound) markers."""
+    page = browser_page
+    page.goto(spmo_server.url + "/")
+    result = page.evaluate("""async (frontier) => {
+        const s = await import("/static/scenarios.js");
+        const w = await import("/static/whatif.js");
+        const f = await import("/static/frontier.js");
+        const plan = (rows) => ({selected: rows.map(([project, start]) => ({project, start}))});
+        const diff = s.differences(plan([["A", "Q1"], ["B", "Q1"], ["C", "Q2"]]),
+                                   plan([["B", "Q2"], ["C", "Q2"], ["D", "Q3"]]));
+        const doc = {name: "N", budgets: [{pool: "capex", limit: 100}, {limit: 50},
+                     {pool: "opex", limit: 10}], objectives: [{id: "g", weight: 0.72}]};
+        const pools = document.createElement("div"), weights = document.createElement("div");
+        const sliders = w.buildSliders(doc, pools, weights, () => {});
+        sliders.pools.get("capex").value = 80;
+        const untouched = w.changedDocument(doc, sliders, "S");
+        sliders.weights.get("g").input.value = 1.5;
+        sliders.weights.get("g").input.dispatchEvent(new Event("input"));
+        const moved = w.changedDocument(doc, sliders, "S");
+        const chart = document.getElementById("frontier-chart");
+        document.getElementById("tab-frontier").click();
+        f.renderFrontier(chart, document.getElementById("frontier-table"), frontier);
+        const marks = chart.data.slice(1).map((t) => [t.name, t.marker.symbol, t.x,
+            t.error_y ? t.error_y.array : null]);
+        let bad = null;
+        try { f.parseFactors("0.5, -1"); } catch (e) { bad = e.message; }
+        return {diff, untouched, moved, doc, marks, today: chart.dataset.today,
+                factors: f.parseFactors("1.2 0.8,0.8"), bad,
+                labels: [...pools.querySelectorAll("label")].map((l) => l.textContent)};
+    }""", FRONTIER)
+    assert result["diff"] == {"cameIn": ["D"], "wentOut": ["A"],
+                              "moved": [{"project": "B", "from": "Q1", "to": "Q2"}]}
+    assert [b["limit"] for b in result["untouched"]["budgets"]] == [80, 50, 10]
+    assert result["untouched"]["objectives"] == [{"id": "g", "weight": 0.72}]  # not snapped
+    assert result["moved"]["objectives"] == [{"id": "g", "weight": 1.5}]
+    assert result["untouched"]["name"] == "N – S" and result["doc"]["budgets"][0]["limit"] == 100
+    assert result["labels"] == ["Budgets over all pools", "capex budgets", "opex budgets"]
+    assert result["marks"] == [["proven optimal", "circle", [80, 120], None],
+                               ["best found, not proven", "circle-open", [100], [0.5]]]
+    assert result["today"] == "marked"
+    assert result["factors"] == [0.8, 1, 1.2] and "positive numbers" in result["bad"]
+    assert page.errors == []

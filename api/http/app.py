@@ -18,6 +18,7 @@ in the contract's shapes.
   "factors": [...]}` (factors optional, default 0.5 to 1.5) in, the budget
   frontier out.
 - `GET /healthz`.
+- `GET /`: the planners' page (docs/page.md), its files under `/static/`.
 
 Invalid input of any kind (a portfolio's problems, JSON that does not parse,
 a bad query parameter, an unknown solver) is `422 {"status": "invalid",

@@ -2,7 +2,11 @@
 // the utilisation heat map (plotly), excluded projects with their reasons and
 // the in-flight recommendations. Every function takes (plan, names, doc).
 
-import { ACTION, el, fillTable, num, pct, REASON, scopeWords, STATUS } from "./format.js";
+import { ACTION, el, fillTable, num, pct, REASON, scopeWords } from "./format.js";
+
+const STATUS_WORD = { optimal: "Optimal", feasible: "Feasible", infeasible: "Infeasible", no_solution: "No plan" };
+const STATUS_NOTE = { optimal: "proven best: no better plan exists", feasible: "the best plan found in the time limit",
+  infeasible: "the limits conflict", no_solution: "time ran out before a plan was found" };
 
 // Okabe-Ito: distinguishable for colour-blind readers and on a projector.
 export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
@@ -16,8 +20,8 @@ export function kpiRows(plan, names, doc) {
   const candidates = (doc.projects || []).length;
   const exposure = (doc.risk_appetite || {}).max_exposure;
   return [
-    ["Status", STATUS[plan.status] || plan.status,
-      plan.gap ? `gap to the proven bound ${pct(plan.gap, 2)}` : (plan.status === "optimal" ? "no better plan exists" : "")],
+    ["Status", STATUS_WORD[plan.status] || plan.status, [STATUS_NOTE[plan.status],
+      plan.gap ? `gap to the proven bound ${pct(plan.gap, 2)}` : null].filter(Boolean).join("; ")],
     ["Objective", num(plan.objective, 4), `${plan.solver || ""}, ${num(plan.solve_seconds, 1)} s`],
     ["Projects selected", `${num((plan.selected || []).length, 0)} of ${num(candidates, 0)}`,
       `${num((plan.excluded || []).length, 0)} excluded`],
@@ -57,11 +61,12 @@ export function renderRoadmap(target, plan, names) {
   });
   const layout = {
     font: FONT, barmode: "overlay", height: Math.max(320, 90 + 24 * rows.length),
-    margin: { l: 330, r: 20, t: 10, b: 50 }, legend: { title: { text: "Category" } },
+    margin: { l: 330, r: 20, t: 80, b: 20 },
+    legend: { title: { text: "Category " }, orientation: "h", x: 0, y: 1, yanchor: "top", yref: "container" },
     xaxis: { range: [0, names.periods.length], tickvals: names.periods.map((_, i) => i + 0.5),
-      ticktext: names.periods, showgrid: false, title: { text: "Period" } },
+      ticktext: names.periods, showgrid: false, side: "top" },
     yaxis: { categoryorder: "array", categoryarray: rows.map(label).reverse(), automargin: true },
-    shapes: names.periods.map((_, i) => ({ type: "line", x0: i, x1: i, yref: "paper", y0: 0, y1: 1,
+    shapes: names.periods.map((_, i) => ({ type: "line", layer: "below", x0: i, x1: i, yref: "paper", y0: 0, y1: 1,
       line: { color: "#d0d5dc", width: 1 } })),
   };
   Plotly.react(target, traces, layout, PLOTLY_CONFIG);

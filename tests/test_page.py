@@ -215,14 +215,28 @@ FRONTIER = {"objective_kind": "blend", "points": [
 
 
 def test_the_pages_own_reckoning_in_the_browser(spmo_server, browser_page):
-    """Came in / went out / moved, the what-if document, the factors, and the
-    frontier's proven (filled) and unproven (open, bar to the bound) markers."""
+    """An infeasible plan's conflicts and relaxation, came in / went out / moved,
+    the what-if document, the factors, and the frontier's proven (filled) and
+    unproven (open, bar to the bound) markers."""
     page = browser_page
     page.goto(spmo_server.url + "/")
     result = page.evaluate("""async (frontier) => {
         const s = await import("/static/scenarios.js");
         const w = await import("/static/whatif.js");
         const f = await import("/static/frontier.js");
+        const p = await import("/static/plan.js");
+        const box = document.getElementById("conflicts-box");
+        p.renderConflicts(box, document.getElementById("conflicts"),
+            document.getElementById("relaxation"), {conflicts: [
+                {constraint: "mandatory[P12]", sentence: "P12 is mandatory"},
+                {constraint: "budget[Q1]", sentence: "P12 needs 38.7 in budget[Q1]"}],
+              relaxation: [{constraint: "budget[Q1]", limit: 38, needed: 38.7,
+                            sentence: "raise budget[Q1] by 0.7"}]});
+        const infeasible = [box.hidden, box.querySelectorAll("li").length,
+                            box.querySelector("#relaxation tbody").textContent];
+        p.renderConflicts(box, box.querySelector("ul"), box.querySelector("table"),
+                          {conflicts: [], relaxation: []});
+        infeasible.push(box.hidden);
         const plan = (rows) => ({selected: rows.map(([project, start]) => ({project, start}))});
         const diff = s.differences(plan([["A", "Q1"], ["B", "Q1"], ["C", "Q2"]]),
                                    plan([["B", "Q2"], ["C", "Q2"], ["D", "Q3"]]));
@@ -242,10 +256,13 @@ def test_the_pages_own_reckoning_in_the_browser(spmo_server, browser_page):
             t.error_y ? t.error_y.array : null]);
         let bad = null;
         try { f.parseFactors("0.5, -1"); } catch (e) { bad = e.message; }
-        return {diff, untouched, moved, doc, marks, today: chart.dataset.today,
+        return {infeasible, diff, untouched, moved, doc, marks, today: chart.dataset.today,
                 factors: f.parseFactors("1.2 0.8,0.8"), bad,
                 labels: [...pools.querySelectorAll("label")].map((l) => l.textContent)};
     }""", FRONTIER)
+    hidden, sentences, relaxation, hidden_again = result["infeasible"]
+    assert not hidden and sentences == 2 and hidden_again
+    assert "raise budget[Q1] by 0.7" in relaxation and "38.7" in relaxation
     assert result["diff"] == {"cameIn": ["D"], "wentOut": ["A"],
                               "moved": [{"project": "B", "from": "Q1", "to": "Q2"}]}
     assert [b["limit"] for b in result["untouched"]["budgets"]] == [80, 50, 10]

@@ -6,7 +6,7 @@ import { ApiError, apiKey, call, cancelJob, capabilities, followJob, setApiKey }
 import { downloadFromServer, downloadHtml, downloadJson, offered } from "./downloads.js";
 import { namesOf, num } from "./format.js";
 import { parseFactors, renderFrontier, runFrontier } from "./frontier.js";
-import { renderExcluded, renderHeatmap, renderKpis, renderRecommendations, renderRoadmap,
+import { renderConflicts, renderExcluded, renderHeatmap, renderKpis, renderRecommendations, renderRoadmap,
   renderSelected, renderSpend } from "./plan.js";
 import { renderScenarios } from "./scenarios.js";
 import { buildSliders, changedDocument, changesOf, resetSliders } from "./whatif.js";
@@ -106,7 +106,7 @@ async function solveAsScenario(pid, doc, name, changes, explain) {
   document.body.dataset.scenarios = String(state.scenarios.length);
   showScenario(state.scenarios.length - 1);
   $("scenario-name").value = `Scenario ${state.scenarios.length + 1}`;
-  setStatus(`${name}: ${scenario.plan.status}, ${scenario.plan.selected.length} projects selected.`);
+  setStatus(`${name}: ${scenario.plan.status}, ${(scenario.plan.selected || []).length} projects selected.`);
   return scenario;
 }
 
@@ -163,6 +163,7 @@ function showScenario(index) {
   for (const id of ["plan-body", "whatif-body"]) $(id).hidden = false;
   for (const id of ["plan-empty", "whatif-empty"]) $(id).hidden = true;
   selectTab($("tab-plan"), false);
+  renderConflicts($("conflicts-box"), $("conflicts"), $("relaxation"), s.plan);
   renderKpis($("kpis"), s.plan, names, s.doc);
   renderRoadmap($("roadmap"), s.plan, names);
   renderSelected($("selected-table"), s.plan, names);
@@ -174,18 +175,29 @@ function showScenario(index) {
   enableButtons();
 }
 
-async function initDownloads() {
+// What the server offers (read from /openapi.json, which may need the key).
+async function refreshCapabilities() {
+  const caps = await capabilities();
   const has = await offered();
+  $("upload-help").textContent = caps.multipart ? "A .json portfolio or an .xlsx workbook (spmo template)."
+    : "A .json portfolio (this server takes no workbooks yet).";
   $("download-xlsx").hidden = !has.xlsx;
   $("download-note").textContent = [
     has.xlsx ? null : "This server offers no Excel download yet: spmo solve PORTFOLIO --out plan.xlsx writes one.",
     has.html ? null : "The HTML report is written by this page (tables and charts as pictures).",
   ].filter(Boolean).join(" ");
-  $("download-json").addEventListener("click", () => downloadJson(state.scenarios[state.shown]));
-  $("download-xlsx").addEventListener("click", () => downloadFromServer(state.scenarios[state.shown], "xlsx").catch(fail));
-  $("download-html").addEventListener("click", () => (has.html
-    ? downloadFromServer(state.scenarios[state.shown], "html")
-    : downloadHtml(state.scenarios[state.shown], $("panel-plan"))).catch(fail));
+}
+
+function initDownloads() {
+  const shown = () => state.scenarios[state.shown];
+  $("download-json").addEventListener("click", () => downloadJson(shown()));
+  $("download-xlsx").addEventListener("click", () => downloadFromServer(shown(), "xlsx").catch(fail));
+  $("download-html").addEventListener("click", async () => {
+    try {
+      if ((await offered()).html) await downloadFromServer(shown(), "html");
+      else await downloadHtml(shown(), $("panel-plan"));
+    } catch (error) { fail(error); }
+  });
 }
 
 // ---- what if ----
@@ -248,7 +260,10 @@ async function drawFrontier() {
 function start() {
   initTabs();
   $("api-key").value = apiKey();
-  $("api-key").addEventListener("change", () => { setApiKey($("api-key").value.trim()); loadList().catch(fail); });
+  $("api-key").addEventListener("change", () => {
+    setApiKey($("api-key").value.trim());
+    refreshCapabilities().then(() => loadList()).catch(fail);
+  });
   $("refresh").addEventListener("click", () => loadList().then(() => setStatus("List refreshed.")).catch(fail));
   $("stored").addEventListener("change", () => choose($("stored").value).catch(fail));
   $("upload").addEventListener("change", () => { const f = $("upload").files[0]; if (f) upload(f).catch(fail); });
@@ -260,11 +275,8 @@ function start() {
   $("showing").addEventListener("change", () => showScenario(Number($("showing").value)));
   $("draw-frontier").addEventListener("click", () => drawFrontier().catch(fail));
   document.body.dataset.busy = "false";
-  capabilities().then((caps) => {
-    $("upload-help").textContent = caps.multipart ? "A .json portfolio or an .xlsx workbook (spmo template)." : "A .json portfolio (this server takes no workbooks yet).";
-    return initDownloads();
-  }).catch(fail);
-  loadList().catch(fail);
+  initDownloads();
+  refreshCapabilities().then(() => loadList()).catch(fail);
   setInterval(() => { if (!state.busy && state.pending) { state.pending = false; replan().catch(fail); } }, 400);
 }
 

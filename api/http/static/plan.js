@@ -139,3 +139,14 @@ export function renderRecommendations(box, table, plan, names) {
     rows.map((r) => [names.project(r.project), ACTION[r.action] || r.action, r.restart || "–",
       r.reason, r.value_delta === null ? "–" : num(r.value_delta, 4)]), [4]);
 }
+
+// An infeasible plan: the clashing limits (one sentence each) and the least relaxation.
+export function renderConflicts(box, list, table, plan) {
+  const conflicts = plan.conflicts || [], relaxation = plan.relaxation || [];
+  box.hidden = !conflicts.length && !relaxation.length;
+  list.replaceChildren(...conflicts.map((c) => el("li", {}, c.sentence, " ",
+    el("span", { class: "tag", text: c.constraint }))));
+  fillTable(table, ["Limit", "Change", "Today", "Needed"], relaxation.map((r) => [
+    { node: el("span", { class: "tag", text: r.constraint }) }, r.sentence,
+    r.limit == null ? "–" : num(r.limit, 1), r.needed == null ? "–" : num(r.needed, 1)]), [2, 3]);
+}

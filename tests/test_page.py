@@ -23,8 +23,8 @@ KEY = "a-planners-key"
 SOLVE_WAIT = 120_000  # ms: a solve of 2 s on a loaded machine, with the server's queue
 
 
-def kpi(page: Page, label: str) -> str:
-    return page.locator(f'#kpis [data-kpi="{label}"] dd').inner_text().split("\n")[0]
+def kpi(page: Page, label: str, where: str = "#kpis") -> str:
+    return page.locator(f'{where} [data-kpi="{label}"] dd').inner_text().split("\n")[0]
 
 
 def grouped(x: float) -> str:
@@ -83,12 +83,17 @@ def move_capex_slider(page: Page, server, tmp_path: Path, base: dict) -> dict:
         page.keyboard.press("ArrowLeft")
     expect(slider).to_have_value("70")
     expect(page.locator("#job")).to_be_visible(timeout=10_000)  # the re-plan runs as a job
-    screenshot(page, tmp_path, "3-what-if")
+    screenshot(page, tmp_path, "3-what-if-running")
     wait_for_scenarios(page, 2)
+    expect(page.get_by_role("tab", name="What if")).to_have_attribute("aria-selected", "true")
+    beside_sliders = kpi(page, "Total cost", "#whatif-kpis")
+    screenshot(page, tmp_path, "4-what-if")
+    page.get_by_role("tab", name="Plan").click()
     plan = json.loads(download(page, "#download-json", tmp_path).read_text())
     assert plan["kpis"]["total_cost"] != base["kpis"]["total_cost"]
-    assert kpi(page, "Total cost") == grouped(plan["kpis"]["total_cost"])
+    assert beside_sliders == kpi(page, "Total cost") == grouped(plan["kpis"]["total_cost"])
     assert kpi(page, "Total cost") != grouped(base["kpis"]["total_cost"])
+    assert page.locator("#roadmap .trace.bars .point").count() == len(plan["selected"])
     # the re-plan solved a stored copy whose capex limits are 70 % of today's
     status, stored = server.call("GET", "/v1/portfolios")
     copies = [p["id"] for p in stored if p["name"].endswith("– Scenario 2")]
@@ -118,7 +123,7 @@ def compare(page: Page, tmp_path: Path, base: dict, other: dict) -> None:
     assert rows.count() == len(before.keys() | after.keys()) + 1  # + the count row
     assert page.locator("#project-grid td.diff").count() == len(
         (after.keys() ^ before.keys()) | set(moved))
-    screenshot(page, tmp_path, "4-scenarios")
+    screenshot(page, tmp_path, "5-scenarios")
 
 
 def frontier(page: Page, tmp_path: Path) -> None:
@@ -138,7 +143,7 @@ def frontier(page: Page, tmp_path: Path) -> None:
     legend = chart.locator(".legendtext").all_text_contents()
     for name, flag in (("proven optimal", "yes"), ("best found, not proven", "no")):
         assert (name in legend) == (flag in proven)
-    screenshot(page, tmp_path, "5-frontier")
+    screenshot(page, tmp_path, "6-frontier")
 
 
 def downloads(page: Page, tmp_path: Path, shown: dict) -> None:

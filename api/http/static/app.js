@@ -92,8 +92,10 @@ function enableButtons() {
 
 const timeLimit = () => Math.max(1, Number($("time-limit").value) || 10);
 
-// Solve stored portfolio `pid` as a job; the plan becomes a new scenario, shown.
-async function solveAsScenario(pid, doc, name, changes, explain) {
+// Solve stored portfolio `pid` as a job; the plan becomes a new scenario, shown
+// on Plan (the Plan tab is opened unless `stay`: a re-plan keeps the planner
+// at the sliders, where the latest scenario's key figures appear).
+async function solveAsScenario(pid, doc, name, changes, explain, stay = false) {
   const query = new URLSearchParams({ time_limit: timeLimit(), explain });
   const scenario = await busy(`Planning ${name}`, async (progress) => {
     const queued = await call("POST", `/v1/portfolios/${encodeURIComponent(pid)}/solve?${query}`);
@@ -103,8 +105,13 @@ async function solveAsScenario(pid, doc, name, changes, explain) {
   });
   state.scenarios.push(scenario);
   state.compare.add(state.scenarios.length - 1);
+  showScenario(state.scenarios.length - 1, stay);
+  if (state.scenarios.length > 1) {
+    $("whatif-latest").hidden = false;
+    $("whatif-latest-name").textContent = name;
+    renderKpis($("whatif-kpis"), scenario.plan, namesOf(doc), doc);
+  }
   document.body.dataset.scenarios = String(state.scenarios.length);
-  showScenario(state.scenarios.length - 1);
   $("scenario-name").value = `Scenario ${state.scenarios.length + 1}`;
   setStatus(`${name}: ${scenario.plan.status}, ${(scenario.plan.selected || []).length} projects selected.`);
   return scenario;
@@ -128,7 +135,7 @@ async function choose(pid) {
   state.compare = new Set();
   state.shown = -1;
   state.sliders = buildSliders(doc, $("pool-sliders"), $("weight-sliders"), onSlider);
-  for (const id of ["plan-body", "whatif-body", "scenarios-body"]) $(id).hidden = true;
+  for (const id of ["plan-body", "whatif-body", "scenarios-body", "whatif-latest"]) $(id).hidden = true;
   for (const id of ["plan-empty", "whatif-empty", "scenarios-empty"]) $(id).hidden = false;
   enableButtons();
   setStatus(`Loaded ${doc.name || pid}: ${num((doc.projects || []).length, 0)} projects over ${num((doc.periods || []).length, 0)} periods. Solve to see the plan.`);
@@ -154,7 +161,7 @@ async function upload(file) {
 }
 
 // ---- the plan shown ----
-function showScenario(index) {
+function showScenario(index, stay = false) {
   state.shown = index;
   const s = state.scenarios[index];
   const names = namesOf(s.doc);
@@ -162,7 +169,7 @@ function showScenario(index) {
   $("showing").value = String(index);
   for (const id of ["plan-body", "whatif-body"]) $(id).hidden = false;
   for (const id of ["plan-empty", "whatif-empty"]) $(id).hidden = true;
-  selectTab($("tab-plan"), false);
+  if (!stay) selectTab($("tab-plan"), false);
   renderConflicts($("conflicts-box"), $("conflicts"), $("relaxation"), s.plan);
   renderKpis($("kpis"), s.plan, names, s.doc);
   renderRoadmap($("roadmap"), s.plan, names);
@@ -216,7 +223,7 @@ async function replan() {
   const name = uniqueName($("scenario-name").value);
   const doc = changedDocument(base.doc, state.sliders, name);
   const saved = await call("POST", "/v1/portfolios", { json: doc });
-  await solveAsScenario(saved.id, doc, name, words.join(", ") || "none", "none");
+  await solveAsScenario(saved.id, doc, name, words.join(", ") || "none", "none", true);
 }
 
 function onSlider() {

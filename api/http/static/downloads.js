@@ -37,6 +37,9 @@ export async function downloadHtml(scenario, panel) {
   }
   const css = [...document.styleSheets].flatMap((s) => { try { return [...s.cssRules].map((r) => r.cssText); } catch { return []; } }).join("\n");
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(scenario.name)} – spmo plan</title>` +
-    `<style>${css}</style></head><body><main><h1>${escapeHtml(scenario.name)}</h1>${copy.innerHTML}</main></body></html>`;
+    `<style>${css}</style></head><body><main><h1>${escapeHtml(scenario.name)}</h1>` +
+    `<p class="help">Portfolio ${escapeHtml(scenario.doc.name || scenario.pid)}, plan of job ${escapeHtml(scenario.jobId)}; ` +
+    `written ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by the spmo planner page.</p>` +
+    `${copy.innerHTML}</main></body></html>`;
   download(`plan-${slug(scenario.name)}.html`, new Blob([html], { type: "text/html" }));
 }

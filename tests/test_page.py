@@ -94,6 +94,9 @@ def move_capex_slider(page: Page, server, tmp_path: Path, base: dict) -> dict:
     assert beside_sliders == kpi(page, "Total cost") == grouped(plan["kpis"]["total_cost"])
     assert kpi(page, "Total cost") != grouped(base["kpis"]["total_cost"])
     assert page.locator("#roadmap .trace.bars .point").count() == len(plan["selected"])
+    delta = plan["kpis"]["total_cost"] - base["kpis"]["total_cost"]
+    note = page.locator('#whatif-kpis [data-kpi="Total cost"] small').inner_text()
+    assert f"{'+' if delta > 0 else '−'}{grouped(abs(delta))} against the baseline" in note
     # the re-plan solved a stored copy whose capex limits are 70 % of today's
     status, stored = server.call("GET", "/v1/portfolios")
     copies = [p["id"] for p in stored if p["name"].endswith("– Scenario 2")]

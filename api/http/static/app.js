@@ -109,7 +109,7 @@ async function solveAsScenario(pid, doc, name, changes, explain, stay = false) {
   if (state.scenarios.length > 1) {
     $("whatif-latest").hidden = false;
     $("whatif-latest-name").textContent = name;
-    renderKpis($("whatif-kpis"), scenario.plan, namesOf(doc), doc);
+    renderKpis($("whatif-kpis"), scenario.plan, namesOf(doc), doc, state.scenarios[0].plan);
   }
   document.body.dataset.scenarios = String(state.scenarios.length);
   $("scenario-name").value = `Scenario ${state.scenarios.length + 1}`;

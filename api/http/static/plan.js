@@ -2,7 +2,7 @@
 // the utilisation heat map (plotly), excluded projects with their reasons and
 // the in-flight recommendations. Every function takes (plan, names, doc).
 
-import { ACTION, el, fillTable, num, pct, REASON, scopeWords } from "./format.js";
+import { ACTION, el, fillTable, num, pct, REASON, scopeWords, signed } from "./format.js";
 
 const STATUS_WORD = { optimal: "Optimal", feasible: "Feasible", infeasible: "Infeasible", no_solution: "No plan" };
 const STATUS_NOTE = { optimal: "proven best: no better plan exists", feasible: "the best plan found in the time limit",
@@ -14,27 +14,35 @@ export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "
 export const PLOTLY_CONFIG = { displaylogo: false, responsive: true };
 export const FONT = { family: "system-ui, Segoe UI, Roboto, Arial, sans-serif", size: 15, color: "#1a1a1a" };
 
-// The key figures of a plan, as [label, value, note] (also used by Scenarios).
-export function kpiRows(plan, names, doc) {
+// The key figures of a plan, as [label, value, note]; with `base` (another
+// plan), the note also gives the difference from it.
+export function kpiRows(plan, names, doc, base = null) {
   const k = plan.kpis || {};
   const candidates = (doc.projects || []).length;
   const exposure = (doc.risk_appetite || {}).max_exposure;
+  const against = (get, digits) => {
+    if (!base || get(plan) == null || get(base) == null) return null;
+    return `${signed(get(plan) - get(base), digits)} against the baseline`;
+  };
+  const figure = (label, key, digits, note) => [label, num(k[key], digits),
+    [note, against((p) => (p.kpis || {})[key], digits)].filter(Boolean).join("; ")];
   return [
     ["Status", STATUS_WORD[plan.status] || plan.status, [STATUS_NOTE[plan.status],
       plan.gap ? `gap to the proven bound ${pct(plan.gap, 2)}` : null].filter(Boolean).join("; ")],
-    ["Objective", num(plan.objective, 4), `${plan.solver || ""}, ${num(plan.solve_seconds, 1)} s`],
+    ["Objective", num(plan.objective, 4), [`${plan.solver || ""}, ${num(plan.solve_seconds, 1)} s`,
+      against((p) => p.objective, 4)].filter(Boolean).join("; ")],
     ["Projects selected", `${num((plan.selected || []).length, 0)} of ${num(candidates, 0)}`,
-      `${num((plan.excluded || []).length, 0)} excluded`],
-    ["Strategic score", num(k.strategic_score, 1), "alignment to the weighted objectives"],
-    ["Financial value", num(k.financial_value, 0), "discounted benefits and values"],
-    ["Total cost", num(k.total_cost, 0), "spend of the selected projects"],
-    ["Risk exposure", num(k.risk_exposure, 0), exposure ? `limit ${num(exposure, 0)} (${pct(k.risk_exposure / exposure, 0)} used)` : ""],
-    ["Unaligned projects selected", num(k.unaligned_selected, 0), "selected but serving no objective"],
+      [`${num((plan.excluded || []).length, 0)} excluded`, against((p) => (p.selected || []).length, 0)].filter(Boolean).join("; ")],
+    figure("Strategic score", "strategic_score", 1, "alignment to the weighted objectives"),
+    figure("Financial value", "financial_value", 0, "discounted benefits and values"),
+    figure("Total cost", "total_cost", 0, "spend of the selected projects"),
+    figure("Risk exposure", "risk_exposure", 0, exposure ? `limit ${num(exposure, 0)} (${pct(k.risk_exposure / exposure, 0)} used)` : ""),
+    figure("Unaligned projects selected", "unaligned_selected", 0, "selected but serving no objective"),
   ];
 }
 
-export function renderKpis(target, plan, names, doc) {
-  target.replaceChildren(...kpiRows(plan, names, doc).map(([label, value, note]) =>
+export function renderKpis(target, plan, names, doc, base = null) {
+  target.replaceChildren(...kpiRows(plan, names, doc, base).map(([label, value, note]) =>
     el("div", { "data-kpi": label }, el("dt", { text: label }),
       el("dd", {}, value, note ? el("small", { text: note }) : null))));
 }

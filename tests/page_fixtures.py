@@ -114,6 +114,11 @@ def screenshot(page: Page, tmp_path: Path, name: str) -> Path:
     """The whole page as `name`.png under tmp_path, copied to build/screenshots/."""
     path = tmp_path / f"{name}.png"
     page.screenshot(path=path, full_page=True)
+    return screenshot_copy(path)
+
+
+def screenshot_copy(path: Path) -> Path:
+    """Copy a screenshot to build/screenshots/ (the test's tmp_path is not kept)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(path, SCREENSHOTS / path.name)
     return path

@@ -16,7 +16,7 @@ from spmo.api.http import create_app
 from spmo.api.settings import Settings
 
 from .conftest import EXAMPLES
-from .page_fixtures import browser_page, screenshot, spmo_server  # noqa: F401 (fixtures)
+from .page_fixtures import browser_page, screenshot, screenshot_copy, spmo_server  # noqa: F401 (fixtures)
 
 EXAMPLE = EXAMPLES / "northwind.json"
 KEY = "a-planners-key"
@@ -161,6 +161,18 @@ def downloads(page: Page, tmp_path: Path, shown: dict) -> None:
         expect(page.locator("#download-note")).to_contain_text("no Excel download")
 
 
+def projector(page: Page, tmp_path: Path, shown: dict) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.get_by_label("Large text (projector)").check()
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "23px"
+    assert page.evaluate("document.getElementById('roadmap')._fullLayout.font.size") == 20
+    assert page.locator("#roadmap .trace.bars .point").count() == len(shown["selected"])
+    page.locator("#kpi-title").scroll_into_view_if_needed()
+    path = tmp_path / "7-projector.png"
+    page.screenshot(path=path)  # what the room sees: one 1280 x 720 screen
+    screenshot_copy(path)
+
+
 def test_a_planner_solves_replans_compares_and_downloads(spmo_server, browser_page, tmp_path):
     server, page = spmo_server, browser_page
     keys = []
@@ -171,6 +183,7 @@ def test_a_planner_solves_replans_compares_and_downloads(spmo_server, browser_pa
     compare(page, tmp_path, base, other)
     frontier(page, tmp_path)
     downloads(page, tmp_path, other)
+    projector(page, tmp_path, other)
     typed = keys[keys.index(KEY):]  # the list was asked for before the key was typed
     assert len(typed) > 5 and set(typed) == {KEY}  # then the key went with every API call
     assert page.evaluate("sessionStorage.getItem('spmo.apiKey')") == KEY

@@ -259,14 +259,27 @@ async function drawFrontier() {
   const factors = parseFactors($("factors").value);
   const frontier = await busy(`Budget frontier of ${s.name}`, (progress) =>
     runFrontier(s.pid, factors, { time_limit: timeLimit() }, progress));
+  state.frontier = frontier;
   renderFrontier($("frontier-chart"), $("frontier-table"), frontier);
   setStatus(`Budget frontier of ${s.name}: ${frontier.points.length} levels, ${frontier.points.filter((p) => p.proven).length} proven.`);
+}
+
+// ---- projector: larger text, charts drawn again at the new size ----
+function setLargeText(on) {
+  document.documentElement.classList.toggle("large", on);
+  sessionStorage.setItem("spmo.largeText", on ? "1" : "");
+  if (state.shown >= 0) showScenario(state.shown, true);
+  if (state.frontier) renderFrontier($("frontier-chart"), $("frontier-table"), state.frontier);
+  if (!$("panel-scenarios").hidden) renderComparison();
 }
 
 // ---- start ----
 function start() {
   initTabs();
   $("api-key").value = apiKey();
+  $("large-text").checked = Boolean(sessionStorage.getItem("spmo.largeText"));
+  if ($("large-text").checked) setLargeText(true);
+  $("large-text").addEventListener("change", () => setLargeText($("large-text").checked));
   $("api-key").addEventListener("change", () => {
     setApiKey($("api-key").value.trim());
     refreshCapabilities().then(() => loadList()).catch(fail);

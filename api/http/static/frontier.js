@@ -6,7 +6,7 @@
 
 import { call, capabilities, followJob } from "./api.js";
 import { fillTable, num, pct, STATUS } from "./format.js";
-import { FONT, PLOTLY_CONFIG } from "./plan.js";
+import { font, PLOTLY_CONFIG } from "./plan.js";
 
 // The factors typed by the user: positive numbers, sorted, each once; 1 is always in.
 export function parseFactors(text) {
@@ -50,7 +50,7 @@ export function renderFrontier(target, table, frontier) {
   const line = { type: "scatter", mode: "lines", name: "objective", showlegend: false, hoverinfo: "skip",
     x: points.map((p) => p.factor * 100), y: points.map((p) => p.objective), line: { color: "#9bb8d3", width: 2 } };
   const layout = {
-    font: FONT, height: 420, margin: { l: 80, r: 30, t: 30, b: 60 }, legend: { orientation: "h", y: -0.2 },
+    font: font(), height: 420, margin: { l: 80, r: 30, t: 30, b: 60 }, legend: { orientation: "h", y: -0.2 },
     xaxis: { title: { text: "Budget, % of today's" }, ticksuffix: " %" }, yaxis: { title: { text: `Objective (${frontier.objective_kind || "objective"})` } },
     shapes: [{ type: "line", x0: 100, x1: 100, yref: "paper", y0: 0, y1: 1, line: { color: "#D55E00", width: 2, dash: "dash" } }],
     annotations: [{ x: 100, yref: "paper", y: 1.04, text: "today's budget", showarrow: false, font: { color: "#D55E00", size: 15 } }],

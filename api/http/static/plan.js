@@ -12,7 +12,11 @@ const STATUS_NOTE = { optimal: "proven best: no better plan exists", feasible: "
 export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
   "#F0E442", "#000000"];
 export const PLOTLY_CONFIG = { displaylogo: false, responsive: true };
-export const FONT = { family: "system-ui, Segoe UI, Roboto, Arial, sans-serif", size: 15, color: "#1a1a1a" };
+// The charts' font follows the page's text size (larger in projector mode).
+export function font() {
+  const root = parseFloat(getComputedStyle(document.documentElement).fontSize) || 17;
+  return { family: "system-ui, Segoe UI, Roboto, Arial, sans-serif", size: Math.round(root * 0.88), color: "#1a1a1a" };
+}
 
 // The key figures of a plan, as [label, value, note]; with `base` (another
 // plan), the note also gives the difference from it.
@@ -68,7 +72,7 @@ export function renderRoadmap(target, plan, names) {
     };
   });
   const layout = {
-    font: FONT, barmode: "overlay", height: Math.max(320, 90 + 24 * rows.length),
+    font: font(), barmode: "overlay", height: Math.max(320, 90 + 24 * rows.length),
     margin: { l: 330, r: 20, t: 80, b: 20 },
     legend: { title: { text: "Category " }, orientation: "h", x: 0, y: 1, yanchor: "top", yref: "container" },
     xaxis: { range: [0, names.periods.length], tickvals: names.periods.map((_, i) => i + 0.5),
@@ -128,7 +132,7 @@ export function renderHeatmap(target, plan, names) {
     zmax: Math.max(100, ...z.flat().filter((v) => v !== null)),
     colorscale: [[0, "#f7fbff"], [0.5, "#6baed6"], [0.85, "#08519c"], [1, "#67000d"]],
     colorbar: { title: { text: "% of capacity" } } };
-  const layout = { font: FONT, height: Math.max(280, 110 + 30 * skills.length),
+  const layout = { font: font(), height: Math.max(280, 110 + 30 * skills.length),
     margin: { l: 130, r: 20, t: 10, b: 60 }, xaxis: { title: { text: "Period" } } };
   Plotly.react(target, [trace], layout, PLOTLY_CONFIG);
 }

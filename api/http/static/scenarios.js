@@ -4,7 +4,7 @@
 // went out or moved start against the baseline, and a project by scenario grid.
 
 import { el, fillTable, num, pct, signed, STATUS } from "./format.js";
-import { FONT, PALETTE, PLOTLY_CONFIG } from "./plan.js";
+import { font, PALETTE, PLOTLY_CONFIG } from "./plan.js";
 
 const FIGURES = [
   ["Objective", (p) => p.objective, 4],
@@ -57,7 +57,7 @@ function scatter(target, scenarios) {
     marker: { size: 16, color: PALETTE[i % PALETTE.length] }, cliponaxis: false,
     hovertemplate: `${s.name}<br>total cost %{x:,.0f}<br>strategic score %{y:,.1f}<extra></extra>`,
   }));
-  Plotly.react(target, traces, { font: FONT, height: 340, margin: { l: 80, r: 60, t: 40, b: 60 },
+  Plotly.react(target, traces, { font: font(), height: 340, margin: { l: 80, r: 60, t: 40, b: 60 },
     showlegend: false, xaxis: { title: { text: "Total cost" }, tickformat: ",.0f" },
     yaxis: { title: { text: "Strategic score" } } }, PLOTLY_CONFIG);
 }

@@ -207,6 +207,28 @@ def test_keyboard_reaches_every_tab_and_each_control_has_a_label(spmo_server, br
     assert page.errors == []
 
 
+def test_a_bad_upload_lists_every_problem_in_words(spmo_server, browser_page):
+    page = browser_page
+    page.goto(spmo_server.url + "/")
+    bad = json.loads(EXAMPLE.read_text())
+    bad["projects"][0]["success_probability"] = 1.7
+    bad["costs"][1]["project"] = "NOPE"
+    page.set_input_files("#upload", files=[{"name": "bad.json", "mimeType": "application/json",
+                                             "buffer": json.dumps(bad).encode()}])
+    status = page.locator("#status")
+    expect(status).to_contain_text("Invalid input")
+    assert "projects, row 0, success_probability" in status.inner_text()
+    assert "costs, row 1, project" in status.inner_text()
+    assert page.get_by_role("button", name="Solve").is_disabled()
+    page.set_input_files("#upload", files=[{"name": "notjson.json", "mimeType": "application/json",
+                                             "buffer": b"{oops"}])
+    expect(status).to_contain_text("notjson.json is not JSON")
+    # the browser itself logs the 422 answer; the page adds no error of its own
+    assert page.errors == [
+        "console: Failed to load resource: the server responded with a status of 422 "
+        "(Unprocessable Entity)"]
+
+
 def test_the_page_and_plotly_are_served_from_the_package(tmp_path):
     from importlib.resources import files
 

@@ -97,12 +97,14 @@ const timeLimit = () => Math.max(1, Number($("time-limit").value) || 10);
 // at the sliders, where the latest scenario's key figures appear).
 async function solveAsScenario(pid, doc, name, changes, explain, stay = false) {
   const query = new URLSearchParams({ time_limit: timeLimit(), explain });
+  const base = state.base;
   const scenario = await busy(`Planning ${name}`, async (progress) => {
     const queued = await call("POST", `/v1/portfolios/${encodeURIComponent(pid)}/solve?${query}`);
     progress({ ...queued, status: "queued" });
     const job = await followJob(queued.id, progress, () => state.cancelled);
     return { name, pid, doc, jobId: job.id, plan: job.plan || job.result, changes };
   });
+  if (state.base !== base) return null;  // another portfolio was chosen meanwhile
   state.scenarios.push(scenario);
   state.compare.add(state.scenarios.length - 1);
   showScenario(state.scenarios.length - 1, stay);

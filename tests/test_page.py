@@ -32,6 +32,12 @@ def grouped(x: float) -> str:
     return f"{x:,.0f}"
 
 
+def percent(share: float) -> str:
+    """share as the page writes it: at most one decimal, then " %"."""
+    text = f"{share * 100:,.1f}"
+    return (text[:-2] if text.endswith(".0") else text) + " %"
+
+
 def wait_for_scenarios(page: Page, n: int) -> None:
     page.wait_for_selector(f'body[data-scenarios="{n}"][data-busy="false"]', timeout=SOLVE_WAIT)
 
@@ -115,6 +121,8 @@ def compare(page: Page, tmp_path: Path, base: dict, other: dict) -> None:
     grid = page.locator("#kpi-grid")
     expect(grid.locator("thead th")).to_have_text(["Key figure", "Today's plan", "Scenario 2"])
     assert grouped(other["kpis"]["total_cost"]) in grid.inner_text()
+    share = grid.locator("tr", has_text="share of its proven best").inner_text()
+    assert share.split("\t")[1:] == [percent(p["objective"] / p["bound"]) for p in (base, other)]
     before = {s["project"]: s["start"] for s in base["selected"]}
     after = {s["project"]: s["start"] for s in other["selected"]}
     changes = page.locator("#changes").inner_text()

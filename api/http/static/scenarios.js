@@ -36,6 +36,8 @@ function kpiGrid(table, scenarios) {
   const rows = [["Status", ...scenarios.map((s) => STATUS[s.plan.status] || s.plan.status)]];
   rows.push(["Objective as a share of the best scenario",
     ...scenarios.map((s) => (best > 0 && s.plan.objective != null ? pct(s.plan.objective / best, 1) : "–"))]);
+  rows.push(["Objective as a share of its proven best (bound)",
+    ...scenarios.map((s) => (s.plan.bound > 0 && s.plan.objective != null ? pct(s.plan.objective / s.plan.bound, 1) : "–"))]);
   for (const [label, get, digits] of FIGURES) {
     rows.push([label, ...scenarios.map((s, i) => {
       const value = get(s.plan);

@@ -39,6 +39,8 @@ class Server:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
+        self.key: str | None = None
+        """The API key the page is given (None: the server runs without keys)."""
         env = {**os.environ, "SPMO_AUTH": "off", "SPMO_WORKERS": "2"}
         self.log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
@@ -49,7 +51,8 @@ class Server:
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, object]:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"content-type": "application/json"})
+                                         headers={"content-type": "application/json",
+                                                  **({"x-api-key": self.key} if self.key else {})})
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -89,8 +92,10 @@ def spmo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture
-def browser_page(tmp_path: Path) -> Iterator[Page]:
-    """A fresh page (1440 x 900, a laptop) whose console errors land in `.errors`."""
+def browser_page(spmo_server: Server) -> Iterator[Page]:
+    """A fresh page (1440 x 900, a laptop) whose console errors land in `.errors`;
+    the server's key, if it has one, is in the tab's sessionStorage before the page
+    loads (as if typed earlier), so no call goes without it."""
     assert Path(CHROMIUM).exists(), "chromium is missing: make test installs it (tests/chromium.sh)"
     with sync_playwright() as playwright:
         # Playwright gives the browser a fresh profile of its own (no --user-data-dir)
@@ -98,6 +103,9 @@ def browser_page(tmp_path: Path) -> Iterator[Page]:
         context = browser.new_context(viewport={"width": 1440, "height": 900},
                                       accept_downloads=True, locale="en-GB")
         context.set_default_timeout(20_000)
+        if spmo_server.key:
+            context.add_init_script(
+                f"sessionStorage.setItem('spmo.apiKey', {json.dumps(spmo_server.key)})")
         opened = context.new_page()
         opened.errors = []
         opened.on("console", lambda m: opened.errors.append(f"console: {m.text}")

@@ -58,7 +58,7 @@ export function renderFrontier(target, table, frontier) {
   const marks = [trace(points, true), trace(points, false)].filter((t) => t.x.length);
   Plotly.react(target, [line, ...marks], layout, PLOTLY_CONFIG);
   target.dataset.today = points.some((p) => p.factor === 1) ? "marked" : "absent";
-  fillTable(table, ["Budget", "Budget scale", "Objective", "Proven", "Bound", "Total cost", "Projects", "Status", "Note"],
+  fillTable(table, ["Budget level", "Sum of the scaled limits", "Objective", "Proven", "Bound", "Total cost", "Projects", "Status", "Note"],
     points.map((p) => [p.factor === 1 ? `${pct(p.factor, 0)} (today)` : pct(p.factor, 0), num(p.budget, 0),
       num(p.objective, 4), p.proven ? "yes" : "no", num(p.bound, 4), num(p.total_cost, 0),
       num((p.selected || []).length, 0), STATUS[p.status] || p.status,

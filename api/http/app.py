@@ -18,6 +18,7 @@ in the contract's shapes.
   "factors": [...]}` (factors optional, default 0.5 to 1.5) in, the budget
   frontier out.
 - `GET /healthz`.
+- `GET /`: the planners' page (docs/page.md), its files under `/static/`.
 
 Every route but `/healthz` (and the page, the OpenAPI document, /docs)
 needs an API key with a role: read (GET), plan (create, replace, solve,

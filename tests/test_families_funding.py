@@ -304,3 +304,19 @@ def test_workbook_and_csv_carry_the_new_tables(tmp_path):
     write_template(tmp_path / "t.xlsx")
     sheets = openpyxl.load_workbook(tmp_path / "t.xlsx").sheetnames
     assert {"funding_sources", "eligibility", "actuals"} <= set(sheets)
+
+
+def test_short_source_is_explained_and_relaxed_in_its_own_column():
+    # A is mandatory (rd, cost 10); the grant has 6: infeasible. The conflict names
+    # the source and the relaxation raises funding_sources.amount to 10.
+    d = doc([{"id": "A", "value": 10, "status": "mandatory", "category": "rd"}],
+            costs=[{"project": "A", "offset": 0, "amount": 10}],
+            funding_sources=[{"source": "grant", "amount": 6}],
+            eligibility=[{"source": "grant", "category": "rd"}],
+            settings={"objective": "financial"})
+    result = solve_checked(d, solver="highs")
+    assert result.status == "infeasible"
+    assert "source[grant]" in [c.constraint for c in result.conflicts]
+    (fix,) = result.relaxation
+    assert (fix.table, fix.column, fix.key, fix.needed) == (
+        "funding_sources", "amount", {"source": "grant", "period": None}, 10.0)

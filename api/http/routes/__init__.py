@@ -1,6 +1,7 @@
 """One router per resource: health, plans (solve, validate), portfolios, jobs
-and studies (compare, frontier)."""
+and studies (compare, frontier, replan)."""
 
-from . import health, jobs, plans, portfolios, studies
+from . import health, jobs, plans, portfolios, replan, studies
 
-ROUTERS = (health.router, plans.router, portfolios.router, jobs.router, studies.router)
+ROUTERS = (health.router, plans.router, portfolios.router, jobs.router, studies.router,
+           replan.router)

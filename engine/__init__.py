@@ -1,4 +1,5 @@
 """The domain: portfolio tables, reading and validation, derived quantities, the MILP
 model (model/: encode and decode), the independent checker, the Plan and its words.
-Owns: io, validate, portfolio, derive, rows (row names), model/, check, plan, report.
+Owns: io, validate (rules, rules_funding), portfolio, derive, rows (row names), model/,
+check (check_funding, violations), scope_curve, plan, report.
 May import: no other spmo package. Imported by: every other layer."""

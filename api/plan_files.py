@@ -12,6 +12,8 @@ from spmo.engine.io import inert_cells
 PLAN_SUFFIXES = (".json", ".xlsx", ".html")
 PARTS = ("selected", "excluded", "recommendations", "spend", "utilisation", "alignment",
          "conflicts", "relaxation")
+OPTIONAL_PARTS = ("funding", "sources")
+"""Sheets only a plan with funding sources has (the split, each source's use)."""
 
 
 def write_plan(plan, path: Path, title: str) -> None:
@@ -49,7 +51,7 @@ def _workbook(plan, path: Path) -> None:
     with pd.ExcelWriter(path, engine="openpyxl") as book:
         pd.DataFrame(summary_rows(plan), columns=["key", "value"]).to_excel(
             book, sheet_name="summary", index=False)
-        for part in PARTS:
+        for part in PARTS + tuple(p for p in OPTIONAL_PARTS if getattr(plan, p)):
             part_frame(plan, part).to_excel(book, sheet_name=part, index=False)
         inert_cells(book.book)  # an id '=1+2' stays text, never a live formula
         for sheet in book.sheets.values():

@@ -387,3 +387,20 @@ def test_bad_concave_named(extra, words):
     problems = info.value.problems
     assert ("projects", 0, "scope_value") in [(q.table, q.row, q.column) for q in problems]
     assert any(words in q.message for q in problems), problems
+
+
+def test_plan_workbook_has_the_split_only_with_sources(tmp_path):
+    import openpyxl
+    from spmo.api.plan_files import write_plan
+
+    with_sources = solve_checked(fund_doc(**GRANT), solver="highs", explain="none")
+    without = solve_checked(fund_doc(), solver="highs", explain="none")
+    write_plan(with_sources, tmp_path / "a.xlsx", "a")
+    write_plan(without, tmp_path / "b.xlsx", "b")
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    assert {"funding", "sources"} <= set(book.sheetnames)
+    rows = list(book["sources"].values)
+    assert rows[0] == ("constraint", "source", "period", "amount", "used", "unused")
+    assert rows[1][0] == "source[grant]" and rows[1][5] == pytest.approx(0.0)
+    plain = openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames
+    assert not {"funding", "sources"} & set(plain)

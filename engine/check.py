@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .check_funding import FUNDING_COLUMNS, check_funding, check_scope
+from .check_funding import FUNDING_COLUMNS, check_funding, check_scope, value_gain
 from .derive import Derived, blend_normalisers
 from .portfolio import Portfolio
 from .rows import Family, row_name
@@ -70,8 +70,10 @@ class CheckReport:
         return not self.violations
 
 
-def _schedule(portfolio: Portfolio, derived: Derived, a: Assignment) -> pd.DataFrame:
-    """Selected projects with start, duration, finish, cost, value, score."""
+def schedule(portfolio: Portfolio, derived: Derived, a: Assignment) -> pd.DataFrame:
+    """Selected projects with start, duration, finish, cost, value, score, share.
+    Costs scale with the share; value and score with the share, or for a
+    concave project (scope_value) its benefits and score with G(share)."""
     ids = list(a.starts)
     projects = portfolio.projects.loc[ids]
     rate = portfolio.settings.discount_rate
@@ -79,18 +81,21 @@ def _schedule(portfolio: Portfolio, derived: Derived, a: Assignment) -> pd.DataF
     duration = derived.windows["duration"].reindex(ids)
     benefits = portfolio.table("benefits")
     costs = portfolio.table("costs")
-    value = projects["value"].fillna(0.0) * projects["success_probability"]
+    share = pd.Series({p: a.share(p) for p in ids}, dtype=float).reindex(ids)
+    gained = pd.Series({p: value_gain(projects, p, a.share(p)) for p in ids},
+                       dtype=float).reindex(ids)
+    q = projects["success_probability"]
+    value = projects["value"].fillna(0.0) * q * gained
     dependent = benefits["project"][benefits["project"].isin(ids)].unique()
     if len(dependent):
         disc_b = _discounted_sum(benefits, dependent, start, rate)
         disc_c = _discounted_sum(costs, dependent, start, rate)
-        value[dependent] = projects.loc[dependent, "success_probability"] * disc_b - disc_c
-    share = pd.Series({p: a.share(p) for p in ids}, dtype=float).reindex(ids)
+        value[dependent] = q[dependent] * disc_b * gained[dependent] - \
+            disc_c * share[dependent]
     return pd.DataFrame({"start": start, "duration": duration,
                          "finish": start + duration - 1,
-                         "cost": derived.total_cost.reindex(ids) * share,
-                         "value": value * share,
-                         "score": derived.scores.reindex(ids) * share, "share": share,
+                         "cost": derived.total_cost.reindex(ids) * share, "value": value,
+                         "score": derived.scores.reindex(ids) * gained, "share": share,
                          "risk": projects["risk"]}, index=pd.Index(ids, dtype=object))
 
 
@@ -259,7 +264,7 @@ def check(portfolio: Portfolio, derived: Derived, a: Assignment) -> CheckReport:
         return CheckReport([Violation(row_name(Family.WINDOW, p), "unknown project")
                             for p in unknown],
                            {}, float("nan"), pd.DataFrame(), pd.DataFrame())
-    sched = _schedule(portfolio, derived, a)
+    sched = schedule(portfolio, derived, a)
     _selection_rules(portfolio, derived, sched, out)
     cap = portfolio.table("capacity")
     bought = a.bought.merge(cap[["skill", "period", "extra_cost"]], on=["skill", "period"],

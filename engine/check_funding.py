@@ -23,6 +23,7 @@ import pandas as pd
 
 from .portfolio import Portfolio
 from .rows import Family, row_name
+from .scope_curve import gain
 from .violations import Violation, tol
 
 FUNDING_COLUMNS = ["project", "source", "period", "amount"]
@@ -45,6 +46,14 @@ def check_scope(portfolio: Portfolio, shares: pd.Series, out: list[Violation]) -
             out.append(Violation(name, f"share {share:g} outside [{least:g}, 1]"))
         elif not math.isnan(step) and abs(share / step - round(share / step)) > tol(1.0):
             out.append(Violation(name, f"share {share:g} is not a multiple of {step:g}"))
+
+
+def value_gain(projects: pd.DataFrame, pid: str, share: float) -> float:
+    """What a project's value and score are multiplied by at its share: the
+    share, or G(share) for scope_value concave (engine/scope_curve.py)."""
+    if projects.at[pid, "scope_value"] != "concave":
+        return share
+    return gain(share, projects.at[pid, "min_scope"], projects.at[pid, "scope_step"])
 
 
 def eligibility(portfolio: Portfolio) -> dict[tuple[str, str], float]:

@@ -50,6 +50,9 @@ def plan_vector(portfolio: Portfolio, model: LinearModel, x: np.ndarray) -> np.n
         if part is not None and len(part):
             var = part["var"].to_numpy(dtype=np.int64)
             out[var] = x[var]
+    if model.shares is not None and "curve" in model.shares:
+        curve = model.shares["curve"].to_numpy(dtype=np.int64)
+        out[curve[curve >= 0]] = x[curve[curve >= 0]]
     pairs = model.pairs
     if len(pairs):
         chosen = set(model.starts["project"][out[:n] > 0.5])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .check import Assignment
+from .check import Assignment, schedule
 from .derive import Derived, objective_term_weights
 from .plan import AlignmentRow, Recommendation, SelectedProject
 from .portfolio import Portfolio
@@ -10,17 +10,17 @@ from .portfolio import Portfolio
 
 def selected_rows(portfolio: Portfolio, derived: Derived, a: Assignment) -> list[SelectedProject]:
     """project, start, finish, cost, value at its start, score, all at the
-    project's share (partial funding); in start order."""
+    project's share (partial funding; value and score as the checker computes
+    them, engine.check.schedule); in start order."""
     periods = portfolio.periods
+    sched = schedule(portfolio, derived, a)
     rows = []
     for pid, s in sorted(a.starts.items(), key=lambda kv: (kv[1], kv[0])):
         d = int(derived.windows.at[pid, "duration"])
-        share = a.share(pid)
         rows.append(SelectedProject(
             project=pid, start=periods[s], finish=periods[s + d - 1],
-            cost=float(derived.total_cost[pid]) * share,
-            value=derived.value_at(pid, s) * share, score=float(derived.scores[pid]) * share,
-            share=share))
+            cost=float(sched.at[pid, "cost"]), value=float(sched.at[pid, "value"]),
+            score=float(sched.at[pid, "score"]), share=a.share(pid)))
     return rows
 
 

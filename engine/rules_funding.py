@@ -3,7 +3,9 @@ eligibility, and re-planning (actuals, settings.now).
 
 - projects.min_scope: 0 < min_scope <= 1; scope_step: 0 < step <= 1 with
   1/step whole (the shares k * step, k = 1..1/step, include 1), and min_scope
-  at most 1; a step without min_scope starts at one step.
+  at most 1; a step without min_scope starts at one step; scope_value concave
+  only with one of them, and with a value >= 0 (a concave gain of a loss
+  would be a convex objective).
 - eligibility: its source is declared in funding_sources; exactly one of
   project and category; a category no project has is a warning.
 - funding_sources: a source's rows are a whole-horizon total (period blank)
@@ -30,7 +32,7 @@ def funding_rules(typed: dict[str, pd.DataFrame], rows: pd.Series,
 
 
 def _scope(projects: pd.DataFrame) -> list[Problem]:
-    """min_scope in (0, 1]; scope_step in (0, 1], 1/step whole, min_scope >= ... ok."""
+    """min_scope in (0, 1]; scope_step in (0, 1] with 1/step whole; concave with either."""
     out = []
     scope, step = projects["min_scope"], projects["scope_step"]
     for row in projects.index[(scope <= 0).to_numpy()]:
@@ -38,6 +40,13 @@ def _scope(projects: pd.DataFrame) -> list[Problem]:
                            f"must be > 0 (blank means all or nothing), got {scope[row]:g}"))
     for row in projects.index[(step <= 0).to_numpy()]:
         out.append(Problem("projects", int(row), "scope_step", f"must be > 0, got {step[row]:g}"))
+    concave = projects["scope_value"] == "concave"
+    for row in projects.index[(concave & scope.isna() & step.isna()).to_numpy()]:
+        out.append(Problem("projects", int(row), "scope_value",
+                           "concave needs partial funding: give min_scope or scope_step"))
+    for row in projects.index[(concave & (projects["value"] < 0)).to_numpy()]:
+        out.append(Problem("projects", int(row), "scope_value",
+                           f"concave needs a value >= 0, got {projects.at[row, 'value']:g}"))
     for row, value in step[step > 0].items():
         count = 1.0 / value
         if abs(count - round(count)) > STEP_TOL * count:

@@ -85,6 +85,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("scope_step", "float", low=0, high=1, doc=(
             "partial funding in steps: the share is a multiple of this (1/scope_step "
             "whole, e.g. 0.25); blank = any share between min_scope and 1")),
+        Column("scope_value", "enum", choices=("linear", "concave"), doc=(
+            "partial funding: how value and score grow with the share: linear (default) or "
+            "concave (sqrt of the share, piecewise linear; costs stay linear)")),
     ),
     "costs": (
         Column("project", "ref:projects", True, doc="The project that spends (a project id)"),

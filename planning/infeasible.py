@@ -28,6 +28,12 @@ from .instance import Instance
 from .options import Deadline, TimeCaps
 from .sentences import constraint_sentence
 
+LINKS = frozenset({Family.SCOPE, Family.FUNDING, Family.ELIGIBILITY})
+"""Rows of partial funding and funding sources that link variables (a share to
+its start, money paid to spend) rather than hold a number a person would
+raise: never stretched by the relaxation (a source's `source` row is, in
+funding_sources.amount)."""
+
 SHARE_FLOOR = 0.1
 """Shares and averages below this are stretched as if they were this (a max
 share of 0 raised to 0.05 is a change of 0.5, not of infinity)."""
@@ -53,7 +59,7 @@ def explain_infeasible(instance: Instance, deadline: Deadline, caps: TimeCaps
                    if parse(n).family in (Family.MANDATORY, Family.FORCE)}
     conflicts = [Conflict(constraint=n, sentence=constraint_sentence(
         portfolio, model, n, must & in_conflict)) for n in names]
-    soft = np.flatnonzero(~np.isin(model.row_family, list(STRUCTURAL)))
+    soft = np.flatnonzero(~np.isin(model.row_family, list(STRUCTURAL | LINKS)))
     seconds = deadline.cap(caps.relaxation_s)
     if len(model.a_val) > registry.LARGE_NONZEROS:  # the elastic MIP finds nothing in time
         return conflicts, large.must_relaxation(instance, soft) if seconds > 0.5 else []

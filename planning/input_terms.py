@@ -21,7 +21,8 @@ SHARE_COLUMN = {("risk", "high_share"): ("risk_appetite", "max_high_risk_share")
                 ("balance", "max"): ("balance", "max_share"),
                 ("balance", "min"): ("balance", "min_share")}
 LIMIT_COLUMN = {"budget": ("budgets", "limit"), "capacity": ("capacity", "fte"),
-                "risk": ("risk_appetite", "max_exposure")}
+                "risk": ("risk_appetite", "max_exposure"),
+                "source": ("funding_sources", "amount")}
 
 
 def _key(row, table: str) -> dict[str, str | None] | None:
@@ -36,6 +37,8 @@ def _key(row, table: str) -> dict[str, str | None] | None:
         return {"dimension": keys[0], "value": keys[1]}
     if table == "group_limits":
         return {"group": keys[0]}
+    if table == "funding_sources":
+        return {"source": keys[0], "period": keys[1] if len(keys) > 1 else None}
     return None
 
 

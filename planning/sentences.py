@@ -52,6 +52,13 @@ def _logic_sentence(portfolio: Portfolio, model: LinearModel, row: RowName,
         Family.AFTER: lambda: _after_sentence(portfolio, first, last),
         Family.EXCLUDES: lambda: f"{first} and {last} exclude each other",
         Family.ALIGNMENT: lambda: f"{row.key} serves no objective, so it may not be selected",
+        Family.SCOPE: lambda: f"{first} is funded at a share between its min_scope and 1",
+        Family.FUNDING: lambda: f"the sources {first} may draw on must pay all of its spend "
+                                f"in {last}",
+        Family.ELIGIBILITY: lambda: f"{last} pays at most its max_share of {first}'s spend",
+        Family.SOURCE: lambda: f"source {first} has "
+                               f"{model.row_hi[rows[0]] if len(rows) else 0:g}"
+                               + (f" in {row.keys[1]}" if len(row.keys) > 1 else " in all"),
     }
     if row.family in words:
         return words[row.family]()

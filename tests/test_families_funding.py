@@ -7,6 +7,7 @@ is named by table, row and column.
 from __future__ import annotations
 
 import itertools
+import math
 
 import pandas as pd
 import pytest
@@ -304,3 +305,102 @@ def test_workbook_and_csv_carry_the_new_tables(tmp_path):
     write_template(tmp_path / "t.xlsx")
     sheets = openpyxl.load_workbook(tmp_path / "t.xlsx").sheetnames
     assert {"funding_sources", "eligibility", "actuals"} <= set(sheets)
+
+
+def test_short_source_is_explained_and_relaxed_in_its_own_column():
+    # A is mandatory (rd, cost 10); the grant has 6: infeasible. The conflict names
+    # the source and the relaxation raises funding_sources.amount to 10.
+    d = doc([{"id": "A", "value": 10, "status": "mandatory", "category": "rd"}],
+            costs=[{"project": "A", "offset": 0, "amount": 10}],
+            funding_sources=[{"source": "grant", "amount": 6}],
+            eligibility=[{"source": "grant", "category": "rd"}],
+            settings={"objective": "financial"})
+    result = solve_checked(d, solver="highs")
+    assert result.status == "infeasible"
+    assert "source[grant]" in [c.constraint for c in result.conflicts]
+    (fix,) = result.relaxation
+    assert (fix.table, fix.column, fix.key, fix.needed) == (
+        "funding_sources", "amount", {"source": "grant", "period": None}, 10.0)
+
+
+# ---------------------------------------------------------------- concave value
+
+
+def concave_best(least: float, step: float) -> float:
+    """Brute force: A (value 10 x G(share), cost 10 x share) beside B (6 for 4) and C
+    (3 for 3) within 10. Stepped: every allowed share; continuous: the cheapest
+    binding share (the value grows with the share, so A takes what the budget leaves)."""
+    from spmo.engine.scope_curve import breakpoints, gain
+
+    best = 0.0
+    for b, c in itertools.product((0, 1), (0, 1)):
+        left = 10 - 4 * b - 3 * c
+        shares = [0.0] + [s for s in breakpoints(least, step) if 10 * s <= left + 1e-9]
+        if math.isnan(step) and least * 10 <= left + 1e-9:
+            shares.append(min(1.0, left / 10))
+        for s in shares:
+            best = max(best, 10 * gain(s, least, step) + 6 * b + 3 * c)
+    return best
+
+
+@pytest.mark.parametrize(("least", "step"), [(0.25, 0.25), (0.2, math.nan), (0.5, math.nan)])
+def test_concave_value_binds_brute_force(least, step):
+    extra = {"min_scope": least, "scope_value": "concave"} | (
+        {} if math.isnan(step) else {"scope_step": step})
+    best = concave_best(least, step)
+    linear = brute_force([0] + [k / 100 for k in range(round(least * 100), 101)])
+    assert best > linear  # the curve changes the optimum
+    result = solve(scope_doc(extra), "highs", best)
+    a = next(r for r in result.selected if r.project == "A")
+    from spmo.engine.scope_curve import gain
+
+    assert a.value == pytest.approx(10 * gain(a.share, least, step))
+    assert a.cost == pytest.approx(10 * a.share)
+
+
+def test_concave_curve_is_sqrt_at_the_steps():
+    from spmo.engine.scope_curve import gain
+
+    for k in range(1, 5):
+        assert gain(k / 4, 0.25, 0.25) == pytest.approx(math.sqrt(k / 4))
+    # between breakpoints the chord lies below sqrt, above the line
+    assert 0.25 < gain(0.25, 0.2, math.nan) < math.sqrt(0.25)  # breakpoints 0.2, 0.3, ...
+
+
+def test_concave_checker_and_cpsat():
+    d = scope_doc({"min_scope": 0.25, "scope_step": 0.25, "scope_value": "concave"})
+    p, derived = validated(d)
+    report = check(p, derived, Assignment({"A": 0, "C": 0}, shares={"A": 0.25}))
+    assert report.ok and report.objective == pytest.approx(10 * 0.5 + 3)
+    with pytest.raises(UnknownSolver, match="cpsat"):
+        solve_checked(p, solver="cpsat", explain="none")
+
+
+@pytest.mark.parametrize(("extra", "words"), [
+    ({"scope_value": "concave"}, "give min_scope or scope_step"),
+    ({"scope_value": "concave", "min_scope": 0.5, "value": -1}, "value >= 0"),
+    ({"scope_value": "curvy", "min_scope": 0.5}, "must be one of"),
+])
+def test_bad_concave_named(extra, words):
+    with pytest.raises(InvalidPortfolio) as info:
+        portfolio_of(scope_doc(extra))
+    problems = info.value.problems
+    assert ("projects", 0, "scope_value") in [(q.table, q.row, q.column) for q in problems]
+    assert any(words in q.message for q in problems), problems
+
+
+def test_plan_workbook_has_the_split_only_with_sources(tmp_path):
+    import openpyxl
+    from spmo.api.plan_files import write_plan
+
+    with_sources = solve_checked(fund_doc(**GRANT), solver="highs", explain="none")
+    without = solve_checked(fund_doc(), solver="highs", explain="none")
+    write_plan(with_sources, tmp_path / "a.xlsx", "a")
+    write_plan(without, tmp_path / "b.xlsx", "b")
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    assert {"funding", "sources"} <= set(book.sheetnames)
+    rows = list(book["sources"].values)
+    assert rows[0] == ("constraint", "source", "period", "amount", "used", "unused")
+    assert rows[1][0] == "source[grant]" and rows[1][5] == pytest.approx(0.0)
+    plain = openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames
+    assert not {"funding", "sources"} & set(plain)

@@ -51,6 +51,7 @@ ROUTES = {  # (method, path): operation id; the ids are the generated client's n
     ("get", "/v1/portfolios/{pid}/decisions"): "records-decisions",
     ("get", "/v1/jobs/{jid}/plan.xlsx"): "downloads-plan_xlsx",
     ("get", "/v1/jobs/{jid}/plan.html"): "downloads-plan_html",
+    ("post", "/v1/replan"): "studies-replan",
 }
 FILES = {("get", "/v1/jobs/{jid}/plan.xlsx"), ("get", "/v1/jobs/{jid}/plan.html")}
 """Answers that are files (a workbook, a page), not JSON."""

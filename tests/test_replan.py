@@ -142,3 +142,23 @@ def test_cli_replan(tmp_path, original):
     assert text.exit_code == 0 and "drift against the plan" in text.output
     bad = CliRunner().invoke(app, ["replan", str(now_file), str(now_file), "--json"])
     assert bad.exit_code == 2 and json.loads(bad.output)["problems"][0]["table"] == "plan"
+
+
+def test_http_replan(tmp_path, original):
+    from fastapi.testclient import TestClient
+    from spmo.api.http import create_app
+    from spmo.api.settings import Settings
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'spmo.db'}")
+    now = at_now(100, [{"project": "H", "spent": 60, "progress": 0.5}])
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        answer = client.post("/v1/replan?explain=none", json={
+            "portfolio": now, "plan": original.model_dump(mode="json")})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["decisions"][0]["action"] == "continue"
+        bad = client.post("/v1/replan", json={"portfolio": now, "plan": {"status": "?"}})
+        assert bad.status_code == 422
+        assert {p["table"] for p in bad.json()["problems"]} == {"plan"}
+        missing = client.post("/v1/replan", json={"portfolio": now})
+        assert missing.status_code == 422
+        assert missing.json()["problems"][0]["column"] == "plan"

@@ -1,6 +1,6 @@
 """/openapi.json as the contract: request bodies that spmo parses itself are
 declared by reference (`json_body(...)`) to component schemas added here (the
-portfolio from engine/jsonschema.py, CompareIn, FrontierIn), the 422 of every
+portfolio from engine/jsonschema.py, CompareIn, FrontierIn, ReplanIn), the 422 of every
 route that can answer one is `Invalid` (FastAPI's own 422 schema, which no
 route answers with, is dropped), 404 and 409 are `Detail`, 503 is `Fault`."""
 
@@ -11,9 +11,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from pydantic.json_schema import models_json_schema
 
-from .schemas import CompareIn, Detail, Fault, FrontierIn, Invalid, PortfolioDocument
+from .schemas import CompareIn, Detail, Fault, FrontierIn, Invalid, PortfolioDocument, ReplanIn
 
-BODIES = (PortfolioDocument, CompareIn, FrontierIn)
+BODIES = (PortfolioDocument, CompareIn, FrontierIn, ReplanIn)
 REF = "#/components/schemas/{model}"
 INVALID = {422: {"model": Invalid, "description": "invalid input: every problem at once"}}
 NOT_FOUND = {404: {"model": Detail, "description": "no such id"}}

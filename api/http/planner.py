@@ -44,3 +44,21 @@ def frontier_json(document: dict, factors: list | None, query) -> str:
 
     chosen = DEFAULT_FACTORS if factors is None else factors
     return frontier(validate_document(document), chosen, **_overrides(query)).model_dump_json()
+
+
+def replan_json(document: dict, plan: dict, query) -> str:
+    """Drift and the re-plan of a portfolio with actuals against `plan`
+    (InvalidPortfolio: the portfolio's problems, or table `plan` for the plan's)."""
+    from pydantic import ValidationError
+    from spmo.engine.errors import InvalidPortfolio, Problem
+    from spmo.engine.plan import Plan
+    from spmo.engine.validate import validate_document
+    from spmo.scenarios.replan import replan
+
+    portfolio = validate_document(document)
+    try:
+        followed = Plan.model_validate(plan)
+    except ValidationError as exc:
+        raise InvalidPortfolio([Problem("plan", None, ".".join(map(str, e["loc"])) or None,
+                                        e["msg"]) for e in exc.errors()[:20]]) from exc
+    return replan(portfolio, followed, **_overrides(query)).model_dump_json()

@@ -104,6 +104,17 @@ class CompareIn(BaseModel):
         '`{"name": ..., "changes": [...]}` each (docs/scenarios.md)'))
 
 
+class ReplanIn(BaseModel):
+    """A re-plan: the portfolio with `actuals` and `settings.now` (or the id of a
+    stored one) and the plan being followed."""
+
+    portfolio: PortfolioDocument | None = None
+    portfolio_id: str | None = Field(None, description="a stored portfolio, instead of "
+                                     "`portfolio`")
+    plan: dict[str, Any] = Field(description="the plan being followed (a plan object, "
+                                 "as POST /v1/solve answers)")
+
+
 class FrontierIn(BaseModel):
     """A budget frontier: a portfolio (or the id of a stored one) and the budget factors."""
 

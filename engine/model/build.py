@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..derive import Derived, derive
 from ..portfolio import Portfolio
+from .curve import add_value_curves
 from .funding import add_funding
 from .linear import LinearModel, ModelBuilder
 from .logic import (
@@ -24,7 +25,8 @@ from .variables import make_context
 
 FAMILIES = (add_start_choice, add_mandatory_and_force, add_alignment_rule, add_budget_limits,
             add_skill_capacity, add_dependencies, add_group_limits, add_synergy_links,
-            add_balance_shares, add_risk_appetite, add_scope_limits, add_funding, add_robust)
+            add_balance_shares, add_risk_appetite, add_scope_limits,
+            add_value_curves, add_funding, add_robust)
 
 
 def build(portfolio: Portfolio, derived: Derived | None = None) -> LinearModel:

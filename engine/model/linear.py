@@ -61,11 +61,14 @@ class LinearModel:
 
     @property
     def continuous_shares(self) -> list[str]:
-        """Projects whose share is continuous (min_scope without scope_step): a
-        backend on an integer grid (CP-SAT) cannot take them exactly."""
+        """Projects whose share is continuous (min_scope without scope_step) or
+        whose value is concave: a backend on an integer grid (CP-SAT) cannot
+        take them exactly."""
         if self.shares is None or self.shares.empty:
             return []
         cont = ~self.integer[self.shares["var"].to_numpy(dtype=np.int64)]
+        if "curve" in self.shares:  # a concave value's hypograph variable is continuous
+            cont |= self.shares["curve"].to_numpy() >= 0
         return sorted(set(self.shares["project"][cont]))
 
     def size(self) -> dict:

@@ -269,6 +269,8 @@ def _margin(portfolio: Portfolio, instance: Instance, base: Plan, found,
         return ProjectMargin(project=p, selected=selected, direction=direction,
                              status="not_computed", note="no forced plan found in time")
     margin, low, note = drop.value, drop.low, ""
+    if low is not None and base.status == "optimal" and bool(instance.derived.aligned[p]):
+        low = max(low, 0.0)  # a forced model is a restriction of a proven optimum's: OPT_p <= OPT
     if not selected and not bool(instance.derived.aligned[p]) and margin < 0:
         margin, low = 0.0, 0.0
         note = "comes in as soon as it serves an objective (score above 0)"

@@ -1,6 +1,7 @@
 """One router per resource: health, plans (solve, validate), portfolios, jobs
-and studies (compare, frontier)."""
+studies (compare, frontier) and decision studies (sensitivity, pareto, outcomes)."""
 
-from . import health, jobs, plans, portfolios, studies
+from . import decide, health, jobs, plans, portfolios, studies
 
-ROUTERS = (health.router, plans.router, portfolios.router, jobs.router, studies.router)
+ROUTERS = (health.router, plans.router, portfolios.router, jobs.router, studies.router,
+           decide.router)

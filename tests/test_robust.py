@@ -156,3 +156,10 @@ def test_cli_montecarlo_fixed(tmp_path):
     assert out.returncode == 0, out.stderr
     body = json.loads(out.stdout)
     assert body["samples"] == 1000 and 0 < body["p_target"] < 1
+
+
+def test_reoptimised_montecarlo_scales_ranges_with_their_values():
+    from spmo.scenarios.montecarlo import Sampling, montecarlo
+
+    result = montecarlo(portfolio_of(BASE), Sampling(4, seed=2, value_spread=0.8), workers=1)
+    assert result.solved_share == 1.0

@@ -42,6 +42,9 @@ ROUTES = {  # (method, path): operation id; the ids are the generated client's n
     ("get", "/v1/jobs/{jid}/plan"): "jobs-read_plan",
     ("post", "/v1/compare"): "studies-compare",
     ("post", "/v1/frontier"): "studies-frontier",
+    ("post", "/v1/sensitivity"): "decide-sensitivity",
+    ("post", "/v1/pareto"): "decide-pareto",
+    ("post", "/v1/outcomes"): "decide-outcomes",
 }
 BODILESS = {("post", "/v1/portfolios/{pid}/solve")}
 """A job takes its options in the query string, the portfolio is stored."""

@@ -59,7 +59,9 @@ def sensitivity_cmd(
         "--weights/--no-weights", help="also the weight samples and ranges")] = True,
     solver: Annotated[str | None, typer.Option(help="as for solve")] = None,
     time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", help="seconds of each solve")] = None,
+        "--time-limit", help="seconds of each solve (default: the per-project re-solves "
+        "bounded by deterministic work, the weight solves by the portfolio's time limit)"
+        )] = None,
 ):
     """How far each project's value or score, and each objective weight, may
     move before the optimal selection changes (one re-solve per project,

@@ -81,6 +81,8 @@ def print_plan(console: Console, portfolio, plan) -> None:
                   f"{_money(k.financial_value)} | total cost {_money(k.total_cost)} | "
                   f"risk exposure {_money(k.risk_exposure)} | unaligned selected "
                   f"{k.unaligned_selected}")
+    if plan.risk is not None:
+        console.print(Text(f"{plan.risk.measure} objective: {plan.risk.sentence}"))
     names = portfolio.projects["name"]
     right = ("cost", "value", "score", "share")
     partial = any(r.share < 1 for r in plan.selected)  # a share column only when one is partial

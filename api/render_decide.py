@@ -40,6 +40,16 @@ def _margin(m) -> str:
     return text
 
 
+def _moved(now: float | None, margin: float | None, threshold: float | None,
+           unit: str | None) -> str:
+    """'306.7 -> -1105', or 'by 1404 (financial value)' without a column value."""
+    if margin is None:
+        return ""
+    if threshold is None:
+        return f"by {_g(margin)} ({unit})"
+    return f"{_g(now)} -> {_g(threshold)}"
+
+
 def print_sensitivity(console: Console, result) -> None:
     """Headline, the projects' margins, the weight samples and ranges."""
     console.print(Text(f"{result.objective_kind} objective {_g(result.base_objective, 6)} "
@@ -48,9 +58,7 @@ def print_sensitivity(console: Console, result) -> None:
     for note in result.notes:
         console.print(Text(f"note: {note}"))
     rows = [(m.project, "in" if m.selected else "out", m.direction, _margin(m),
-             "" if m.value_margin is None else f"{_g(m.value_now)} -> "
-             f"{_g(m.value_threshold)}" if m.value_threshold is not None
-             else _g(m.value_margin),
+             _moved(m.value_now, m.value_margin, m.value_threshold, m.value_unit),
              "" if m.score_margin is None else f"{_g(m.score_now)} -> {_g(m.score_threshold)}",
              m.note) for m in result.projects]
     table(console, "how far each project's value or score may move before the selection "

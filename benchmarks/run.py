@@ -13,8 +13,10 @@ which), headed by the machine. Sections:
                 stage, each in its own process (peak RSS per case);
   d. raw      - GK gk1-11 and mknapcb3/6/9 #0: raw CP-SAT, raw HiGHS and spmo
                 (auto) at --time-limit, gaps side by side.
+  e. decide   - the Monte Carlo of a fixed 1,000-project plan (10,000 samples)
+                and sensitivity on the example (bench_decide.py).
 --quick: mknap1+mknap2 on highs only, mknapcb1/4/7 #0 at 5 s, overhead at 5 s,
-scale 1,000x12 only, no section d: a few minutes.
+scale 1,000x12 only, no section d, sensitivity without weights at 5 s: a few minutes.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_decide  # noqa: E402
 import bench_optima  # noqa: E402
 import bench_overhead  # noqa: E402
 import bench_raw  # noqa: E402
@@ -230,8 +233,18 @@ def section_raw(args, out: list[str], rows: list[dict]) -> None:
                f"{len(results)} instances.\n")
 
 
+def section_decide(args, out: list[str], rows: list[dict]) -> None:
+    results = [bench_decide.montecarlo()]
+    results.append(bench_decide.sensitivity(5.0 if args.quick else 10.0,
+                                            0 if args.quick else 10, not args.quick))
+    rows += results
+    out.append("## e. Decision studies\n")
+    out.append(bench_decide.__doc__.split("\n\n", 1)[1].strip() + "\n")
+    out.append(md_table(results))
+
+
 SECTIONS = {"a": section_optima, "b": section_overhead, "c": section_scale,
-            "d": section_raw}
+            "d": section_raw, "e": section_decide}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,8 +258,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds per solve in section c (default 60)")
     parser.add_argument("--scale-timeout", type=float, default=1800.0,
                         help="kill a scale case after this many seconds (default 1800)")
-    parser.add_argument("--sections", default="a,b,c,d",
-                        help="which of a,b,c,d (default all)")
+    parser.add_argument("--sections", default="a,b,c,d,e",
+                        help="which of a,b,c,d,e (default all)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="results folder")
     parser.add_argument("--tag", default="",
                         help="suffix of the result file names (default: 'quick' with --quick)")
@@ -258,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = [s for s in chosen if s not in SECTIONS]
     if unknown:
-        parser.error(f"unknown section(s) {unknown}; choose from a, b, c, d")
+        parser.error(f"unknown section(s) {unknown}; choose from a, b, c, d, e")
     bench_optima.data_dir()  # fail early and clearly without the data
 
     info = machine()

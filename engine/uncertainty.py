@@ -44,7 +44,7 @@ def triangular(rng: np.random.Generator, low: np.ndarray, mode: np.ndarray,
         return out
     lo, m, hi = low[ranged], mode[ranged], high[ranged]
     width = hi - lo
-    u = rng.random((samples, len(ranged)))
+    u = rng.random((samples, len(ranged)), dtype=np.float32)  # 24 bits: ample for sampling
     left = u < (m - lo) / width
     root = np.sqrt(np.where(left, u * (width * (m - lo)), (1 - u) * (width * (hi - m))))
     out[:, ranged] = np.where(left, lo + root, hi - root)
@@ -58,36 +58,51 @@ def _ends(frame: pd.DataFrame, mid: str, low: str, high: str) -> tuple[np.ndarra
     return lo, m, hi
 
 
+CHUNK = 1000
+"""Samples drawn at a time (the arrays of a chunk stay in cache); the draws
+depend on it, so it is fixed."""
+
+
 def sample_values(portfolio: Portfolio, projects: list[str], samples: int,
                   seed: int) -> np.ndarray:
     """F_kp(0) for k < samples and p in `projects` (module docstring), seeded:
     the same arguments give the same matrix."""
+    return np.vstack(list(_chunks(portfolio, projects, samples, seed)))
+
+
+def _chunks(portfolio: Portfolio, projects: list[str], samples: int, seed: int):
+    """sample_values, CHUNK samples at a time, from one seeded generator."""
     rng = np.random.default_rng(seed)
     frame = portfolio.projects.reindex(projects)
     rate = portfolio.settings.discount_rate
     q = frame["success_probability"].to_numpy(dtype=float)
-    out = triangular(rng, *_ends(frame, "value", "value_low", "value_high"), samples)
+    flat = _ends(frame, "value", "value_low", "value_high")
+    risky = np.flatnonzero(q < 1)
     benefits = portfolio.table("benefits")
     benefits = benefits[benefits["project"].isin(projects)]
-    spent = np.zeros(len(projects))
+    spent, rows = np.zeros(len(projects)), None
     if len(benefits):
         column = pd.Index(projects).get_indexer(benefits["project"])
         order = np.argsort(column, kind="stable")
-        rows, column = benefits.iloc[order], column[order]
-        discount = (1.0 + rate) ** -rows["offset"].to_numpy(dtype=float)
-        low, mid, high = _ends(rows, "amount", "amount_low", "amount_high")
-        draws = triangular(rng, low * discount, mid * discount, high * discount, samples)
+        column = column[order]
+        discount = (1.0 + rate) ** -benefits["offset"].to_numpy(dtype=float)[order]
+        low, mid, high = _ends(benefits.iloc[order], "amount", "amount_low", "amount_high")
         firsts = np.flatnonzero(np.r_[True, column[1:] != column[:-1]])
-        out[:, column[firsts]] = np.add.reduceat(draws, firsts, axis=1)
+        rows = (low * discount, mid * discount, high * discount, firsts, column[firsts])
         costs = portfolio.table("costs")
         costs = costs[costs["project"].isin(set(benefits["project"]))]
         spent = (costs["amount"] * (1.0 + rate) ** -costs["offset"].to_numpy(dtype=float)) \
             .groupby(costs["project"]).sum().reindex(projects).fillna(0.0).to_numpy()
-    risky = np.flatnonzero(q < 1)
-    if len(risky):
-        failed = rng.random((samples, len(risky))) >= q[risky]
-        out[:, risky] = np.where(failed, 0.0, out[:, risky])
-    return out - spent
+    for first in range(0, samples, CHUNK):
+        n = min(CHUNK, samples - first)
+        out = triangular(rng, *flat, n)
+        if rows is not None:
+            draws = triangular(rng, rows[0], rows[1], rows[2], n)
+            out[:, rows[4]] = np.add.reduceat(draws, rows[3], axis=1)
+        if len(risky):
+            failed = rng.random((n, len(risky)), dtype=np.float32) >= q[risky]
+            out[:, risky] = np.where(failed, 0.0, out[:, risky])
+        yield out - spent
 
 
 def realised(portfolio: Portfolio, starts: dict[str, int], fixed: float, samples: int,
@@ -97,8 +112,9 @@ def realised(portfolio: Portfolio, starts: dict[str, int], fixed: float, samples
     projects = sorted(starts)
     if not projects:
         return np.full(samples, fixed)
-    values = sample_values(portfolio, projects, samples, seed)
-    return values @ start_factors(portfolio, projects, starts) + fixed
+    factors = start_factors(portfolio, projects, starts)
+    return np.concatenate([chunk @ factors for chunk in _chunks(portfolio, projects, samples,
+                                                                seed)]) + fixed
 
 
 def start_factors(portfolio: Portfolio, projects: list[str], starts: dict[str, int]

@@ -75,21 +75,24 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
                     conflicts=conflicts, relaxation=relax, model_size=instance.model.size())
     answer = report(instance, result, warnings)
     if portfolio.settings.objective_risk != "expected":
-        answer = _with_risk(answer, instance, options, deadline)
+        answer = _with_risk(answer, instance, result, options, limit)
     if mode != "none":
         answer = explain(answer, instance, result, options, deadline, progress)
     answer.model_size["seconds_total"] = round(time.perf_counter() - started, 4)
     return answer
 
 
-def _with_risk(answer: Plan, instance: Instance, options: PlanOptions,
-               deadline: Deadline) -> Plan:
-    """The robust plan with its trade against the expected-value plan (planning.risk),
-    that plan solved within what is left of the deadline."""
+def _with_risk(answer: Plan, instance: Instance, robust: Result, options: PlanOptions,
+               limit: float) -> Plan:
+    """The robust plan with its trade against the expected-value plan
+    (planning.risk). That plan is solved within the time limit again, starting
+    from the robust plan (the first columns of both models are the same
+    variables), so it is never worse in expected value."""
     expected = with_setting(instance.portfolio, objective_risk="expected")
     other = Instance.of(expected)
     result = solve(other.model, options.solver or expected.settings.solver,
-                   solve_options(expected, options, max(0.5, deadline.cap(deadline.seconds))))
+                   solve_options(expected, options, limit),
+                   first=robust.x[: other.model.n_vars])
     other_plan = None if result.x is None else report(other, result, [])
     return answer.model_copy(update={"risk": risk_summary(instance, answer, other_plan)})
 

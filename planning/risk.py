@@ -60,7 +60,9 @@ def risk_summary(instance: Instance, plan: Plan, expected_plan: Plan | None) -> 
     tail_words = f"the CVaR at {s.cvar_level:g} (mean of the worst {s.cvar_level:.0%} of " \
         f"{s.risk_samples} samples)" if s.objective_risk == "cvar" else \
         f"the share of {s.risk_samples} samples reaching {s.target:g}"
-    summary.sentence = (f"against the expected-value plan, this plan gives up "
+    proof = "" if expected_plan.status == "optimal" else \
+        " (the expected-value plan is not proven optimal)"
+    summary.sentence = (f"against the expected-value plan{proof}, this plan gives up "
                         f"{summary.gave_up:.4g} of expected objective ({other_expected:.4g} "
                         f"-> {expected:.4g}) and gains {summary.gained:.4g} in {tail_words} "
                         f"({other_tail:.4g} -> {tail:.4g})")

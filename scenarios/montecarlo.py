@@ -120,12 +120,14 @@ def _scaled(document: dict, value: dict[str, float], cost: dict[str, float]) -> 
     `cost` (per project), solved single-threaded."""
     doc = copy.deepcopy(document)
     for p in doc.get("projects") or []:
-        if isinstance(p.get("value"), int | float):
-            p["value"] = p["value"] * value[str(p.get("id"))]
+        for key in ("value", "value_low", "value_high"):  # a range moves with its value
+            if isinstance(p.get(key), int | float):
+                p[key] = p[key] * value[str(p.get("id"))]
     for table, factor in (("benefits", value), ("costs", cost)):
         for row in doc.get(table) or []:
-            if isinstance(row.get("amount"), int | float) and str(row.get("project")) in factor:
-                row["amount"] = row["amount"] * factor[str(row.get("project"))]
+            for key in ("amount", "amount_low", "amount_high"):
+                if isinstance(row.get(key), int | float) and str(row.get("project")) in factor:
+                    row[key] = row[key] * factor[str(row.get("project"))]
     doc["settings"] = {**(doc.get("settings") or {}), "workers": 1}
     return doc
 

@@ -162,7 +162,7 @@ def _dominated(p: EpsilonPoint, q: EpsilonPoint) -> bool:
 def _frontier(found: list[EpsilonPoint]) -> list[ParetoPoint]:
     unique: dict = {}
     for p in found:
-        unique.setdefault((round(p.first, 9), round(p.second, 9), p.starts), p)
+        unique.setdefault((round(p.first, 9), round(p.second, 9)), p)  # one plan per point
     kept = [p for p in unique.values() if not any(_dominated(p, q) for q in unique.values())]
     kept.sort(key=lambda p: (-p.first, -p.second, p.starts))
     return [ParetoPoint(first=p.first, second=p.second, proven=p.proven, bound=p.bound,

@@ -16,7 +16,9 @@ optima with j forced in and forced out. Hence, exactly:
   OPT - OPT_in (its cost_to_include); past it the best plan with j wins.
 
 One forced re-solve per project (planning.counterfactual, batched through
-solvers.batch, progress shown), with the proof of each: both optima proven
+solvers.batch, progress shown; without a time limit each is bounded by the
+deterministic work cap of `auto` explanations, so the figures do not depend
+on the machine's load), with the proof of each: both optima proven
 give an exact margin, else the interval [z - B, U - F] the bounds prove.
 The margin is then said in the project's own units by dividing by its
 objective coefficient per unit: financial 1 per unit of F_j, so value_p *
@@ -245,13 +247,24 @@ def project_margins(portfolio: Portfolio, base: Plan, options: SensitivityOption
                                    status="never", note=blocked)
         else:
             tasks.append((p, "out" if selected else "in"))
-    seconds = options.time_limit_s or portfolio.settings.time_limit_s
-    solve = dataclasses.replace(solve_options(portfolio, PlanOptions(), seconds), workers=1)
+    solve = _resolve_options(portfolio, options)
     found = run_counterfactuals(instance.model, tasks, options.solver or
                                 portfolio.settings.solver, solve, None, None, progress)
     for p, mode in tasks:
         out[p] = _margin(portfolio, instance, base, found[(p, mode)], mode == "out")
     return [out[p] for p in portfolio.projects.index]
+
+
+def _resolve_options(portfolio: Portfolio, options: SensitivityOptions):
+    """One re-solve's limits: the time limit asked for; without one, as `auto`
+    explanations: the deterministic work cap (the same figures on a busy machine
+    as on an idle one), the time cap as a net."""
+    caps = PlanOptions().caps
+    if options.time_limit_s is not None:
+        return dataclasses.replace(solve_options(portfolio, PlanOptions(),
+                                                 options.time_limit_s), workers=1)
+    return dataclasses.replace(solve_options(portfolio, PlanOptions(), caps.counterfactual_s),
+                               workers=1, work_limit=caps.counterfactual_work)
 
 
 def _margin(portfolio: Portfolio, instance: Instance, base: Plan, found,
@@ -269,6 +282,8 @@ def _margin(portfolio: Portfolio, instance: Instance, base: Plan, found,
         return ProjectMargin(project=p, selected=selected, direction=direction,
                              status="not_computed", note="no forced plan found in time")
     margin, low, note = drop.value, drop.low, ""
+    if low is not None and base.status == "optimal" and bool(instance.derived.aligned[p]):
+        low = max(low, 0.0)  # a forced model is a restriction of a proven optimum's: OPT_p <= OPT
     if not selected and not bool(instance.derived.aligned[p]) and margin < 0:
         margin, low = 0.0, 0.0
         note = "comes in as soon as it serves an objective (score above 0)"

@@ -52,6 +52,9 @@ ROUTES = {  # (method, path): operation id; the ids are the generated client's n
     ("get", "/v1/jobs/{jid}/plan.xlsx"): "downloads-plan_xlsx",
     ("get", "/v1/jobs/{jid}/plan.html"): "downloads-plan_html",
     ("post", "/v1/replan"): "studies-replan",
+    ("post", "/v1/sensitivity"): "decide-sensitivity",
+    ("post", "/v1/pareto"): "decide-pareto",
+    ("post", "/v1/outcomes"): "decide-outcomes",
 }
 FILES = {("get", "/v1/jobs/{jid}/plan.xlsx"), ("get", "/v1/jobs/{jid}/plan.html")}
 """Answers that are files (a workbook, a page), not JSON."""

@@ -104,3 +104,22 @@ def test_problems_of_a_pareto_request():
     with pytest.raises(InvalidPortfolio) as caught:
         pareto(portfolio_of(tiny()), ("financial", "financial"))
     assert caught.value.problems[0].column == "pareto"
+
+
+def test_cli_frontier_pareto(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(tiny()))
+    out = subprocess.run([sys.executable, "-m", "spmo", "frontier", str(path), "--pareto",
+                          "strategic,financial", "--exact", "--json"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    body = json.loads(out.stdout)
+    assert body["method"] == "exact" and len(body["points"]) == 6
+    bad = subprocess.run([sys.executable, "-m", "spmo", "frontier", str(path), "--pareto",
+                          "strategic,money", "--json"], capture_output=True, text=True,
+                         timeout=300)
+    assert bad.returncode == 2 and json.loads(bad.stdout)["problems"][0]["column"] == "pareto"

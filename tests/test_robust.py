@@ -96,9 +96,11 @@ def brute_chance(portfolio) -> tuple[float, set[str]]:
     return best
 
 
-def test_a_chance_constraint_binds_as_brute_force_says():
+def test_a_chance_constraint_binds_as_brute_force_says(solver):
+    """On every backend (CP-SAT rounds the sampled rows the safe way: the same
+    plan, reported feasible)."""
     document = with_risk(objective_risk="chance", target=14)
-    result = solve_checked(document)
+    result = solve_checked(document, solver=solver)
     free = solve_checked(with_risk(objective_risk="expected"))
     value, subset = brute_chance(portfolio_of(document))
     assert chosen(result) == subset and result.objective == pytest.approx(value)
@@ -156,3 +158,10 @@ def test_cli_montecarlo_fixed(tmp_path):
     assert out.returncode == 0, out.stderr
     body = json.loads(out.stdout)
     assert body["samples"] == 1000 and 0 < body["p_target"] < 1
+
+
+def test_reoptimised_montecarlo_scales_ranges_with_their_values():
+    from spmo.scenarios.montecarlo import Sampling, montecarlo
+
+    result = montecarlo(portfolio_of(BASE), Sampling(4, seed=2, value_spread=0.8), workers=1)
+    assert result.solved_share == 1.0

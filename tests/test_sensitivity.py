@@ -154,3 +154,22 @@ def test_bad_options_are_named():
         sensitivity(portfolio_of(FINANCIAL), SensitivityOptions(samples=-1, radius=2))
     assert {(p.table, p.column) for p in caught.value.problems} == {
         ("sensitivity", "samples"), ("sensitivity", "radius")}
+
+
+def test_cli_sensitivity(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(FINANCIAL))
+    out = subprocess.run([sys.executable, "-m", "spmo", "sensitivity", str(path), "--json",
+                          "--out", str(tmp_path / "s.json")],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    body = json.loads(out.stdout)
+    assert json.loads((tmp_path / "s.json").read_text())["projects"] == body["projects"]
+    assert {m["project"]: m["status"] for m in body["projects"]}["E"] == "never"
+    bad = subprocess.run([sys.executable, "-m", "spmo", "sensitivity", str(path), "--json",
+                          "--radius", "3"], capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and json.loads(bad.stdout)["problems"][0]["column"] == "radius"

@@ -11,9 +11,10 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from pydantic.json_schema import models_json_schema
 
+from .decide_schemas import DECIDE_BODIES
 from .schemas import CompareIn, Detail, Fault, FrontierIn, Invalid, PortfolioDocument, ReplanIn
 
-BODIES = (PortfolioDocument, CompareIn, FrontierIn, ReplanIn)
+BODIES = (PortfolioDocument, CompareIn, FrontierIn, ReplanIn, *DECIDE_BODIES)
 REF = "#/components/schemas/{model}"
 INVALID = {422: {"model": Invalid, "description": "invalid input: every problem at once"}}
 NOT_FOUND = {404: {"model": Detail, "description": "no such id"}}

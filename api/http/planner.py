@@ -62,3 +62,36 @@ def replan_json(document: dict, plan: dict, query) -> str:
         raise InvalidPortfolio([Problem("plan", None, ".".join(map(str, e["loc"])) or None,
                                         e["msg"]) for e in exc.errors()[:20]]) from exc
     return replan(portfolio, followed, **_overrides(query)).model_dump_json()
+
+
+def sensitivity_json(document: dict, fields: dict, query) -> str:
+    """Project margins and weight sensitivity (scenarios.sensitivity)."""
+    from spmo.engine.validate import validate_document
+    from spmo.scenarios.sensitivity import SensitivityOptions, sensitivity
+
+    options = SensitivityOptions(**fields, solver=query.solver, time_limit_s=query.time_limit)
+    return sensitivity(validate_document(document), options).model_dump_json()
+
+
+def pareto_json(document: dict, fields: dict, query) -> str:
+    """The Pareto frontier (scenarios.pareto)."""
+    from spmo.engine.validate import validate_document
+    from spmo.scenarios.pareto import pareto
+
+    kinds = fields.pop("objectives")
+    return pareto(validate_document(document), tuple(kinds) if isinstance(kinds, list)
+                  else kinds, **fields, solver=query.solver,
+                  time_limit_s=query.time_limit).model_dump_json()
+
+
+def outcomes_json(document: dict, fields: dict, query) -> str:
+    """The optimal plan's realised value (scenarios.outcomes)."""
+    from spmo.engine.validate import validate_document
+    from spmo.planning.pipeline import plan
+    from spmo.scenarios.outcomes import check_samples, plan_outcomes
+
+    portfolio = validate_document(document)
+    check_samples(fields["samples"])
+    base = plan(portfolio, solver=query.solver, time_limit_s=query.time_limit, explain="none")
+    return plan_outcomes(portfolio, base, fields["samples"], fields["seed"],
+                         fields["target"]).model_dump_json()

@@ -20,7 +20,7 @@ from spmo.scenarios.frontier import frontier
 from spmo.scenarios.spec import ScaleBudget, Scenario, apply
 
 from .browser import dump_dom
-from .conftest import portfolio_of, solve_checked
+from .conftest import key_headers, portfolio_of, solve_checked
 from .family_helpers import costs, doc
 
 BASE = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}, {"id": "C", "value": 3}],
@@ -83,7 +83,8 @@ def test_cli_frontier(tmp_path):
 
 
 def test_http_frontier(tmp_path):
-    with TestClient(create_app(Store(f"sqlite:///{tmp_path / 'db'}"))) as client:
+    store = Store(f"sqlite:///{tmp_path / 'db'}")
+    with TestClient(create_app(store), headers=key_headers(store, "plan")) as client:
         body = client.post("/v1/frontier", json={"portfolio": BASE, "factors": [0.5, 1.1]})
         assert body.status_code == 200
         assert [set(p["selected"]) for p in body.json()["points"]] == [{"B"}, {"A", "B"}]

@@ -19,7 +19,7 @@ from spmo.engine.errors import InvalidPortfolio
 from spmo.scenarios.compare import compare, scenarios_of
 from spmo.scenarios.spec import KINDS, apply, parse_scenario
 
-from .conftest import portfolio_of, solve_checked
+from .conftest import key_headers, portfolio_of, solve_checked
 from .family_helpers import costs, doc
 
 BASE = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}, {"id": "C", "value": 3}],
@@ -195,7 +195,8 @@ def test_cli_solve_and_compare_with_scenarios(tmp_path):
 
 
 def test_http_compare(tmp_path):
-    with TestClient(create_app(Store(f"sqlite:///{tmp_path / 'db'}"))) as client:
+    store = Store(f"sqlite:///{tmp_path / 'db'}")
+    with TestClient(create_app(store), headers=key_headers(store, "plan")) as client:
         cut = {"name": "cut", "changes": [{"scale_budget": 0.5}]}
         body = client.post("/v1/compare", json={"portfolio": BASE, "scenarios": [cut]}).json()
         assert [s["name"] for s in body["scenarios"]] == ["base", "cut"]

@@ -32,7 +32,7 @@ from spmo.scenarios.spec import (
     read_scenario,
 )
 
-from .conftest import EXAMPLES, ROOT, portfolio_of
+from .conftest import EXAMPLES, ROOT, key_headers, portfolio_of
 from .family_helpers import costs, doc
 
 BASE = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}, {"id": "C", "value": 3}],
@@ -286,7 +286,8 @@ def test_the_cli_validates_the_base_once(validations, tmp_path):
 
 
 def test_http_compare_validates_the_base_once(validations, tmp_path):
-    with TestClient(create_app(Store(f"sqlite:///{tmp_path / 'db'}"))) as client:
+    store = Store(f"sqlite:///{tmp_path / 'db'}")
+    with TestClient(create_app(store), headers=key_headers(store, "plan")) as client:
         validations.clear()
         body = client.post("/v1/compare?explain=none", json={"portfolio": SMALL, "scenarios": [
             {"changes": [{"scale_budget": 0.5}]}]})

@@ -4,6 +4,7 @@ charts), written by api/plan_files.py as `spmo solve --out` writes them."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -28,23 +29,34 @@ def _file(schema_type: str) -> dict:
         **NOT_FOUND, **NOT_DONE}
 
 
-def _written(plan_text: str, suffix: str, title: str) -> bytes:
-    plan = Plan.model_validate_json(plan_text)
+def _written(job: dict, suffix: str, title: str) -> bytes:
+    """The file of the job's plan, with names, categories and costs read from
+    the portfolio the job solved (kept by its hash; the plan alone without it)."""
+    plan = Plan.model_validate_json(job["plan"])
+    portfolio = None
+    if job.get("document") is not None:
+        from spmo.engine.validate import validate_document
+
+        portfolio = validate_document(json.loads(job["document"]))
     with tempfile.TemporaryDirectory(prefix="spmo-plan-") as folder:
         path = Path(folder) / f"plan{suffix}"
-        write_plan(plan, path, title)
+        write_plan(plan, path, title, portfolio)
         return path.read_bytes()
 
 
 async def _download(jid: str, store: StoreDep, org: str | None, suffix: str,
                     media_type: str) -> Response:
-    found = await run_in_threadpool(store.job_plan, jid, org)
-    if found is None:
+    job = await run_in_threadpool(store.job_inputs, jid, org)
+    if job is None:
         raise not_found("job", jid)
-    status, plan = found
-    if status != "done":
-        raise HTTPException(status_code=409, detail=f"job '{jid}' is {status}: no plan")
-    data = await run_in_threadpool(_written, plan, suffix, f"spmo plan (job {jid})")
+    if job["status"] != "done":
+        raise HTTPException(status_code=409,
+                            detail=f"job '{jid}' is {job['status']}: no plan")
+    if job.get("document") is None and suffix == ".html":
+        raise HTTPException(status_code=409, detail=(
+            f"job '{jid}' ran before spmo kept the portfolio each job solved: its report "
+            "cannot name the projects; solve the portfolio again"))
+    data = await run_in_threadpool(_written, job, suffix, f"spmo plan (job {jid})")
     return Response(data, media_type=media_type, headers={
         "Content-Disposition": f'attachment; filename="plan-{jid}{suffix}"'})
 

@@ -24,7 +24,7 @@ from spmo.solvers.registry import pick
 from spmo.solvers.strategy import solve
 
 from .explain import explain, resolved_mode
-from .first import first_x
+from .first import first_x, repaired_x
 from .infeasible import explain_infeasible
 from .instance import Instance
 from .options import SOLVE_SHARE, Deadline, PlanOptions, solve_options
@@ -50,7 +50,7 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
     """The optimal (or best found) plan of a validated portfolio, checked, with
     explanations as `options.explain` asks (none, estimate, exact or auto; see
     planning.explain). `overrides`: PlanOptions fields (solver, time_limit_s,
-    relative_gap, explain, explain_only, hint, first); `progress(done, total)`
+    relative_gap, explain, explain_only, hint, first, warm); `progress(done, total)`
     follows the explanations."""
     options = (options or PlanOptions()).with_overrides(**overrides)
     started = time.perf_counter()
@@ -61,7 +61,7 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
     mode = resolved_mode(options.explain, portfolio)
     share = SOLVE_SHARE[mode] if options.limit_explanations else 1.0
     solve_seconds = deadline.cap(limit * share)
-    first, unused = (None, []) if options.first is None else first_x(instance, options.first)
+    first, unused = _first(instance, options)
     result = solve(instance.model, options.solver or portfolio.settings.solver,
                    solve_options(portfolio, options, solve_seconds), first=first)
     warnings = list(portfolio.warnings) + result.notes + _consistency(instance) + unused
@@ -77,6 +77,18 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
         answer = explain(answer, instance, result, options, deadline, progress)
     answer.model_size["seconds_total"] = round(time.perf_counter() - started, 4)
     return answer
+
+
+def _first(instance: Instance, options: PlanOptions):
+    """(the solve's first plan or None, warnings): `first` as given when it
+    keeps every row, else `warm` repaired (planning.first)."""
+    if options.first is not None:
+        return first_x(instance, options.first)
+    if options.warm is not None:
+        x = repaired_x(instance, options.warm)
+        return x, ([] if x is not None else
+                   ["the warm-start plan is not used: its repair breaks a row"])
+    return None, []
 
 
 def _consistency(instance: Instance) -> list[str]:

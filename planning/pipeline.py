@@ -87,7 +87,8 @@ def _first(instance: Instance, options: PlanOptions):
     if options.warm is not None:
         x = repaired_x(instance, options.warm)
         return x, ([] if x is not None else
-                   ["the warm-start plan is not used: its repair breaks a row"])
+                   ["the warm-start plan is not used: the greedy found no repair "
+                    "of it that keeps every row"])
     return None, []
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 CASES_FULL = ((1_000, 12), (10_000, 20), (50_000, 20))
 CASES_QUICK = ((1_000, 12),)
+CASES_HUGE = ((100_000, 20),)
 SEED = 7
 STAGES = ("generate", "serialise", "read", "validate", "derive", "build", "first_plan",
           "first_check", "solve", "check", "report")

@@ -1,6 +1,6 @@
 """spmo benchmarks: published MKP optima, spmo's overhead over raw solvers, scale.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--time-limit S] [--sections a,b,c,d]
+    .venv/bin/python benchmarks/run.py [--quick] [--time-limit S] [--sections a,b,c,d,e]
 
 Writes benchmarks/results/<YYYY-MM-DD>-<hostname>.md and .csv (-quick.md/.csv with
 --quick, so a quick run never overwrites the day's full one; one CSV row per
@@ -12,11 +12,17 @@ which), headed by the machine. Sections:
   c. scale    - generated 1,000x12, 10,000x20, 50,000x20 portfolios, stage by
                 stage, each in its own process (peak RSS per case);
   d. raw      - GK gk1-11 and mknapcb3/6/9 #0: raw CP-SAT, raw HiGHS and spmo
-                (auto) at --time-limit, gaps side by side.
-  e. decide   - the Monte Carlo of a fixed 1,000-project plan (10,000 samples)
+                (auto) at --time-limit, gaps side by side;
+  e. targets  - issue 18's table, one row per target (bench_targets): exact
+                explanations and the 11-level frontier of the example, a
+                warm-started scenario against cold, generated 300x12 and
+                1,000x12 beside raw HiGHS and raw CP-SAT on spmo's model.
+  f. decide   - the Monte Carlo of a fixed 1,000-project plan (10,000 samples)
                 and sensitivity on the example (bench_decide.py).
 --quick: mknap1+mknap2 on highs only, mknapcb1/4/7 #0 at 5 s, overhead at 5 s,
-scale 1,000x12 only, no section d, sensitivity without weights at 5 s: a few minutes.
+scale 1,000x12 only, no section d, section e with 300x12 only at --mid-limit
+(default 10 s), sensitivity without weights at 5 s: a few minutes.
+--huge adds 100,000x20 to section c.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ import bench_optima  # noqa: E402
 import bench_overhead  # noqa: E402
 import bench_raw  # noqa: E402
 import bench_scale  # noqa: E402
+import bench_targets  # noqa: E402
 
 console = Console(stderr=True)
 
@@ -171,6 +178,7 @@ def section_overhead(args, out: list[str], rows: list[dict]) -> None:
 
 def section_scale(args, out: list[str], rows: list[dict]) -> None:
     cases = bench_scale.CASES_QUICK if args.quick else bench_scale.CASES_FULL
+    cases += bench_scale.CASES_HUGE if args.huge else ()
     results = []
     with new_progress() as progress:
         steps = len(bench_scale.STAGES)
@@ -238,13 +246,27 @@ def section_decide(args, out: list[str], rows: list[dict]) -> None:
     results.append(bench_decide.sensitivity(5.0 if args.quick else 10.0,
                                             0 if args.quick else 10, not args.quick))
     rows += results
-    out.append("## e. Decision studies\n")
+    out.append("## f. Decision studies\n")
     out.append(bench_decide.__doc__.split("\n\n", 1)[1].strip() + "\n")
     out.append(md_table(results))
 
 
+def section_targets(args, out: list[str], rows: list[dict]) -> None:
+    with new_progress() as progress:
+        task = progress.add_task("e. issue 18 targets", total=None)
+        results = bench_targets.run(args.quick, args.mid_limit,
+                                    progress=lambda: progress.advance(task))
+    rows += results
+    out.append(f"## e. Targets of issue 18 (mid-size limit {args.mid_limit:g} s)\n")
+    out.append(bench_targets.__doc__.split("\n\n", 1)[1].strip() + "\n")
+    out.append(f"Load average at the start: {os.getloadavg()[0]:.1f} "
+               f"({os.cpu_count()} cores): timings on a shared machine.\n")
+    out.append(md_table([{k: v for k, v in r.items() if k != "section"} for r in results]))
+
+
 SECTIONS = {"a": section_optima, "b": section_overhead, "c": section_scale,
-            "d": section_raw, "e": section_decide}
+            "d": section_raw, "e": section_targets,
+            "f": section_decide}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -260,12 +282,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="kill a scale case after this many seconds (default 1800)")
     parser.add_argument("--sections", default="a,b,c,d,e",
                         help="which of a,b,c,d,e (default all)")
+    parser.add_argument("--mid-limit", type=float, default=None,
+                        help="seconds per mid-size solve in section e (default 60; --quick 10)")
+    parser.add_argument("--huge", action="store_true",
+                        help="section c also runs 100,000x20 (pass --scale-limit 300)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="results folder")
     parser.add_argument("--tag", default="",
                         help="suffix of the result file names (default: 'quick' with --quick)")
     args = parser.parse_args(argv)
     if args.time_limit is None:
         args.time_limit = 5.0 if args.quick else 20.0
+    if args.mid_limit is None:
+        args.mid_limit = 10.0 if args.quick else 60.0
     if args.overhead_limit is None:
         args.overhead_limit = 5.0 if args.quick else 60.0
     chosen = [s.strip() for s in args.sections.split(",") if s.strip()]

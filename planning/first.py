@@ -8,6 +8,12 @@ least bought FTE the selection needs (engine.model.decode.minimal_purchase),
 z = y_a AND y_b for every synergy pair. It is used only when every row holds
 (within FIRST_TOL, tighter than the checker's tolerance), so the solve's
 answer of last resort (solvers.strategy.last_resort) is always a valid plan.
+
+`PlanOptions.warm` gives a plan that may break rows of this portfolio, e.g.
+the base plan before a scenario's change: `repaired_x` keeps its starts
+where they still fit, in the greedy's repair (solvers.large.greedy,
+`prefer`: must-select projects first, then the plan's starts, then the
+others by density) and returns a plan that keeps every row, or None.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from spmo.engine.model.decode import minimal_purchase
+from spmo.solvers.large.greedy import greedy_plan
 
 from .instance import Instance
 
@@ -52,6 +59,20 @@ def first_x(instance: Instance, starts: Mapping[str, str]
         return None, ["the given first plan is not used: it breaks "
                       f"{model.row_name[np.argmax(broken)]}"]
     return x, []
+
+
+def repaired_x(instance: Instance, starts: Mapping[str, str]) -> np.ndarray | None:
+    """The greedy's repair of a plan given by its starts (module docstring):
+    starts that are no start option here are left out; None when the greedy
+    finds no plan that keeps every row."""
+    model = instance.model
+    index_of = {str(p): i for i, p in enumerate(instance.portfolio.periods)}
+    wanted = {str(p): index_of.get(str(s)) for p, s in starts.items()}
+    table = model.starts
+    prefer = np.zeros(model.n_vars)
+    prefer[:len(table)] = [wanted.get(str(p), -1) == s for p, s in
+                           zip(table["project"], table["start"], strict=True)]
+    return greedy_plan(model, prefer=prefer)
 
 
 def _buy(instance: Instance, x: np.ndarray) -> None:

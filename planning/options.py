@@ -68,6 +68,10 @@ class PlanOptions:
     """A plan known to keep every row, as its starts (project id -> period id),
     e.g. a lower budget level's plan on the frontier: the solve starts from it
     and returns nothing worse (planning.first; ignored when it breaks a row)."""
+    warm: Mapping[str, str] | None = None
+    """A plan by its starts that may break rows here, e.g. the base plan before
+    a scenario's change: repaired by the greedy (planning.first.repaired_x),
+    it is the solve's first plan and hint (ignored when `first` is given)."""
     caps: TimeCaps = TimeCaps()
     limit_explanations: bool = True
     """False: the time limit bounds the solve only and explanations are bounded

@@ -24,7 +24,7 @@ from spmo.solvers.registry import pick
 from spmo.solvers.strategy import solve
 
 from .explain import explain, resolved_mode
-from .first import first_x
+from .first import first_x, repaired_x
 from .infeasible import explain_infeasible
 from .instance import Instance
 from .options import SOLVE_SHARE, Deadline, PlanOptions, solve_options
@@ -51,7 +51,7 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
     """The optimal (or best found) plan of a validated portfolio, checked, with
     explanations as `options.explain` asks (none, estimate, exact or auto; see
     planning.explain). `overrides`: PlanOptions fields (solver, time_limit_s,
-    relative_gap, explain, explain_only, hint, first); `progress(done, total)`
+    relative_gap, explain, explain_only, hint, first, warm); `progress(done, total)`
     follows the explanations."""
     options = (options or PlanOptions()).with_overrides(**overrides)
     started = time.perf_counter()
@@ -62,7 +62,7 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
     mode = resolved_mode(options.explain, portfolio)
     share = SOLVE_SHARE[mode] if options.limit_explanations else 1.0
     solve_seconds = deadline.cap(limit * share)
-    first, unused = (None, []) if options.first is None else first_x(instance, options.first)
+    first, unused = _first(instance, options)
     result = solve(instance.model, options.solver or portfolio.settings.solver,
                    solve_options(portfolio, options, solve_seconds), first=first)
     warnings = list(portfolio.warnings) + result.notes + _consistency(instance) + unused
@@ -75,7 +75,9 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
                     conflicts=conflicts, relaxation=relax, model_size=instance.model.size())
     answer = report(instance, result, warnings)
     if portfolio.settings.objective_risk != "expected":
-        answer = _with_risk(answer, instance, result, options, limit)
+        # the expected-value plan it is weighed against shares the same time limit
+        answer = _with_risk(answer, instance, result, options,
+                            max(0.05, limit - (time.perf_counter() - started)))
     if mode != "none":
         answer = explain(answer, instance, result, options, deadline, progress)
     answer.model_size["seconds_total"] = round(time.perf_counter() - started, 4)
@@ -85,8 +87,8 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
 def _with_risk(answer: Plan, instance: Instance, robust: Result, options: PlanOptions,
                limit: float) -> Plan:
     """The robust plan with its trade against the expected-value plan
-    (planning.risk). That plan is solved within the time limit again, starting
-    from the robust plan (the first columns of both models are the same
+    (planning.risk). That plan is solved within what is left of the time limit
+    (`limit`), starting from the robust plan (the first columns of both models are the same
     variables), so it is never worse in expected value."""
     expected = with_setting(instance.portfolio, objective_risk="expected")
     other = Instance.of(expected)
@@ -95,6 +97,19 @@ def _with_risk(answer: Plan, instance: Instance, robust: Result, options: PlanOp
                    first=robust.x[: other.model.n_vars])
     other_plan = None if result.x is None else report(other, result, [])
     return answer.model_copy(update={"risk": risk_summary(instance, answer, other_plan)})
+
+
+def _first(instance: Instance, options: PlanOptions):
+    """(the solve's first plan or None, warnings): `first` as given when it
+    keeps every row, else `warm` repaired (planning.first)."""
+    if options.first is not None:
+        return first_x(instance, options.first)
+    if options.warm is not None:
+        x = repaired_x(instance, options.warm)
+        return x, ([] if x is not None else
+                   ["the warm-start plan is not used: the greedy found no repair "
+                    "of it that keeps every row"])
+    return None, []
 
 
 def _consistency(instance: Instance) -> list[str]:

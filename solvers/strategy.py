@@ -11,8 +11,10 @@
    is the answer `infeasible`, whatever the backend;
 3. the backend within what is left, the first plan as its hint where it takes
    one and the model is large (on small models a bare greedy hint steers
-   HiGHS to worse plans; docs/solvers.md); a bound that cannot be one (not
-   finite, below the plan, or diverged below every assignment) is dropped;
+   HiGHS to worse plans; docs/solvers.md); where the warm start priced the
+   model, its Lagrangian bound replaces a looser one of the backend's
+   (`with_bound`); a bound that cannot be one (not finite, below the plan,
+   or diverged below every assignment) is dropped;
 4. the answer of last resort: when the backend found no plan in time, or a
    worse one than the first plan, the first plan (feasible, with the
    backend's bound); when the backend claims `optimal` but the first plan is
@@ -56,8 +58,9 @@ def solve(model: LinearModel, name: str | None, options: SolveOptions,
     `first`: a feasible plan the caller already has (e.g. a counterfactual's
     repair of the base plan): the first plan and hint instead of the greedy."""
     backend = pick(name or "auto", model)
+    warm_bound = None
     if first is None:
-        first, options = first_plan(model, backend, options)
+        first, options, warm_bound = warm_start(model, backend, options)
         if first is None and (backend.name == "lagrange" or
                               len(model.a_val) >= WARM_START_NONZEROS):
             proof, options = feasibility_check(model, backend, options)
@@ -65,8 +68,23 @@ def solve(model: LinearModel, name: str | None, options: SolveOptions,
                 return proof
     elif backend.capability.hints:
         options = dataclasses.replace(options, hint=first)
-    result = credible_bound(backend.solve(model, options), model)
-    return last_resort(result, model, first)
+    result = with_bound(backend.solve(model, options), warm_bound)
+    return last_resort(credible_bound(result, model), model, first)
+
+
+def with_bound(result: Result, bound: float | None) -> Result:
+    """The result with the smaller of its bound and `bound` (the Lagrangian
+    bound of the warm start, an upper bound on the optimum by weak duality):
+    a branch and bound stopped by its time limit before its root was done
+    reports a bound far above the LP's (docs/solvers.md)."""
+    if bound is None or not np.isfinite(bound) or result.status == Status.INFEASIBLE or \
+            (result.bound is not None and result.bound <= bound) or \
+            (result.objective is not None and bound < result.objective):
+        return result  # a "bound" below the plan is none (credible_bound)
+    return dataclasses.replace(result, bound=bound, notes=[
+        *result.notes, f"the bound is the warm start's Lagrangian bound {bound:.6g} "
+                       f"({result.solver}'s was "
+                       + ("none" if result.bound is None else f"{result.bound:.6g}") + ")"])
 
 
 def feasibility_check(model: LinearModel, backend, options: SolveOptions):
@@ -116,20 +134,28 @@ def first_plan(model: LinearModel, backend, options: SolveOptions, greedy=None):
     first plan took, and the first plan as the hint where it helps (see the
     module). `greedy`: the greedy plan when already made; a hint already in
     `options` is kept."""
+    first, options, _bound = warm_start(model, backend, options, greedy)
+    return first, options
+
+
+def warm_start(model: LinearModel, backend, options: SolveOptions, greedy=None):
+    """first_plan's (first plan, options) and the Lagrangian bound of the
+    warm start where one was priced (else None)."""
     started = time.perf_counter()
     first = greedy_plan(model) if greedy is None else greedy
     large = len(model.a_val) >= WARM_START_NONZEROS
-    hint = options.hint
+    hint, bound = options.hint, None
     prices = backend.capability.prices_itself
     if hint is None and not prices and backend.capability.hints and large:
         warm = lagrangian(model, WARM_START_SHARE * options.time_limit_s, first,
                           seed=options.seed)
+        bound = warm.bound
         first = warm.x if warm.x is None else improve(
             model, warm.x, SEARCH_SHARE * options.time_limit_s, warm.reduced, options.seed).x
     left = max(1.0, options.time_limit_s - (time.perf_counter() - started))
     if hint is None and backend.capability.hints and (large or prices):
         hint = first
-    return first, dataclasses.replace(options, time_limit_s=left, hint=hint)
+    return first, dataclasses.replace(options, time_limit_s=left, hint=hint), bound
 
 
 def last_resort(result: Result, model: LinearModel, first: np.ndarray | None) -> Result:

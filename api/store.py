@@ -1,4 +1,4 @@
-"""Stored portfolios and solve jobs (SQLAlchemy Core).
+"""Stored portfolios and the jobs table (SQLAlchemy Core).
 
 Any SQLAlchemy URL (the settings' `database_url`: a SQLite file by default,
 e.g. `postgresql+psycopg://user:pass@host/spmo`). Two tables:
@@ -6,9 +6,9 @@ e.g. `postgresql+psycopg://user:pass@host/spmo`). Two tables:
 - portfolios(id, name, document, projects, created, updated): the portfolio
   document exactly as the client sent it (JSON text), so a read returns what
   was written, never a re-serialised copy that lost data;
-- jobs(id, portfolio_id, status, plan, problems, submitted, finished): status
-  queued -> running -> done (plan is the plan JSON, whatever the plan's own
-  status) or failed (problems say why).
+- jobs: durable jobs of any kind (api/jobs/store.py has their operations and
+  the meaning of each column): status queued -> running -> done (result) or
+  failed (problems say why) or cancelled, with the owning server's lease.
 """
 
 from __future__ import annotations
@@ -32,14 +32,26 @@ portfolios = sa.Table(
 jobs = sa.Table(
     "jobs", metadata,
     sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("portfolio_id", sa.String(32), nullable=False, index=True),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("plan", sa.Text, nullable=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("portfolio_id", sa.String(32), nullable=True, index=True),
+    sa.Column("request", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("org", sa.String(64), nullable=True),
+    sa.Column("key_name", sa.String(200), nullable=True),
+    sa.Column("caller", sa.String(80), nullable=True, index=True),
+    sa.Column("owner", sa.String(64), nullable=True),
+    sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("heartbeat", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("progress_done", sa.Integer, nullable=True),
+    sa.Column("progress_total", sa.Integer, nullable=True),
+    sa.Column("cancel_requested", sa.Boolean, nullable=False, default=False),
+    sa.Column("result", sa.Text, nullable=True),
     sa.Column("problems", sa.Text, nullable=True),
     sa.Column("submitted", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("started", sa.DateTime(timezone=True), nullable=True),
     sa.Column("finished", sa.DateTime(timezone=True), nullable=True),
 )
-JOB_STATES = ("queued", "running", "done", "failed")
+JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
 
 
 def _now() -> datetime:
@@ -51,7 +63,8 @@ def _new_id() -> str:
 
 
 class Store:
-    """Portfolios and jobs in one database; every method is one transaction."""
+    """Portfolios (and the jobs table, api/jobs/store.py) in one database; every
+    method is one transaction."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -101,51 +114,6 @@ class Store:
             rows = db.execute(sa.select(*_summary_columns()).order_by(
                 portfolios.c.created, portfolios.c.id)).mappings().all()
         return [_summary(r) for r in rows]
-
-    # jobs
-    def create_job(self, pid: str) -> str:
-        jid = _new_id()
-        with self.engine.begin() as db:
-            db.execute(jobs.insert().values(id=jid, portfolio_id=pid, status="queued",
-                                            submitted=_now()))
-        return jid
-
-    def set_job(self, jid: str, status: str, plan: str | None = None,
-                problems: list[dict] | None = None) -> None:
-        assert status in JOB_STATES
-        values = {"status": status}
-        if status in ("done", "failed"):
-            values.update(finished=_now(), plan=plan,
-                          problems=None if problems is None else json.dumps(problems))
-        with self.engine.begin() as db:
-            db.execute(jobs.update().where(jobs.c.id == jid).values(**values))
-
-    def job(self, jid: str) -> dict | None:
-        with self.engine.connect() as db:
-            row = db.execute(sa.select(jobs).where(jobs.c.id == jid)).mappings().one_or_none()
-        if row is None:
-            return None
-        return {"id": row["id"], "portfolio": row["portfolio_id"], "status": row["status"],
-                "submitted": _iso(row["submitted"]), "finished": _iso(row["finished"]),
-                "plan": None if row["plan"] is None else json.loads(row["plan"]),
-                "problems": [] if row["problems"] is None else json.loads(row["problems"])}
-
-    def job_plan(self, jid: str) -> tuple[str, str | None] | None:
-        """(status, the plan's JSON text as stored, None until done) of a job."""
-        with self.engine.connect() as db:
-            row = db.execute(sa.select(jobs.c.status, jobs.c.plan).where(
-                jobs.c.id == jid)).one_or_none()
-        return None if row is None else (row.status, row.plan)
-
-    def interrupt_unfinished(self) -> int:
-        """Jobs left queued or running by a server that stopped: failed, with a reason."""
-        reason = json.dumps([{"table": "jobs", "row": None, "column": None,
-                              "message": "the server stopped before this job finished; "
-                                         "submit it again"}])
-        with self.engine.begin() as db:
-            done = db.execute(jobs.update().where(jobs.c.status.in_(("queued", "running")))
-                              .values(status="failed", problems=reason, finished=_now()))
-        return done.rowcount
 
 
 def _summary_columns():

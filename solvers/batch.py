@@ -19,10 +19,10 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from spmo.engine.errors import SpmoError
+from spmo.engine.errors import ClusterUnavailable
 
 
-class BatchUnavailable(SpmoError):
+class BatchUnavailable(ClusterUnavailable):
     """The configured cluster cannot be reached."""
 
 _configured: dict = {"workers": None, "scheduler": None}

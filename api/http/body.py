@@ -1,11 +1,19 @@
 """Request bodies, parsed by spmo's own checks (every problem at once, named
 by table, row and column) rather than by FastAPI: the routes declare them in
-OpenAPI (schemas.PortfolioDocument, CompareIn, FrontierIn) and read them here.
+OpenAPI (schemas.PortfolioDocument, CompareIn, FrontierIn, JobIn) and read them
+here, off the event loop (a worker thread), so a large body never stalls
+/healthz.
+
+JSON is held to what every part of spmo (and PostgreSQL) can store and read
+back: no `NaN` or `Infinity` literals (nor numbers that overflow to them), no
+integer outside int64, no nesting deeper than MAX_DEPTH, no string (or key)
+with a NUL or a lone UTF-16 surrogate. Each is a 422 naming where it is.
 """
 
 from __future__ import annotations
 
 import json
+import math
 
 from fastapi import Request
 from spmo.engine.errors import InvalidPortfolio, Problem
@@ -13,51 +21,136 @@ from spmo.engine.portfolio import Portfolio
 from spmo.engine.validate import validate_document
 from starlette.concurrency import run_in_threadpool
 
-from ..store import Store
+from ..store import portfolios
 from . import planner
+
+MAX_DEPTH = 64
+INT64 = 2 ** 63
+MAX_PROBLEMS = 50
+NAME_LENGTH = portfolios.c.name.type.length
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _no_constant(name: str):
+    raise _Refused(f"{name} is not a number JSON allows")
+
+
+def _int64(text: str) -> int:
+    value = int(text)
+    if not -INT64 <= value < INT64:
+        raise _Refused(f"the integer {text[:30]}... is outside the 64-bit range")
+    return value
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"the number {text[:30]} is too large")
+    return value
+
+
+def _string_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "a string with a NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "a string with a lone UTF-16 surrogate"
+    return None
+
+
+def _walk(value) -> list[Problem]:
+    """The problems of a parsed JSON value (depth, strings), iteratively."""
+    out, stack = [], [(value, 0, "")]
+    while stack and len(out) < MAX_PROBLEMS:
+        item, depth, where = stack.pop()
+        if depth > MAX_DEPTH:
+            out.append(Problem("request", None, where or None,
+                               f"nested deeper than {MAX_DEPTH} levels"))
+            continue
+        if isinstance(item, str):
+            problem = _string_problem(item)
+            if problem:
+                out.append(Problem("request", None, where or None, problem))
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                problem = _string_problem(key)
+                if problem:
+                    out.append(Problem("request", None, where or None, f"a key: {problem}"))
+                label = key.encode("utf-8", "replace").decode("utf-8")[:40]
+                stack.append((child, depth + 1, f"{where}/{label}"))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1, f"{where}/{i}") for i, child in enumerate(item))
+    return out
+
+
+def parse_json(body: bytes):
+    """The body as JSON held to the rules above, or InvalidPortfolio."""
+    try:
+        value = json.loads(body or b"null", parse_constant=_no_constant, parse_int=_int64,
+                           parse_float=_finite)
+    except RecursionError as exc:
+        raise InvalidPortfolio([Problem("request", None, None, (
+            f"the body is nested deeper than {MAX_DEPTH} levels"))]) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidPortfolio([Problem("request", None, None,
+                                        f"the body is not JSON: {exc}")]) from exc
+    problems = _walk(value)
+    if problems:
+        raise InvalidPortfolio(problems)
+    return value
+
+
+async def read_json(request: Request):
+    """The body as JSON (parsed in a worker thread)."""
+    return await run_in_threadpool(parse_json, await request.body())
 
 
 async def read_document(request: Request) -> dict:
     """The body as a JSON object, or InvalidPortfolio naming what is wrong with it."""
-    body = await request.body()
-    try:
-        document = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidPortfolio([Problem("request", None, None,
-                                        f"the body is not JSON: {exc}")]) from exc
+    document = await read_json(request)
     if not isinstance(document, dict):
         raise InvalidPortfolio([Problem(
             "request", None, None, "the body must be a portfolio: a JSON object of tables")])
     return document
 
 
-async def read_portfolio(request: Request) -> tuple[dict, Portfolio]:
+def limit_problems(portfolio: Portfolio, max_time_limit: float,
+                   time_limit: float | None = None) -> list[Problem]:
+    """What a valid portfolio asks beyond this server's limits: a time limit above
+    SPMO_MAX_TIME_LIMIT_S (the request's, else its settings.time_limit_s), more
+    than 256 workers, a name longer than the store keeps."""
+    out = []
+    if time_limit is None and portfolio.settings.time_limit_s > max_time_limit:
+        out.append(Problem("settings", None, "time_limit_s", (
+            f"at most {max_time_limit:g} seconds on this server (SPMO_MAX_TIME_LIMIT_S)")))
+    if (portfolio.settings.workers or 1) > 256:
+        out.append(Problem("settings", None, "workers", "at most 256"))
+    if portfolio.name is not None and len(portfolio.name) > NAME_LENGTH:
+        out.append(Problem("name", None, "name", f"at most {NAME_LENGTH} characters"))
+    return out
+
+
+def checked(document: dict, max_time_limit: float, time_limit: float | None = None) -> Portfolio:
+    """The validated portfolio within the limits, or InvalidPortfolio."""
+    portfolio = validate_document(document)
+    problems = limit_problems(portfolio, max_time_limit, time_limit)
+    if problems:
+        raise InvalidPortfolio(problems)
+    planner.check_solver(portfolio.settings.solver)
+    return portfolio
+
+
+async def read_portfolio(request: Request, time_limit: float | None = None
+                         ) -> tuple[dict, Portfolio]:
     """(the document as sent, the validated portfolio), or InvalidPortfolio with
     every problem; UnknownSolver (422 naming settings.solver) unless its solver is
     auto or an installed backend."""
     document = await read_document(request)
-    portfolio = await run_in_threadpool(validate_document, document)
-    planner.check_solver(portfolio.settings.solver)
+    settings = request.app.state.settings
+    portfolio = await run_in_threadpool(checked, document, settings.max_time_limit_s,
+                                        time_limit)
     return document, portfolio
-
-
-def study_input(store: Store, body: dict, key: str,
-                required: bool = True) -> tuple[dict, list | None]:
-    """(base document, body[key]) of a compare (key `scenarios`) or frontier
-    (`factors`, optional) body; InvalidPortfolio with every problem."""
-    problems = []
-    items = body.get(key)
-    if (required or items is not None) and (not isinstance(items, list) or not items):
-        problems.append(Problem("request", None, key, f"a non-empty list of {key}"))
-    document = body.get("portfolio")
-    if "portfolio_id" in body:
-        document = store.portfolio_document(str(body["portfolio_id"]))
-        if document is None:
-            problems.append(Problem("request", None, "portfolio_id",
-                                    f"no portfolio with id '{body['portfolio_id']}'"))
-    elif not isinstance(document, dict):
-        problems.append(Problem("request", None, "portfolio",
-                                "a portfolio document, or portfolio_id of a stored one"))
-    if problems:
-        raise InvalidPortfolio(problems)
-    return document, items

@@ -1,5 +1,5 @@
 """The routes' dependencies, as `Annotated` aliases. The settings, the store
-and the job pool live on `app.state` (made by the lifespan, api/http/app.py);
+and the job runner live on `app.state` (made by the lifespan, api/http/app.py);
 tests swap them with `app.dependency_overrides[get_store] = ...`."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from fastapi import Depends, HTTPException, Query, Request
 
 from ..settings import Settings
 from ..store import Store
-from .pool import JobPool
 from .schemas import SolveQuery, StudyQuery
 
 
@@ -22,13 +21,8 @@ def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-def get_jobs(request: Request) -> JobPool:
-    return request.app.state.jobs
-
-
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
-JobsDep = Annotated[JobPool, Depends(get_jobs)]
 SolveQueryDep = Annotated[SolveQuery, Query()]
 """solver, time_limit, gap, explain (default auto) from the query string."""
 StudyQueryDep = Annotated[StudyQuery, Query()]
@@ -39,9 +33,15 @@ def not_found(what: str, key: str) -> HTTPException:
     return HTTPException(status_code=404, detail=f"no {what} with id '{key}'")
 
 
+def known_id(key: str) -> bool:
+    """Could `key` be an id spmo made (32 hex digits)? Anything else (a NUL, a
+    surrogate, 10 MB of text) is a 404 without asking the database."""
+    return len(key) == 32 and all(c in "0123456789abcdef" for c in key)
+
+
 def stored_document(pid: str, store: StoreDep) -> dict:
     """The stored document of portfolio `pid`, or 404."""
-    document = store.portfolio_document(pid)
+    document = store.portfolio_document(pid) if known_id(pid) else None
     if document is None:
         raise not_found("portfolio", pid)
     return document

@@ -11,9 +11,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from pydantic.json_schema import models_json_schema
 
-from .schemas import CompareIn, Detail, Fault, FrontierIn, Invalid, PortfolioDocument
+from .schemas import CompareIn, Detail, Fault, FrontierIn, Invalid, JobIn, PortfolioDocument
 
-BODIES = (PortfolioDocument, CompareIn, FrontierIn)
+BODIES = (PortfolioDocument, CompareIn, FrontierIn, JobIn)
 REF = "#/components/schemas/{model}"
 INVALID = {422: {"model": Invalid, "description": "invalid input: every problem at once"}}
 NOT_FOUND = {404: {"model": Detail, "description": "no such id"}}

@@ -69,7 +69,7 @@ def local_cluster(workers: int):
     # daemon False: a job's own batch (counterfactuals, samples) may start processes
     with dask.config.set({"distributed.worker.daemon": False}):
         LOCAL[workers] = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                      processes=True, dashboard_address=None,
+                                      processes=True, dashboard_address=":0",
                                       host="127.0.0.1")
     return LOCAL[workers]
 

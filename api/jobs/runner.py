@@ -48,6 +48,7 @@ class Runner:
         self.batch_workers = options.get("batch_workers")
         self.owner = instance_id()
         self.running: dict[str, object] = {}
+        self.claimed: list[str] = []  # every job this runner claimed (for tests, logs)
         self.seen: dict[str, list[int]] = {}
         self._renewed = 0.0
         self._stop = threading.Event()
@@ -89,6 +90,7 @@ class Runner:
 
     def _submit(self, row: dict) -> None:
         request, jid = row["request"], row["id"]
+        self.claimed.append(jid)
         document = request.get("portfolio")
         if document is None:
             document = self.documents(row["portfolio_id"])
@@ -109,6 +111,7 @@ class Runner:
         for jid, future in list(self.running.items()):
             if not future.done():
                 continue
+            self._copy_progress(jid)  # its last progress point
             del self.running[jid]
             self.seen.pop(jid, None)
             status, payload = _outcome(future)
@@ -135,10 +138,13 @@ class Runner:
 
     def _progress(self) -> None:
         for jid in list(self.running):
-            value = self.client.get_metadata(progress_key(jid), default=None)
-            if value is not None and value != self.seen.get(jid):
-                self.seen[jid] = value
-                self.store.progress(jid, self.owner, *value)
+            self._copy_progress(jid)
+
+    def _copy_progress(self, jid: str) -> None:
+        value = self.client.get_metadata(progress_key(jid), default=None)
+        if value is not None and value != self.seen.get(jid):
+            self.seen[jid] = value
+            self.store.progress(jid, self.owner, *value)
 
     def _forget(self, jid: str) -> None:
         """Clear the job's entries in the scheduler's metadata."""

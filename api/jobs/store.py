@@ -153,18 +153,19 @@ class JobStore:
                 (jobs.c.owner == owner) & (jobs.c.status == "running")
                 & jobs.c.cancel_requested)).scalars().all())
 
-    def cancel(self, jid: str) -> str | None:
-        """`cancelled` (a queued job), `cancelling` (a running one), the status of a
-        finished one (nothing changes), or None (no such job)."""
+    def cancel(self, jid: str) -> tuple[str | None, bool]:
+        """(status, changed): (`cancelled`, True) for a queued job, (`cancelling`,
+        True) for a running one, (its status, False) for a finished one (nothing
+        changes), (None, False) for no such job."""
         with self.engine.begin() as db:
             if db.execute(jobs.update().where((jobs.c.id == jid) & (jobs.c.status == "queued"))
                           .values(status="cancelled", finished=now())).rowcount:
-                return "cancelled"
+                return "cancelled", True
             if db.execute(jobs.update().where((jobs.c.id == jid) & (jobs.c.status == "running"))
                           .values(cancel_requested=True)).rowcount:
-                return "cancelling"
+                return "cancelling", True
             return db.execute(sa.select(jobs.c.status).where(
-                jobs.c.id == jid)).scalar_one_or_none()
+                jobs.c.id == jid)).scalar_one_or_none(), False
 
     def status(self, jid: str) -> str | None:
         with self.engine.connect() as db:

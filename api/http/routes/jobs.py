@@ -72,8 +72,8 @@ async def cancel(jid: str, request: Request) -> JSONResponse:
     """Cancel: a queued job at once (`cancelled`), a running one at its next
     progress point (`cancelling`, then `cancelled`); 409 once it has finished."""
     await run_in_threadpool(_view, request, jid)
-    status = await run_in_threadpool(job_store(request).cancel, jid)
-    if status not in ("cancelled", "cancelling"):
+    status, changed = await run_in_threadpool(job_store(request).cancel, jid)
+    if not changed:
         raise HTTPException(409, f"job '{jid}' has finished ({status})")
     return JSONResponse({"id": jid, "status": status}, status_code=202)
 

@@ -325,7 +325,7 @@ def serve(
     check_options(server_problems(host, port, settings.database_url), False)
     import uvicorn
 
-    from .http import create_app
+    from .http import create_app, validation
     from .jobs.cluster import close_local, reachable
 
     if settings.dask_scheduler:
@@ -341,6 +341,7 @@ def serve(
                     timeout_graceful_shutdown=settings.shutdown_grace_s)
     finally:
         close_local()
+        validation.shutdown()
 
 
 def main() -> None:

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
         "https://portal.example.com; empty: none"))
     shutdown_grace_s: float = Field(20.0, gt=0, le=3600, description=(
         "after SIGTERM, how long open requests may finish before the server stops"))
+    validate_workers: int = Field(2, ge=1, le=64, description=(
+        "processes that validate request bodies (off the server process, so a large "
+        "validation never stalls other requests)"))
     max_scenarios: int = Field(20, ge=1, le=1000, description="scenarios of one compare")
     max_samples: int = Field(1000, ge=1, le=10000, description=(
         "samples of one Monte Carlo job"))

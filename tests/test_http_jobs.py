@@ -48,7 +48,8 @@ def url(request, tmp_path):
 
 
 def _client(url: str, **settings) -> TestClient:
-    options = {"job_workers": 2, "job_poll_s": 0.05, "rate_per_s": 0, **settings}
+    options = {"job_workers": 2, "job_poll_s": 0.05, "rate_per_s": 0,
+               "max_jobs_per_caller": 100, **settings}
     return TestClient(create_app(Settings(database_url=url, **options)),
                       raise_server_exceptions=False)
 

@@ -54,6 +54,7 @@ from .errors import install_handlers
 from .limits import Limits
 from .openapi import FAULT, openapi_document, operation_id
 from .routes import ROUTERS
+from .validation import warm_up
 
 log = logging.getLogger("spmo.http")
 
@@ -119,6 +120,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     store = app.state.store = app.state.given_store or Store(settings.database_url)
     configure_batches(settings)
+    warm_up(settings.validate_workers)
     await run_in_threadpool(start_jobs, app, store)
     try:
         yield

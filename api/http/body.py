@@ -17,17 +17,13 @@ import math
 
 from fastapi import Request
 from spmo.engine.errors import InvalidPortfolio, Problem
-from spmo.engine.portfolio import Portfolio
-from spmo.engine.validate import validate_document
 from starlette.concurrency import run_in_threadpool
 
-from ..store import portfolios
-from . import planner
+from .validation import validated
 
 MAX_DEPTH = 64
 INT64 = 2 ** 63
 MAX_PROBLEMS = 50
-NAME_LENGTH = portfolios.c.name.type.length
 
 
 class _Refused(ValueError):
@@ -118,39 +114,9 @@ async def read_document(request: Request) -> dict:
     return document
 
 
-def limit_problems(portfolio: Portfolio, max_time_limit: float,
-                   time_limit: float | None = None) -> list[Problem]:
-    """What a valid portfolio asks beyond this server's limits: a time limit above
-    SPMO_MAX_TIME_LIMIT_S (the request's, else its settings.time_limit_s), more
-    than 256 workers, a name longer than the store keeps."""
-    out = []
-    if time_limit is None and portfolio.settings.time_limit_s > max_time_limit:
-        out.append(Problem("settings", None, "time_limit_s", (
-            f"at most {max_time_limit:g} seconds on this server (SPMO_MAX_TIME_LIMIT_S)")))
-    if (portfolio.settings.workers or 1) > 256:
-        out.append(Problem("settings", None, "workers", "at most 256"))
-    if portfolio.name is not None and len(portfolio.name) > NAME_LENGTH:
-        out.append(Problem("name", None, "name", f"at most {NAME_LENGTH} characters"))
-    return out
-
-
-def checked(document: dict, max_time_limit: float, time_limit: float | None = None) -> Portfolio:
-    """The validated portfolio within the limits, or InvalidPortfolio."""
-    portfolio = validate_document(document)
-    problems = limit_problems(portfolio, max_time_limit, time_limit)
-    if problems:
-        raise InvalidPortfolio(problems)
-    planner.check_solver(portfolio.settings.solver)
-    return portfolio
-
-
-async def read_portfolio(request: Request, time_limit: float | None = None
-                         ) -> tuple[dict, Portfolio]:
-    """(the document as sent, the validated portfolio), or InvalidPortfolio with
-    every problem; UnknownSolver (422 naming settings.solver) unless its solver is
-    auto or an installed backend."""
+async def read_portfolio(request: Request, time_limit: float | None = None):
+    """(the document as sent, its `validation.Checked` summary: name, projects,
+    warnings), or InvalidPortfolio with every problem (a solver no backend has
+    is one naming settings.solver). Validated in another process."""
     document = await read_document(request)
-    settings = request.app.state.settings
-    portfolio = await run_in_threadpool(checked, document, settings.max_time_limit_s,
-                                        time_limit)
-    return document, portfolio
+    return document, await validated(document, request.app.state.settings, time_limit)

@@ -12,13 +12,13 @@ import asyncio
 
 from fastapi import HTTPException, Request, Response
 from fastapi.responses import JSONResponse
-from spmo.engine.errors import InvalidPortfolio
+from spmo.engine.errors import InvalidPortfolio, Problem
 from starlette.concurrency import run_in_threadpool
 
 from ..jobs.requests import request_problems
 from ..jobs.store import FINISHED, JobStore
-from .body import checked
 from .limits import caller
+from .validation import validated as checked
 
 RETRY_S = 5
 WAIT_POLL_S = 0.1
@@ -61,35 +61,32 @@ def _check_caps(request: Request, store: JobStore, who: str) -> None:
 
 
 def _stored_within_limits(request: Request, pid: str, options: dict) -> None:
-    """404 unless the stored portfolio exists (in the caller's org); 422 if it
-    asks more time than the server allows."""
+    """404 unless the stored portfolio exists; 422 if it asks more time than the
+    server allows (it was validated when it was stored)."""
     store, settings = request.app.state.store, request.app.state.settings
     document = store.portfolio_document(pid)
     if document is None:
         raise HTTPException(404, f"no portfolio with id '{pid}'")
-    if options.get("time_limit") is None:
-        checked(document, settings.max_time_limit_s)
+    own = (document.get("settings") or {}).get("time_limit_s")
+    if options.get("time_limit") is None and isinstance(own, int | float) \
+            and own > settings.max_time_limit_s:
+        raise InvalidPortfolio([Problem("settings", None, "time_limit_s", (
+            f"at most {settings.max_time_limit_s:g} seconds on this server "
+            "(SPMO_MAX_TIME_LIMIT_S); give a smaller time_limit"))])
 
 
-def _prepare(request: Request, body, validated: bool) -> tuple[JobStore, str]:
-    """Every check of a job request (in a worker thread)."""
+def _prepare(request: Request, body) -> tuple[JobStore, str]:
+    """The caps and the stored portfolio (in a worker thread)."""
     store = job_store(request)
-    problems = request_problems(body, _limits(request))
-    if problems:
-        raise InvalidPortfolio(problems)
     who = caller(request.scope)
     _check_caps(request, store, who)
-    options = body.get("options") or {}
     if body.get("portfolio_id") is not None:
-        _stored_within_limits(request, body["portfolio_id"], options)
-    elif not validated:
-        checked(body["portfolio"], request.app.state.settings.max_time_limit_s,
-                options.get("time_limit"))
+        _stored_within_limits(request, body["portfolio_id"], body.get("options") or {})
     return store, who
 
 
-def _queue(request: Request, body: dict, validated: bool) -> dict:
-    store, who = _prepare(request, body, validated)
+def _queue(request: Request, body: dict) -> dict:
+    store, who = _prepare(request, body)
     principal = principal_of(request)
     pid = body.get("portfolio_id")
     request_json = {k: v for k, v in body.items() if k not in ("kind", "portfolio_id")}
@@ -101,7 +98,14 @@ def _queue(request: Request, body: dict, validated: bool) -> dict:
 
 async def submit(request: Request, body, validated: bool = False) -> dict:
     """Queue a job; `validated`: the inline portfolio was checked already."""
-    return await run_in_threadpool(_queue, request, body, validated)
+    job_store(request)  # 503 at once when the cluster is down
+    problems = request_problems(body, _limits(request))
+    if problems:
+        raise InvalidPortfolio(problems)
+    if body.get("portfolio") is not None and not validated:
+        await checked(body["portfolio"], request.app.state.settings,
+                      (body.get("options") or {}).get("time_limit"))
+    return await run_in_threadpool(_queue, request, body)
 
 
 async def wait(request: Request, jid: str) -> dict:

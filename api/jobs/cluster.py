@@ -5,7 +5,7 @@ make many), closed when the process ends (`close_local`, also called by
 `spmo serve` once uvicorn has stopped). Worker processes are started
 fresh (not forked from the server), so they inherit none of its signal
 handlers, and each one is told to die with the server (Linux: the parent-death
-signal), so a kill -9 of the server leaves no worker behind.
+a watchdog thread), so a kill -9 of the server leaves no worker behind.
 """
 
 from __future__ import annotations
@@ -85,18 +85,25 @@ def close_local() -> None:
 
 
 def die_with_parent() -> bool:
-    """Linux: this process gets SIGKILL when the process that started it dies."""
-    try:
-        import ctypes
-        import os
-        import signal
+    """Exit this process as soon as the process that started it is gone (a
+    watchdog thread that sees the parent's id change; unlike Linux's
+    parent-death signal it does not depend on which thread of the parent
+    started this one). True when the watchdog was started."""
+    import os
+    import threading
+    import time
 
-        if os.getppid() == 1:
-            return False
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        return True
-    except (OSError, AttributeError):
+    parent = os.getppid()
+    if parent == 1:
         return False
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="spmo-die-with-parent", daemon=True).start()
+    return True
 
 
 def reachable(scheduler: str, connect_s: float) -> str | None:

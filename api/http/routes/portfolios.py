@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1/portfolios", tags=["portfolios"])
 async def create(request: Request, store: StoreDep) -> dict:
     """Store a valid portfolio (nothing is stored from an invalid one)."""
     document, portfolio = await read_portfolio(request)
-    summary = store.create_portfolio(document, portfolio.name, len(portfolio.projects))
+    summary = store.create_portfolio(document, portfolio.name, portfolio.projects)
     return {**summary, "warnings": list(portfolio.warnings)}
 
 
@@ -42,7 +42,7 @@ async def replace(pid: str, request: Request, store: StoreDep) -> dict:
     if store.portfolio_summary(pid) is None:
         raise not_found("portfolio", pid)
     document, portfolio = await read_portfolio(request)
-    summary = store.replace_portfolio(pid, document, portfolio.name, len(portfolio.projects))
+    summary = store.replace_portfolio(pid, document, portfolio.name, portfolio.projects)
     if summary is None:  # deleted meanwhile
         raise not_found("portfolio", pid)
     return {**summary, "warnings": list(portfolio.warnings)}

@@ -173,3 +173,26 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path):
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "SPMO_DASK_SCHEDULER" in done.stderr
+
+
+class _Gone:
+    """A request whose client has disconnected."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def is_disconnected(self) -> bool:
+        return True
+
+
+def test_a_disconnected_client_s_synchronous_job_is_cancelled(tmp_path):
+    import asyncio
+
+    from spmo.api.http import submit
+
+    with _client(f"sqlite:///{tmp_path / 'd.db'}", job_workers=1) as client:
+        jid = client.post("/v1/jobs", json=LONG_MC).json()["id"]
+        with pytest.raises(asyncio.CancelledError):
+            asyncio.run(submit.wait(_Gone(client.app), jid))
+        job = _until(client, jid, lambda j: j["status"] not in ("queued", "running"), 30)
+        assert job["status"] == "cancelled"

@@ -40,13 +40,12 @@ def database():
     admin.dispose()
 
 
-def _serve(url: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+def _serve(url: str, port: int, log) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "SPMO_DATABASE_URL": url, "SPMO_JOB_WORKERS": "1",
            "SPMO_LEASE_S": str(LEASE_S), "SPMO_JOB_POLL_S": "0.1", "SPMO_RATE_PER_S": "0",
            "SPMO_MAX_JOBS_PER_CALLER": "100", "SPMO_VALIDATE_WORKERS": "1"}
     server = subprocess.Popen([sys.executable, "-m", "spmo", "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              env=env, stdout=log, stderr=log)
     return server, f"http://127.0.0.1:{port}"
 
 
@@ -67,11 +66,20 @@ def _settle(http: httpx.Client, base: str, jid: str, seconds: float = 120) -> di
     return job
 
 
-def test_two_servers_then_kill_one(database):
-    (a, base_a), (b, base_b) = _serve(database), _serve(database)
+def test_two_servers_then_kill_one(database, tmp_path):
+    ports = _free_port(), _free_port()
+    while ports[0] == ports[1]:
+        ports = ports[0], _free_port()
+    logs = [open(tmp_path / f"server{i}.log", "w") for i in (0, 1)]  # noqa: SIM115
+    (a, base_a), (b, base_b) = (_serve(database, p, log) for p, log in zip(ports, logs,
+                                                                          strict=True))
     try:
-        _up(base_a, 180)
-        _up(base_b, 180)
+        for base, log in ((base_a, logs[0]), (base_b, logs[1])):
+            try:
+                _up(base, 180)
+            except AssertionError:
+                log.flush()
+                raise AssertionError(open(log.name).read()[-3000:]) from None
         http = httpx.Client(timeout=60)
         pid = http.post(f"{base_a}/v1/portfolios", json=TINY).json()["id"]
         ids = [http.post(f"{(base_a, base_b)[i % 2]}/v1/portfolios/{pid}/solve",
@@ -113,3 +121,5 @@ def test_two_servers_then_kill_one(database):
             if server.poll() is None:
                 server.terminate()
                 server.wait(60)
+        for log in logs:
+            log.close()

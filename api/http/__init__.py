@@ -1,7 +1,8 @@
 """The HTTP API: `create_app(settings)` (api/http/app.py), one router per
 resource (routes/), dependencies (deps.py), request and response models
-(schemas.py), the error contract (errors.py); calls of the planning code go
-through planner.py only."""
+(schemas.py), the error contract (errors.py), the limits (limits.py); no
+planning runs in the server: solves and studies are jobs (submit.py ->
+api/jobs/), the solver check goes through planner.py."""
 
 from .app import create_app
 

@@ -1,6 +1,6 @@
 """The HTTP API (FastAPI), under /v1, for the planning portal. Thin: parse and
-validate (the engine), call the planning code (through planner.py only), answer
-in the contract's shapes.
+validate (the engine, in a process pool), queue the planning work as jobs
+(api/jobs/: run on a Dask cluster), answer in the contract's shapes.
 
 - `POST /v1/solve`: a portfolio document in, the plan out (200 whatever the
   plan's status: `infeasible` and `no_solution` are answers, not errors);

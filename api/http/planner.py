@@ -1,7 +1,7 @@
-"""The one door from the HTTP layer to the planning code: every call of
-`plan`, `compare`, `frontier` and the solver check goes through here, so a
-change of their signatures is made in this file only. Answers are JSON text
-(the engine's pydantic models, serialised once).
+"""The HTTP layer's door to the planning code in the server process: only
+the solver check. Every plan, comparison, frontier and Monte Carlo runs as a
+job in a Dask worker (api/jobs/kinds.py is that side's door: it calls
+planning.pipeline.plan and the scenarios' studies).
 """
 
 from __future__ import annotations
@@ -12,35 +12,3 @@ def check_solver(name: str | None) -> None:
     from spmo.planning.pipeline import check_solver as check
 
     check(name)
-
-
-def _overrides(query) -> dict:
-    """A SolveQuery as PlanOptions fields (None: the portfolio's settings)."""
-    return {"solver": query.solver, "time_limit_s": query.time_limit,
-            "relative_gap": query.gap, "explain": query.explain}
-
-
-def plan_json(portfolio, query) -> str:
-    """The plan of a validated portfolio."""
-    from spmo.planning.options import PlanOptions
-    from spmo.planning.pipeline import plan
-
-    return plan(portfolio, PlanOptions(**_overrides(query))).model_dump_json()
-
-
-def compare_json(document: dict, scenarios: list, query) -> str:
-    """The base and every scenario side by side (InvalidPortfolio: a scenario's problems)."""
-    from spmo.engine.validate import validate_document
-    from spmo.scenarios.compare import compare, scenarios_of
-
-    return compare(validate_document(document), scenarios_of(scenarios),
-                   **_overrides(query)).model_dump_json()
-
-
-def frontier_json(document: dict, factors: list | None, query) -> str:
-    """The budget frontier at `factors` (None: the default levels)."""
-    from spmo.engine.validate import validate_document
-    from spmo.scenarios.frontier import DEFAULT_FACTORS, frontier
-
-    chosen = DEFAULT_FACTORS if factors is None else factors
-    return frontier(validate_document(document), chosen, **_overrides(query)).model_dump_json()

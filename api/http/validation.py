@@ -24,6 +24,7 @@ from spmo.engine.validate import validate_document
 from ..jobs.cluster import die_with_parent
 from ..store import portfolios
 from . import planner
+from .strict_json import parse_json
 
 POOLS: dict[int, ProcessPoolExecutor] = {}
 NAME_LENGTH = portfolios.c.name.type.length
@@ -76,6 +77,23 @@ def check_document(document: dict, max_time_limit: float,
     return "ok", Checked(portfolio.name, len(portfolio.projects), list(portfolio.warnings))
 
 
+def check_body(body: bytes, max_time_limit: float, time_limit: float | None,
+               want_document: bool) -> tuple[str, object]:
+    """The same from the raw body: parsed (body.parse_json's rules) here too, so
+    the server process spends no time on either; ("ok", (document or None,
+    Checked)) or ("invalid", [problem dicts])."""
+    try:
+        document = parse_json(body)
+    except InvalidPortfolio as exc:
+        return "invalid", [p.as_dict() for p in exc.problems]
+    if not isinstance(document, dict):
+        return "invalid", [Problem("request", None, None, (
+            "the body must be a portfolio: a JSON object of tables")).as_dict()]
+    status, value = check_document(document, max_time_limit, time_limit)
+    return (status, (document if want_document else None, value)) if status == "ok" \
+        else (status, value)
+
+
 def pool(workers: int) -> ProcessPoolExecutor:
     if workers not in POOLS:
         if not POOLS:
@@ -97,6 +115,18 @@ def warm_up(workers: int) -> None:
 def shutdown() -> None:
     while POOLS:
         POOLS.popitem()[1].shutdown(wait=False, cancel_futures=True)
+
+
+async def validated_body(body: bytes, settings, time_limit: float | None = None,
+                         want_document: bool = True) -> tuple[dict | None, Checked]:
+    """(the document, or None unless wanted; its summary) from a raw body, or
+    InvalidPortfolio with every problem."""
+    future = pool(settings.validate_workers).submit(
+        check_body, body, settings.max_time_limit_s, time_limit, want_document)
+    status, value = await asyncio.wrap_future(future)
+    if status == "invalid":
+        raise InvalidPortfolio([Problem(**p) for p in value])
+    return value
 
 
 async def validated(document: dict, settings, time_limit: float | None = None) -> Checked:

@@ -31,5 +31,5 @@ async def solve(request: Request, query: SolveQueryDep) -> Response:
              openapi_extra=json_body(PortfolioDocument))
 async def validate(request: Request) -> Validity:
     """`valid` with the warnings, or 422 with every problem."""
-    _, portfolio = await read_portfolio(request)
+    _, portfolio = await read_portfolio(request, want_document=False)
     return Validity(warnings=list(portfolio.warnings))

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE := examples/northwind.json
 
-.PHONY: setup run test lint bench bench-quick clean
+.PHONY: setup run test lint bench bench-quick bench-load clean
 
 setup: $(STAMP)
 
@@ -31,9 +31,15 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/load.py
 
 bench-quick: setup
 	$(BIN)/python benchmarks/run.py --quick
+	$(BIN)/python benchmarks/load.py --quick
+
+# the HTTP load run alone (20 clients; SECONDS=120 by default)
+bench-load: setup
+	$(BIN)/python benchmarks/load.py --duration $${SECONDS_LOAD:-120}
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -19,7 +19,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from spmo.engine.errors import CheckFailed, InvalidPortfolio, Problem, SpmoError, UnknownSolver
+from spmo.engine.errors import (
+    CheckFailed,
+    ClusterUnavailable,
+    InvalidPortfolio,
+    Problem,
+    SpmoError,
+    UnknownSolver,
+)
 
 from . import (
     cli_decide,  # noqa: F401  (adds its commands to app)
@@ -221,9 +228,23 @@ def serve(
     check_options(server_problems(host, port, settings.database_url), False)
     import uvicorn
 
-    from .http import create_app
+    from .http import create_app, validation
+    from .jobs.cluster import close_local, reachable
 
-    uvicorn.run(create_app(settings), host=host, port=port)
+    if settings.dask_scheduler:
+        problem = reachable(settings.dask_scheduler, settings.dask_connect_s)
+        if problem:
+            raise ClusterUnavailable(problem)
+    console = Console(stderr=True)
+    console.print(f"spmo serve: jobs on {settings.dask_scheduler or 'a local Dask cluster'} "
+                  f"({settings.job_workers} at once), store {settings.database_url}; "
+                  f"SIGTERM stops within {settings.shutdown_grace_s:g} s")
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port,
+                    timeout_graceful_shutdown=settings.shutdown_grace_s)
+    finally:
+        close_local()
+        validation.shutdown()
 
 
 # the commands of the other modules, listed after these
@@ -234,6 +255,9 @@ def main() -> None:
     """Console entry point; never a traceback for a user's mistake."""
     try:
         app()
-    except SpmoError as exc:  # a fault outside the input (e.g. an unreachable cluster)
+    except ClusterUnavailable as exc:  # the set-up: one sentence, exit 2
+        Console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}")
+        sys.exit(2)
+    except SpmoError as exc:  # a fault outside the input
         Console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}")
         sys.exit(1)

@@ -1,4 +1,4 @@
-"""Stored portfolios and solve jobs (SQLAlchemy Core).
+"""Stored portfolios and the jobs table (SQLAlchemy Core).
 
 Any SQLAlchemy URL (the settings' `database_url`: a SQLite file by default,
 e.g. `postgresql+psycopg://user:pass@host/spmo`). Opening a store brings its
@@ -11,11 +11,11 @@ others in api/tables.py:
   re-serialised copy that lost data; `content` is the same as JSON (JSONB on
   PostgreSQL, which reorders keys: it is for queries, never read back);
   `hash` is `document_hash`, the ETag; `org` the creating key's organisation;
-- jobs(id, portfolio_id, org, status, plan, problems, submitted, finished,
-  document_hash, options): status queued -> running -> done (plan is the plan
-  JSON, whatever the plan's own status) or failed (problems say why);
-  `document_hash` names the solved document (kept in `documents`) and
-  `options` the query it was solved with, so its plan can be adopted.
+- jobs: durable jobs of any kind (api/jobs/store.py has their operations and
+  the meaning of each column): status queued -> running -> done (result) or
+  failed (problems say why) or cancelled, with the owning server's lease;
+  `document_hash` names the document a job worked on (kept in `documents`)
+  and `options` the options it was given, so a solve's plan can be adopted.
 
 Every create, replace, delete and solve writes an audit row in the same
 transaction (api/store_audit.py). A method given an `org` sees only that
@@ -51,17 +51,28 @@ portfolios = sa.Table(
 jobs = sa.Table(
     "jobs", metadata,
     sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("portfolio_id", sa.String(32), nullable=False, index=True),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("plan", sa.Text, nullable=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("portfolio_id", sa.String(32), nullable=True, index=True),
+    sa.Column("request", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("key_name", sa.String(200), nullable=True),
+    sa.Column("caller", sa.String(80), nullable=True, index=True),
+    sa.Column("owner", sa.String(64), nullable=True),
+    sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("heartbeat", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("progress_done", sa.Integer, nullable=True),
+    sa.Column("progress_total", sa.Integer, nullable=True),
+    sa.Column("cancel_requested", sa.Boolean, nullable=False, default=False),
+    sa.Column("result", sa.Text, nullable=True),
     sa.Column("problems", sa.Text, nullable=True),
     sa.Column("submitted", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("started", sa.DateTime(timezone=True), nullable=True),
     sa.Column("finished", sa.DateTime(timezone=True), nullable=True),
     sa.Column("org", sa.String(64), nullable=False, server_default=DEFAULT_ORG, index=True),
     sa.Column("document_hash", sa.String(64), nullable=True),
     sa.Column("options", JSONB, nullable=True),
 )
-JOB_STATES = ("queued", "running", "done", "failed")
+JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
 
 
 class PreconditionFailed(Exception):
@@ -160,6 +171,17 @@ class Store(KeyRecords, AuditRecords, DecisionRecords):
                 (portfolios.c.id == pid) & _in_org(portfolios, org))).one_or_none()
         return None if row is None else (json.loads(row.document), row.hash)
 
+    def job_document(self, pid: str, digest: str | None) -> dict | None:
+        """The document a job was submitted with: kept under its hash `digest`,
+        else (a job from before documents were kept) portfolio `pid` as stored."""
+        if digest is not None:
+            with self.engine.connect() as db:
+                text = db.execute(sa.select(documents.c.text).where(
+                    documents.c.hash == digest)).scalar_one_or_none()
+            if text is not None:
+                return json.loads(text)
+        return self.portfolio_document(pid)
+
     def portfolio_summary(self, pid: str, org: str | None = None) -> dict | None:
         with self.engine.connect() as db:
             row = db.execute(sa.select(*_summary_columns()).where(
@@ -172,71 +194,20 @@ class Store(KeyRecords, AuditRecords, DecisionRecords):
                               .order_by(portfolios.c.created, portfolios.c.id)).mappings().all()
         return [_summary(r) for r in rows]
 
-    # jobs
-    def create_job(self, pid: str, document: dict | None = None, options: dict | None = None,
-                   actor: Principal | None = None) -> str:
-        """A queued job of portfolio `pid` in the caller's organisation. With the
-        `document` it solves, the document is kept (by hash) and the solve is in
-        the portfolio's audit trail, in the same transaction."""
-        jid, digest = _new_id(), None if document is None else document_hash(document)
-        with self.engine.begin() as db:
-            db.execute(jobs.insert().values(id=jid, portfolio_id=pid, status="queued",
-                                            submitted=_now(), org=_actor_org(actor),
-                                            document_hash=digest, options=options))
-            if document is not None:
-                _keep_document(db, digest, document)
-                record(db, pid, "solve", actor, (digest, digest), job_id=jid)
-        return jid
-
-    def set_job(self, jid: str, status: str, plan: str | None = None,
-                problems: list[dict] | None = None) -> None:
-        assert status in JOB_STATES
-        values = {"status": status}
-        if status in ("done", "failed"):
-            values.update(finished=_now(), plan=plan,
-                          problems=None if problems is None else json.dumps(problems))
-        with self.engine.begin() as db:
-            db.execute(jobs.update().where(jobs.c.id == jid).values(**values))
-
-    def job(self, jid: str, org: str | None = None) -> dict | None:
-        with self.engine.connect() as db:
-            row = db.execute(sa.select(jobs).where(
-                (jobs.c.id == jid) & _in_org(jobs, org))).mappings().one_or_none()
-        if row is None:
-            return None
-        return {"id": row["id"], "portfolio": row["portfolio_id"], "status": row["status"],
-                "submitted": iso(row["submitted"]), "finished": iso(row["finished"]),
-                "plan": None if row["plan"] is None else json.loads(row["plan"]),
-                "problems": [] if row["problems"] is None else json.loads(row["problems"])}
-
-    def job_plan(self, jid: str, org: str | None = None) -> tuple[str, str | None] | None:
-        """(status, the plan's JSON text as stored, None until done) of a job."""
-        with self.engine.connect() as db:
-            row = db.execute(sa.select(jobs.c.status, jobs.c.plan).where(
-                (jobs.c.id == jid) & _in_org(jobs, org))).one_or_none()
-        return None if row is None else (row.status, row.plan)
-
     def job_inputs(self, jid: str, org: str | None = None) -> dict | None:
-        """What a job solved and found: its row (status, plan text, portfolio,
-        org, document_hash, options) and the document's text (None if not kept)."""
+        """What a job worked on and found: its row (kind, status, result,
+        portfolio, org, document_hash, options), `plan` (the result's text of a
+        solve job, else None) and the document's text (None if not kept)."""
         with self.engine.connect() as db:
             row = db.execute(sa.select(jobs, documents.c.text.label("document")).select_from(
                 jobs.outerjoin(documents, documents.c.hash == jobs.c.document_hash)).where(
                 (jobs.c.id == jid) & _in_org(jobs, org))).mappings().one_or_none()
-        return None if row is None else dict(row)
-
-    def interrupt_unfinished(self) -> int:
-        """Jobs left queued or running by a server that stopped: failed, with a reason."""
-        reason = json.dumps([{"table": "jobs", "row": None, "column": None,
-                              "message": "the server stopped before this job finished; "
-                                         "submit it again"}])
-        with self.engine.begin() as db:
-            done = db.execute(jobs.update().where(jobs.c.status.in_(("queued", "running")))
-                              .values(status="failed", problems=reason, finished=_now()))
-        return done.rowcount
+        if row is None:
+            return None
+        return {**row, "plan": row["result"] if row["kind"] == "solve" else None}
 
 
-def _keep_document(db: sa.Connection, digest: str, document: dict) -> None:
+def keep_document(db: sa.Connection, digest: str, document: dict) -> None:
     """The document under its hash in `documents` (once; a concurrent insert of
     the same hash is the same row)."""
     if db.execute(sa.select(documents.c.hash).where(documents.c.hash == digest)).first():

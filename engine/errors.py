@@ -73,3 +73,8 @@ class SolverError(SpmoError):
     def __init__(self, solver: str, message: str):
         self.solver = solver
         super().__init__(f"{solver}: {message}")
+
+
+class ClusterUnavailable(SpmoError):
+    """The Dask scheduler named by SPMO_DASK_SCHEDULER (or the local cluster)
+    cannot be reached: a problem of the set-up, exit 2 on the CLI, 503 over HTTP."""

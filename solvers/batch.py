@@ -19,10 +19,10 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from spmo.engine.errors import SpmoError
+from spmo.engine.errors import ClusterUnavailable
 
 
-class BatchUnavailable(SpmoError):
+class BatchUnavailable(ClusterUnavailable):
     """The configured cluster cannot be reached."""
 
 _configured: dict = {"workers": None, "scheduler": None}
@@ -57,13 +57,16 @@ def run_batch(fn: Callable, items: Iterable, workers: int | None = None,
     results: list = [None] * len(items)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_worker_start) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_worker_start)
+    try:
         futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
         for done, future in enumerate(as_completed(futures), start=1):
             results[futures[future]] = future.result()
             if progress:
                 progress(done, len(items))
+    finally:  # a progress callback that raises (a cancelled job) drops the items not started
+        pool.shutdown(wait=True, cancel_futures=True)
     return results
 
 

@@ -14,7 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from spmo.api.http import create_app, planner
+from spmo.api.http import create_app
+from spmo.api.http.routes import plans
+from spmo.api.jobs import kinds, worker
+from spmo.api.jobs.store import JobStore
 from spmo.api.settings import Settings
 from spmo.api.store import Store
 from spmo.engine.schema import SINGLE_TABLES, TABLES
@@ -206,21 +209,23 @@ def test_a_fault_of_spmo_is_503_without_a_traceback(client, monkeypatch):
     def broken(*_):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(planner, "plan_json", broken)
+    monkeypatch.setattr(plans, "run_sync", broken)
     response = client.post("/v1/solve", json=TINY)
     assert response.status_code == 503
     assert "Traceback" not in response.text and "secret internals" not in response.text
-    pid = client.post("/v1/portfolios", json=TINY).json()["id"]
-    job = _wait(client, client.post(f"/v1/portfolios/{pid}/solve").json()["id"])
-    assert job["status"] == "failed" and "RuntimeError" in job["problems"][0]["message"]
+    assert client.get("/healthz").status_code == 200  # the connection is still good
+    monkeypatch.setitem(kinds.KINDS, "solve", broken)  # as a Dask worker runs a job
+    status, problems = worker.run("0" * 32, "solve", TINY, {})
+    assert status == "failed" and "RuntimeError" in problems[0]["message"]
 
 
 def test_the_store_outlives_the_server(store):
     key = key_headers(store)
     with TestClient(create_app(Settings(database_url=store.url)), headers=key) as first:
         pid = first.post("/v1/portfolios", json=TINY).json()["id"]
-    stale = store.create_job(pid)
-    store.set_job(stale, "running")  # a server that stopped mid-solve
+    jobs = JobStore(store.engine)
+    stale = jobs.submit("solve", {"options": {}}, pid)
+    assert [j["id"] for j in jobs.claim("gone", 5, lease_s=0.01)] == [stale]  # then it died
     with TestClient(create_app(Settings(database_url=store.url)), headers=key) as second:
         assert second.get(f"/v1/portfolios/{pid}").json() == TINY
         job = second.get(f"/v1/jobs/{stale}").json()

@@ -1,6 +1,6 @@
 """The HTTP API's shape: /openapi.json declares every body and answer (a
 client generated from it reads the real answers), settings come from the
-environment through one object, and the store, the job pool and the settings
+environment through one object, and the store and the settings
 can be swapped through FastAPI's dependency_overrides."""
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from spmo.api.http import create_app
-from spmo.api.http.deps import SettingsDep, get_jobs, get_settings, get_store
-from spmo.api.http.pool import run_job
+from spmo.api.http.deps import SettingsDep, get_settings, get_store
 from spmo.api.http.schemas import CompareIn, FrontierIn, Invalid, JobOut, PortfolioSaved
 from spmo.api.settings import Settings
 from spmo.api.store import Store
@@ -38,6 +37,9 @@ ROUTES = {  # (method, path): operation id; the ids are the generated client's n
     ("put", "/v1/portfolios/{pid}"): "portfolios-replace",
     ("delete", "/v1/portfolios/{pid}"): "portfolios-delete",
     ("post", "/v1/portfolios/{pid}/solve"): "jobs-submit",
+    ("post", "/v1/jobs"): "jobs-create",
+    ("get", "/v1/jobs"): "jobs-read_all",
+    ("delete", "/v1/jobs/{jid}"): "jobs-cancel",
     ("get", "/v1/jobs/{jid}"): "jobs-read",
     ("get", "/v1/jobs/{jid}/plan"): "jobs-read_plan",
     ("post", "/v1/compare"): "studies-compare",
@@ -202,30 +204,6 @@ def test_a_client_generated_from_openapi_reads_the_real_answers(openapi, client,
     assert (invalid.problems[0].table, invalid.problems[0].column) == ("request", "gap")
 
 
-class _HeldJobs:
-    """A job pool that holds the jobs it is given until the test runs them."""
-
-    def __init__(self) -> None:
-        self.held: list[tuple] = []
-
-    def submit(self, *job) -> None:
-        self.held.append(job)
-
-
-def test_the_job_pool_is_a_dependency(app, client):
-    held = _HeldJobs()
-    app.dependency_overrides[get_jobs] = lambda: held
-    pid = client.post("/v1/portfolios", json=TINY).json()["id"]
-    jid = client.post(f"/v1/portfolios/{pid}/solve", params={"explain": "none"}).json()["id"]
-    assert client.get(f"/v1/jobs/{jid}").json()["status"] == "queued"
-    waiting = client.get(f"/v1/jobs/{jid}/plan")
-    assert waiting.status_code == 409 and "queued" in waiting.json()["detail"]
-    assert len(held.held) == 1 and held.held[0][1:3] == (jid, TINY)
-    run_job(*held.held[0])
-    assert {s["project"] for s in client.get(f"/v1/jobs/{jid}/plan").json()["selected"]} == {
-        "A", "C"}
-
-
 class _DownStore:
     """A store whose database is gone."""
 
@@ -238,7 +216,7 @@ class _DownStore:
 def test_a_store_that_fails_is_503_without_details(app, client):
     app.dependency_overrides[get_store] = _DownStore
     for response in (client.get("/v1/portfolios"), client.post("/v1/portfolios", json=TINY),
-                     client.get("/v1/jobs/x")):
+                     client.get("/v1/portfolios/" + "0" * 32)):
         assert response.status_code == 503, response.text
         assert response.json()["status"] == "error" and "OperationalError" in response.text
         assert "secret" not in response.text and "Traceback" not in response.text
@@ -252,7 +230,7 @@ def test_the_settings_are_a_dependency(app, client):
         return {"job_workers": settings.job_workers}
 
     app.include_router(router)
-    assert client.get("/test/settings").json() == {"job_workers": 1}
+    assert client.get("/test/settings").json() == {"job_workers": 2}
     app.dependency_overrides[get_settings] = lambda: Settings(job_workers=3)
     assert client.get("/test/settings").json() == {"job_workers": 3}
 

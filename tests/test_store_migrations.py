@@ -85,12 +85,17 @@ def _old_database(url: str) -> dict:
 def test_a_database_from_before_migrations_is_stamped_then_upgraded(empty_url):
     sent = _old_database(empty_url)
     store = Store(empty_url)
-    assert current(store.engine) == head() == "0002"
+    assert current(store.engine) == head() == "0003"
     assert store.portfolio_version("p1") == (sent, document_hash(sent))
     assert list(store.portfolio_document("p1")) == list(sent)  # the order as sent
     assert [p["org"] for p in store.list_portfolios()] == ["default", "default"]
     assert store.list_portfolios("default")[0]["id"] == "p1"
-    assert store.job("j1")["status"] == "done" and store.job("j1", "default")
+    from spmo.api.jobs.store import JobStore
+
+    jobs = JobStore(store.engine)  # an old job is a done solve, its plan its result
+    assert jobs.view("j1")["status"] == "done" and jobs.view("j1", "default")
+    assert jobs.view("j1")["kind"] == "solve"
+    assert jobs.result_text("j1") == ("solve", "done", '{"status": "optimal"}')
     assert store.portfolio_version("p2")[1]  # its text and hash are kept; no JSON copy
     with store.engine.connect() as db:
         content = dict(db.execute(sa.text("SELECT id, content FROM portfolios")).all())
@@ -106,7 +111,7 @@ def test_a_database_from_before_migrations_is_stamped_then_upgraded(empty_url):
     with TestClient(create_app(Settings(database_url=empty_url, auth="off"))) as client:
         assert client.get("/v1/portfolios/p1/history").json() == []
         assert client.get("/v1/portfolios/p1").json() == sent
-    assert upgrade(store.engine) == ("0002", "0002")  # again: nothing to do
+    assert upgrade(store.engine) == ("0003", "0003")  # again: nothing to do
 
 
 def test_the_revisions_build_the_tables_the_code_declares(empty_url):
@@ -124,8 +129,8 @@ def test_spmo_db_upgrade_migrates_an_old_database(tmp_path):
     _old_database(url)
     out = CliRunner().invoke(cli_app, ["db", "upgrade", "--database", url])
     assert out.exit_code == 0, out.output
-    assert "revision 0002" in out.stdout
-    assert current(sa.create_engine(url)) == "0002"
+    assert "revision 0003" in out.stdout
+    assert current(sa.create_engine(url)) == "0003"
     bad = CliRunner().invoke(cli_app, ["db", "upgrade", "--database", "nosuch://x"])
     assert bad.exit_code in (1, 2) and "Traceback" not in bad.output
 

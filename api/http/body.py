@@ -1,24 +1,27 @@
 """Request bodies, parsed by spmo's own checks (every problem at once, named
 by table, row and column) rather than by FastAPI: the routes declare them in
-OpenAPI (schemas.PortfolioDocument, CompareIn, FrontierIn) and read them here.
+OpenAPI (schemas.PortfolioDocument, CompareIn, FrontierIn, JobIn) and read them
+here, off the event loop (a worker thread), so a large body never stalls
+/healthz.
+
+JSON is held to strict_json's rules (no NaN, int64, depth, no NUL or lone
+surrogates): each is a 422 naming where it is.
 """
 
 from __future__ import annotations
 
-import json
-
 from fastapi import Request
 from spmo.engine.errors import InvalidPortfolio, Problem
-from spmo.engine.portfolio import Portfolio
-from spmo.engine.validate import validate_document
 from starlette.concurrency import run_in_threadpool
 
 from ..store import Store
-from . import planner
+from .strict_json import parse_json
+from .validation import validated_body
 
 
-def _not_json(constant: str):
-    raise ValueError(f"{constant} is not a JSON number (write null or a number)")
+async def read_json(request: Request):
+    """The body as JSON (parsed in a worker thread)."""
+    return await run_in_threadpool(parse_json, await request.body())
 
 
 def unstorable(document: object) -> str | None:
@@ -47,15 +50,8 @@ def _has_surrogate(text: str) -> bool:
 
 
 async def read_document(request: Request) -> dict:
-    """The body as a JSON object, or InvalidPortfolio naming what is wrong with
-    it (strict JSON: NaN and Infinity are refused, as a NUL or a lone surrogate
-    in a string is: a stored document must read back as it was sent)."""
-    body = await request.body()
-    try:
-        document = json.loads(body or b"null", parse_constant=_not_json)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise InvalidPortfolio([Problem("request", None, None,
-                                        f"the body is not JSON: {exc}")]) from exc
+    """The body as a JSON object, or InvalidPortfolio naming what is wrong with it."""
+    document = await read_json(request)
     if not isinstance(document, dict):
         raise InvalidPortfolio([Problem(
             "request", None, None, "the body must be a portfolio: a JSON object of tables")])
@@ -65,14 +61,14 @@ async def read_document(request: Request) -> dict:
     return document
 
 
-async def read_portfolio(request: Request) -> tuple[dict, Portfolio]:
-    """(the document as sent, the validated portfolio), or InvalidPortfolio with
-    every problem; UnknownSolver (422 naming settings.solver) unless its solver is
-    auto or an installed backend."""
-    document = await read_document(request)
-    portfolio = await run_in_threadpool(validate_document, document)
-    planner.check_solver(portfolio.settings.solver)
-    return document, portfolio
+async def read_portfolio(request: Request, time_limit: float | None = None,
+                         want_document: bool = True):
+    """(the document as sent, or None unless wanted; its `validation.Checked`
+    summary: name, projects, warnings), or InvalidPortfolio with every problem
+    (a solver no backend has is one naming settings.solver). Parsed and
+    validated in another process."""
+    return await validated_body(await request.body(), request.app.state.settings,
+                                time_limit, want_document)
 
 
 def study_input(store: Store, body: dict, key: str, required: bool = True,

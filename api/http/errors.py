@@ -50,8 +50,10 @@ async def _invalid_request(_request: Request, exc: RequestValidationError) -> JS
 
 
 async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
-    status = 503 if exc.status_code >= 500 else exc.status_code
-    return JSONResponse(status_code=status, content={"detail": exc.detail},
+    if exc.status_code >= 500:  # the cluster is down, the server is full: a Fault
+        return JSONResponse(status_code=503, content={"status": "error", "detail": exc.detail},
+                            headers=getattr(exc, "headers", None))
+    return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail},
                         headers=getattr(exc, "headers", None))
 
 

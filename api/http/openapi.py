@@ -12,9 +12,18 @@ from fastapi.routing import APIRoute
 from pydantic.json_schema import models_json_schema
 
 from .decide_schemas import DECIDE_BODIES
-from .schemas import CompareIn, Detail, Fault, FrontierIn, Invalid, PortfolioDocument, ReplanIn
+from .schemas import (
+    CompareIn,
+    Detail,
+    Fault,
+    FrontierIn,
+    Invalid,
+    JobIn,
+    PortfolioDocument,
+    ReplanIn,
+)
 
-BODIES = (PortfolioDocument, CompareIn, FrontierIn, ReplanIn, *DECIDE_BODIES)
+BODIES = (PortfolioDocument, CompareIn, FrontierIn, JobIn, ReplanIn, *DECIDE_BODIES)
 REF = "#/components/schemas/{model}"
 INVALID = {422: {"model": Invalid, "description": "invalid input: every problem at once"}}
 NOT_FOUND = {404: {"model": Detail, "description": "no such id"}}

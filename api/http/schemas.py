@@ -181,19 +181,71 @@ class PortfolioSaved(PortfolioSummary):
     warnings: list[str]
 
 
+JOB_STATUS = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+class JobOptions(BaseModel):
+    """A job's options, as on the CLI (without them the portfolio's settings apply)."""
+
+    solver: str | None = None
+    time_limit: float | None = Field(None, description="seconds (> 0, at most "
+                                     "SPMO_MAX_TIME_LIMIT_S)")
+    gap: float | None = None
+    explain: Literal["auto", "exact", "estimate", "none"] | None = None
+
+
+class JobIn(BaseModel):
+    """A job of any kind: a portfolio (or the id of a stored one), options, and
+    each kind's own fields (compare `scenarios`; frontier `factors`; montecarlo
+    `samples`, `seed`, `value_spread`, `cost_spread`)."""
+
+    kind: Literal["solve", "compare", "frontier", "montecarlo"]
+    portfolio: PortfolioDocument | None = None
+    portfolio_id: str | None = None
+    options: JobOptions | None = None
+    scenarios: list[dict[str, Any]] | None = None
+    factors: list[float] | None = None
+    samples: int | None = None
+    seed: int | None = None
+    value_spread: float | None = None
+    cost_spread: float | None = None
+
+
 class JobQueued(BaseModel):
     id: str
-    portfolio: str
+    kind: str = "solve"
+    portfolio: str | None
     status: Literal["queued"] = "queued"
 
 
-class JobOut(BaseModel):
-    """A solve job: queued -> running -> done (`plan`) or failed (`problems`)."""
+class Progress(BaseModel):
+    done: int
+    total: int
+
+
+class JobSummary(BaseModel):
+    """A job without its result; times are ISO 8601 in UTC."""
 
     id: str
-    portfolio: str
-    status: Literal["queued", "running", "done", "failed"]
+    kind: str
+    portfolio: str | None
+    status: JOB_STATUS
+    progress: Progress | None
+    cancel_requested: bool
     submitted: str
+    started: str | None
     finished: str | None
-    plan: Plan | None
     problems: list[Problem]
+
+
+class JobOut(JobSummary):
+    """A job: queued -> running -> done (`result`; `plan` for a solve), failed
+    (`problems`) or cancelled."""
+
+    plan: Plan | None
+    result: dict[str, Any] | None
+
+
+class JobCancel(BaseModel):
+    id: str
+    status: Literal["cancelled", "cancelling"]

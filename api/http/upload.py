@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from . import planner
+from .validation import Checked
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -52,9 +53,9 @@ def _read(data: bytes, name: str) -> tuple[dict, Portfolio]:
     return portfolio.to_document(), portfolio
 
 
-async def read_upload(request: Request) -> tuple[dict, Portfolio]:
-    """(the portfolio's document, the validated portfolio) of a multipart
-    request's `file`, or InvalidPortfolio naming what is wrong."""
+async def read_upload(request: Request) -> tuple[dict, Checked]:
+    """(the portfolio's document, its `validation.Checked` summary) of a
+    multipart request's `file`, or InvalidPortfolio naming what is wrong."""
     try:
         form = await request.form()
     except HTTPException as exc:  # a body that is not multipart at all (Starlette's 400)
@@ -68,4 +69,4 @@ async def read_upload(request: Request) -> tuple[dict, Portfolio]:
     data = await upload.read()
     document, portfolio = await run_in_threadpool(_read, data, _file_name(upload))
     planner.check_solver(portfolio.settings.solver)
-    return document, portfolio
+    return document, Checked(portfolio.name, len(portfolio.projects), list(portfolio.warnings))

@@ -1,6 +1,7 @@
 """Decision studies: POST /v1/sensitivity, /v1/pareto and /v1/outcomes
-(the Monte Carlo of the optimal plan held fixed); docs/scenarios.md. Each
-answers when done (like /v1/frontier); invalid input of any kind is a 422."""
+(the Monte Carlo of the optimal plan held fixed); docs/scenarios.md. Each is
+a job waited on (api/http/submit.py; POST /v1/jobs runs the same kinds
+without holding the connection); invalid input of any kind is a 422."""
 
 from __future__ import annotations
 
@@ -8,52 +9,32 @@ from fastapi import APIRouter, Request, Response
 from spmo.scenarios.outcomes import Outcomes
 from spmo.scenarios.pareto import Pareto
 from spmo.scenarios.sensitivity import Sensitivity
-from starlette.concurrency import run_in_threadpool
 
-from .. import planner
-from ..body import read_document, study_input
 from ..decide_schemas import OutcomesIn, ParetoIn, SensitivityIn
-from ..deps import StoreDep, StudyQueryDep
+from ..deps import StudyQueryDep
 from ..openapi import INVALID, json_body
+from .jobs import BUSY
+from .studies import study
 
 router = APIRouter(prefix="/v1", tags=["decide"])
 
 
-def _options(body: dict, model) -> dict:
-    """The body's study fields over the model's defaults (checked by the study)."""
-    fields = {k: v for k, v in model.model_fields.items()
-              if k not in ("portfolio", "portfolio_id")}
-    return {k: body.get(k, f.default) for k, f in fields.items()}
-
-
-@router.post("/sensitivity", response_model=Sensitivity, responses=INVALID,
+@router.post("/sensitivity", response_model=Sensitivity, responses={**INVALID, **BUSY},
              openapi_extra=json_body(SensitivityIn))
-async def sensitivity(request: Request, query: StudyQueryDep, store: StoreDep) -> Response:
+async def sensitivity(request: Request, query: StudyQueryDep) -> Response:
     """How far each value, score and weight may move before the plan changes."""
-    body = await read_document(request)
-    document, _ = study_input(store, body, "options", required=False)
-    text = await run_in_threadpool(planner.sensitivity_json, document,
-                                   _options(body, SensitivityIn), query)
-    return Response(text, media_type="application/json")
+    return await study(request, "sensitivity", query)
 
 
-@router.post("/pareto", response_model=Pareto, responses=INVALID,
+@router.post("/pareto", response_model=Pareto, responses={**INVALID, **BUSY},
              openapi_extra=json_body(ParetoIn))
-async def pareto(request: Request, query: StudyQueryDep, store: StoreDep) -> Response:
+async def pareto(request: Request, query: StudyQueryDep) -> Response:
     """The Pareto frontier of two objectives."""
-    body = await read_document(request)
-    document, _ = study_input(store, body, "objectives", required=False)
-    text = await run_in_threadpool(planner.pareto_json, document, _options(body, ParetoIn),
-                                   query)
-    return Response(text, media_type="application/json")
+    return await study(request, "pareto", query)
 
 
-@router.post("/outcomes", response_model=Outcomes, responses=INVALID,
+@router.post("/outcomes", response_model=Outcomes, responses={**INVALID, **BUSY},
              openapi_extra=json_body(OutcomesIn))
-async def outcomes(request: Request, query: StudyQueryDep, store: StoreDep) -> Response:
+async def outcomes(request: Request, query: StudyQueryDep) -> Response:
     """The optimal plan's realised financial value over sampled values."""
-    body = await read_document(request)
-    document, _ = study_input(store, body, "options", required=False)
-    text = await run_in_threadpool(planner.outcomes_json, document,
-                                   _options(body, OutcomesIn), query)
-    return Response(text, media_type="application/json")
+    return await study(request, "outcomes", query)

@@ -52,6 +52,9 @@ async def _download(jid: str, store: StoreDep, org: str | None, suffix: str,
     if job["status"] != "done":
         raise HTTPException(status_code=409,
                             detail=f"job '{jid}' is {job['status']}: no plan")
+    if job["plan"] is None:
+        raise HTTPException(status_code=409,
+                            detail=f"job '{jid}' is a {job['kind']} job: it has no plan")
     if job.get("document") is None and suffix == ".html":
         raise HTTPException(status_code=409, detail=(
             f"job '{jid}' ran before spmo kept the portfolio each job solved: its report "

@@ -10,6 +10,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=Health)
-def healthz() -> Health:
-    """The server answers."""
+async def healthz() -> Health:
+    """The server answers (on the event loop itself: it needs no worker thread,
+    so it answers while every thread and every Dask worker is busy)."""
     return Health()

@@ -52,7 +52,7 @@ async def create(request: Request, store: StoreDep, principal: PrincipalDep) -> 
     `file`); nothing is stored from an invalid one."""
     document, portfolio = await (read_upload(request) if is_multipart(request)
                                  else read_portfolio(request))
-    summary = store.create_portfolio(document, portfolio.name, len(portfolio.projects),
+    summary = store.create_portfolio(document, portfolio.name, portfolio.projects,
                                      actor=principal)
     return {**summary, "warnings": list(portfolio.warnings)}
 
@@ -88,7 +88,7 @@ async def replace(pid: str, request: Request, store: StoreDep, principal: Princi
     document, portfolio = await read_portfolio(request)
     try:
         summary = store.replace_portfolio(pid, document, portfolio.name,
-                                          len(portfolio.projects), actor=principal, org=org,
+                                          portfolio.projects, actor=principal, org=org,
                                           if_match=parse_if_match(if_match))
     except PreconditionFailed as exc:
         raise HTTPException(status_code=412, detail=(

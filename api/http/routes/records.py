@@ -42,6 +42,9 @@ def adopt(jid: str, body: AdoptIn, store: StoreDep, principal: PrincipalDep,
         raise not_found("job", jid)
     if job["status"] != "done":
         raise HTTPException(status_code=409, detail=f"job '{jid}' is {job['status']}: no plan")
+    if job["plan"] is None:
+        raise HTTPException(status_code=409, detail=(
+            f"job '{jid}' is a {job['kind']} job: only a solve's plan can be adopted"))
     if job["document"] is None:
         raise HTTPException(status_code=409, detail=(
             f"job '{jid}' did not keep the document it solved: solve the portfolio again"))

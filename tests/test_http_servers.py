@@ -67,19 +67,17 @@ def _settle(http: httpx.Client, base: str, jid: str, seconds: float = 120) -> di
 
 
 def test_two_servers_then_kill_one(database, tmp_path):
-    ports = _free_port(), _free_port()
-    while ports[0] == ports[1]:
-        ports = ports[0], _free_port()
     logs = [open(tmp_path / f"server{i}.log", "w") for i in (0, 1)]  # noqa: SIM115
-    (a, base_a), (b, base_b) = (_serve(database, p, log) for p, log in zip(ports, logs,
-                                                                          strict=True))
+    servers = []
     try:
-        for base, log in ((base_a, logs[0]), (base_b, logs[1])):
+        for log in logs:  # one after the other: a port is picked once the last is up
+            servers.append(_serve(database, _free_port(), log))
             try:
-                _up(base, 180)
+                _up(servers[-1][1], 180)
             except AssertionError:
                 log.flush()
                 raise AssertionError(open(log.name).read()[-3000:]) from None
+        (a, base_a), (b, base_b) = servers
         http = httpx.Client(timeout=60)
         pid = http.post(f"{base_a}/v1/portfolios", json=TINY).json()["id"]
         ids = [http.post(f"{(base_a, base_b)[i % 2]}/v1/portfolios/{pid}/solve",
@@ -117,7 +115,7 @@ def test_two_servers_then_kill_one(database, tmp_path):
         assert not [p for p in family if alive(p)], "a worker outlived the killed server"
         assert http.delete(f"{base_b}/v1/jobs/{survivor}").status_code == 202
     finally:
-        for server in (a, b):
+        for server, _ in servers:
             if server.poll() is None:
                 server.terminate()
                 server.wait(60)

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from spmo.api.http import create_app
 from spmo.api.settings import Settings
 
+from .conftest import key_headers
 from .test_pareto import tiny
 from .test_robust import BASE
 from .test_sensitivity import FINANCIAL
@@ -15,7 +16,8 @@ from .test_sensitivity import FINANCIAL
 
 @pytest.fixture
 def client(tmp_path):
-    with TestClient(create_app(Settings(database_url=f"sqlite:///{tmp_path / 'd.db'}")),
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    with TestClient(create_app(Settings(database_url=url)), headers=key_headers(url, "plan"),
                     raise_server_exceptions=False) as c:
         yield c
 

@@ -12,9 +12,8 @@ import json
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
-from spmo.api.http import create_app, planner
-from spmo.api.http.deps import get_jobs
-from spmo.api.http.schemas import SolveQuery
+from spmo.api.http import create_app
+from spmo.api.jobs.kinds import solve as solve_kind
 from spmo.api.settings import Settings
 from spmo.api.tables import document_hash
 from spmo.engine.io import write_workbook
@@ -123,8 +122,9 @@ def test_an_adopted_plan_reads_back_with_its_inputs_and_resolves_to_the_same_pla
     assert decision["rationale"] == "fits both budgets" and decision["key_name"] == "alice"
     assert decision["plan"] == job["plan"] and decision["solver"] == job["plan"]["solver"]
     assert decision["options"]["explain"] == "none" and decision["spmo_version"]
-    again = json.loads(planner.plan_json(validate_document(decision["document"]),
-                                         SolveQuery(**decision["options"])))
+    # what a solve job computes, on the decision's own document and options
+    again = json.loads(solve_kind(decision["document"], {"options": decision["options"]},
+                                  lambda _done, _total: None))
     assert again["objective"] == pytest.approx(decision["plan"]["objective"])
     assert [(s["project"], s["start"]) for s in again["selected"]] == [
         (s["project"], s["start"]) for s in decision["plan"]["selected"]]
@@ -137,9 +137,20 @@ def test_an_adopted_plan_reads_back_with_its_inputs_and_resolves_to_the_same_pla
     assert {p["column"] for p in _problems(missing)} == {"approver", "rationale"}
 
 
-class _HeldJobs:
-    def submit(self, *_job) -> None:
-        """Never runs it: the job stays queued."""
+def _running_job(app, pid: str) -> str:
+    """A solve of `pid` that a (fictitious) server holds running: no plan yet."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from spmo.api.store import jobs
+
+    jid, now = uuid.uuid4().hex, datetime.now(UTC)
+    with app.state.store.engine.begin() as db:
+        db.execute(jobs.insert().values(
+            id=jid, kind="solve", portfolio_id=pid, request="{}", status="running",
+            org="default", owner="held", lease_until=now + timedelta(hours=1),
+            cancel_requested=False, submitted=now, started=now))
+    return jid
 
 
 def test_a_plan_that_is_not_there_cannot_be_adopted_or_downloaded(app, client):
@@ -151,8 +162,7 @@ def test_a_plan_that_is_not_there_cannot_be_adopted_or_downloaded(app, client):
     refused = client.post(f"/v1/jobs/{job['id']}/adopt", json={"approver": "a", "rationale": "b"})
     assert refused.status_code == 409 and "infeasible" in refused.json()["detail"]
     assert client.get(f"/v1/portfolios/{pid}/decisions").json() == []
-    app.dependency_overrides[get_jobs] = _HeldJobs
-    queued = client.post(f"/v1/portfolios/{pid}/solve").json()["id"]
+    queued = _running_job(app, pid)
     for path in (f"/v1/jobs/{queued}/plan.xlsx", f"/v1/jobs/{queued}/plan.html"):
         assert client.get(path).status_code == 409
     assert client.post(f"/v1/jobs/{queued}/adopt", json={

@@ -151,7 +151,10 @@ def test_http_replan(tmp_path, original):
 
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'spmo.db'}")
     now = at_now(100, [{"project": "H", "spent": 60, "progress": 0.5}])
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    from .conftest import key_headers
+
+    with TestClient(create_app(settings), headers=key_headers(settings.database_url, "plan"),
+                    raise_server_exceptions=False) as client:
         answer = client.post("/v1/replan?explain=none", json={
             "portfolio": now, "plan": original.model_dump(mode="json")})
         assert answer.status_code == 200, answer.text

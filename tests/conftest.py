@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,3 +62,25 @@ def key_headers(store, role: str = "admin", org: str = "default",
         store = Store(store)
     _, key = store.create_key(name or f"test-{role}", role, org)
     return {"X-API-Key": key}
+
+
+@contextmanager
+def postgres_schema(prefix: str = "t"):
+    """The URL of a fresh schema of its own in the PostgreSQL server that
+    `make test` starts (tests/postgres.sh), dropped afterwards; the test is
+    skipped when SPMO_TEST_POSTGRES_URL is not set."""
+    import sqlalchemy as sa
+
+    server = os.environ.get("SPMO_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("SPMO_TEST_POSTGRES_URL is not set (make test sets it)")
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server)
+    with admin.begin() as db:
+        db.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{server}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as db:
+            db.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import time
-import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,7 +20,7 @@ from spmo.api.settings import Settings
 from spmo.api.store import Store
 from spmo.engine.schema import SINGLE_TABLES, TABLES
 
-from .conftest import EXAMPLES, key_headers, portfolio_of, solve_checked
+from .conftest import EXAMPLES, key_headers, portfolio_of, postgres_schema, solve_checked
 from .family_helpers import costs, doc
 
 TINY = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}, {"id": "C", "value": 3}],
@@ -39,21 +37,10 @@ def store(request, tmp_path):
     if request.param == "sqlite":
         yield Store(f"sqlite:///{tmp_path / 'spmo.db'}")
         return
-    server = os.environ.get("SPMO_TEST_POSTGRES_URL")
-    if not server:
-        pytest.skip("SPMO_TEST_POSTGRES_URL is not set (make test sets it)")
-    import sqlalchemy as sa
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server)
-    with admin.begin() as db:
-        db.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    store = Store(f"{server}?options=-csearch_path%3D{schema}")
-    yield store
-    store.engine.dispose()
-    with admin.begin() as db:
-        db.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with postgres_schema() as url:
+        store = Store(url)
+        yield store
+        store.engine.dispose()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +18,7 @@ from spmo.api.jobs.store import LEASE_EXPIRED, JobStore
 from spmo.api.settings import Settings
 from spmo.api.store import Store
 
+from .conftest import postgres_schema
 from .test_http import TINY, _wait
 
 LONG_MC = {"kind": "montecarlo", "portfolio": TINY, "samples": 1000, "seed": 3,
@@ -32,19 +32,8 @@ def url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'spmo.db'}"
         return
-    server = os.environ.get("SPMO_TEST_POSTGRES_URL")
-    if not server:
-        pytest.skip("SPMO_TEST_POSTGRES_URL is not set (make test sets it)")
-    import sqlalchemy as sa
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server)
-    with admin.begin() as db:
-        db.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    yield f"{server}?options=-csearch_path%3D{schema}"
-    with admin.begin() as db:
-        db.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with postgres_schema() as schema_url:
+        yield schema_url
 
 
 def _client(url: str, **settings) -> TestClient:

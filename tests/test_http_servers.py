@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 
 import httpx2 as httpx
 import pytest
@@ -19,6 +18,7 @@ import sqlalchemy as sa
 from spmo.api.jobs.store import LEASE_EXPIRED
 from spmo.api.store import jobs
 
+from .conftest import postgres_schema
 from .test_http import TINY
 from .test_http_limits import _free_port, _up, alive, descendants
 
@@ -27,17 +27,8 @@ LEASE_S = 2.0
 
 @pytest.fixture
 def database():
-    server = os.environ.get("SPMO_TEST_POSTGRES_URL")
-    if not server:
-        pytest.skip("SPMO_TEST_POSTGRES_URL is not set (make test sets it)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server)
-    with admin.begin() as db:
-        db.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    yield f"{server}?options=-csearch_path%3D{schema}"
-    with admin.begin() as db:
-        db.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 def _serve(url: str, port: int, log) -> tuple[subprocess.Popen, str]:

@@ -7,8 +7,6 @@ on SQLite and on PostgreSQL (JSONB there)."""
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -21,6 +19,7 @@ from spmo.api.store import Store
 from spmo.api.tables import document_hash, metadata
 from typer.testing import CliRunner
 
+from .conftest import postgres_schema
 from .test_http import TINY
 
 
@@ -30,17 +29,8 @@ def empty_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
-    server = os.environ.get("SPMO_TEST_POSTGRES_URL")
-    if not server:
-        pytest.skip("SPMO_TEST_POSTGRES_URL is not set (make test sets it)")
-    schema = f"m_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server)
-    with admin.begin() as db:
-        db.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    yield f"{server}?options=-csearch_path%3D{schema}"
-    with admin.begin() as db:
-        db.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with postgres_schema("m") as url:
+        yield url
 
 
 OLD = sa.MetaData()

@@ -400,4 +400,27 @@ def test_the_pages_own_reckoning_in_the_browser(spmo_server, browser_page):
                                ["best found, not proven", "circle-open", [100], [0.5]]]
     assert result["today"] == "marked"
     assert result["factors"] == [0.8, 1, 1.2] and "positive numbers" in result["bad"]
+    sens = page.evaluate("""async () => {
+        const d = await import("/static/decisions.js");
+        const f = await import("/static/format.js");
+        const names = f.namesOf({projects: [{id: "P1", name: "Pricing"}, {id: "P2"}],
+                                 objectives: [{id: "g", name: "Growth"}]});
+        const t = document.createElement("table"), w = document.createElement("table");
+        const notes = document.createElement("ul");
+        d.renderSensitivity(t, w, notes, {projects: [
+            {project: "P1", selected: true, direction: "fall", status: "exact",
+             objective_margin: 1234.567, value_now: 5000, value_threshold: 3765.4, note: ""},
+            {project: "P2", selected: false, direction: "rise", status: "never",
+             objective_margin: null, value_now: 10, value_threshold: null, note: "cannot fit"}],
+            weight_ranges: [{objective: "g", weight: 0.5, low: 0.25, high: null, exact: true}],
+            notes: ["one note"]}, names);
+        const rows = (table) => [...table.querySelectorAll("tbody tr")].map((r) =>
+            [...r.children].map((c) => c.textContent));
+        return {rows: rows(t), weights: rows(w), notes: notes.textContent};
+    }""")
+    assert sens["rows"] == [
+        ["P1 · Pricing", "yes", "fall", "exact", "1,234.57", "5,000", "3,765.4", ""],
+        ["P2", "no", "rise", "never", "–", "10", "–", "cannot fit"]]
+    assert sens["weights"] == [["Growth", "0.5", "0.25", "–", "yes"]]
+    assert sens["notes"] == "one note"
     assert page.errors == []

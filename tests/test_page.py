@@ -409,7 +409,8 @@ def test_the_pages_own_reckoning_in_the_browser(spmo_server, browser_page):
         const notes = document.createElement("ul");
         d.renderSensitivity(t, w, notes, {projects: [
             {project: "P1", selected: true, direction: "fall", status: "exact",
-             objective_margin: 1234.567, value_now: 5000, value_threshold: 3765.4, note: ""},
+             objective_margin: 1234.567, value_now: 5000, value_threshold: 3765.4,
+             score_now: 0.5, score_threshold: 0.25, note: ""},
             {project: "P2", selected: false, direction: "rise", status: "never",
              objective_margin: null, value_now: 10, value_threshold: null, note: "cannot fit"}],
             weight_ranges: [{objective: "g", weight: 0.5, low: 0.25, high: null, exact: true}],
@@ -419,8 +420,8 @@ def test_the_pages_own_reckoning_in_the_browser(spmo_server, browser_page):
         return {rows: rows(t), weights: rows(w), notes: notes.textContent};
     }""")
     assert sens["rows"] == [
-        ["P1 · Pricing", "yes", "fall", "exact", "1,234.57", "5,000", "3,765.4", ""],
-        ["P2", "no", "rise", "never", "–", "10", "–", "cannot fit"]]
+        ["P1 · Pricing", "yes", "fall", "exact", "1,234.57", "5,000", "3,765.4", "0.5", "0.25", ""],
+        ["P2", "no", "rise", "never", "–", "10", "–", "–", "–", "cannot fit"]]
     assert sens["weights"] == [["Growth", "0.5", "0.25", "–", "yes"]]
     assert sens["notes"] == "one note"
     assert page.errors == []

@@ -104,10 +104,11 @@ export function renderPareto(chart, table, steps, result, names) {
 export function renderSensitivity(table, weights, notes, result, names) {
   const margin = (x) => (x == null ? "–" : num(x, 2));
   fillTable(table, ["Project", "In the plan", "Direction", "Status", "Objective margin",
-    "Value now", "Value threshold", "Note"],
+    "Value now", "Value threshold", "Score now", "Score threshold", "Note"],
   result.projects.map((p) => [names.project(p.project), p.selected ? "yes" : "no", p.direction,
-    p.status, margin(p.objective_margin), margin(p.value_now), margin(p.value_threshold), p.note || ""]),
-  [4, 5, 6]);
+    p.status, margin(p.objective_margin), margin(p.value_now), margin(p.value_threshold),
+    margin(p.score_now), margin(p.score_threshold), p.note || ""]),
+  [4, 5, 6, 7, 8]);
   fillTable(weights, ["Objective", "Weight", "Lowest", "Highest", "Exact"],
     result.weight_ranges.map((w) => [names.objectives.get(w.objective) || w.objective, num(w.weight, 2),
       margin(w.low), margin(w.high), w.exact ? "yes" : "no"]), [1, 2, 3]);

@@ -203,15 +203,85 @@ def test_a_planner_solves_replans_compares_and_downloads(spmo_server, browser_pa
     assert page.errors == []
 
 
+def figure(page: Page, label: str) -> str:
+    return page.locator(f'#var-figures [data-figure="{label}"] dd').inner_text()
+
+
+def decimals(x: float, digits: int) -> str:
+    """x as the page writes it with at most `digits` decimals (no trailing zeros)."""
+    text = f"{x:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def finished_job(page: Page, server, kind: str, box: str) -> dict:
+    page.wait_for_selector(f'body[data-{kind}][data-busy="false"]', timeout=SOLVE_WAIT)
+    job_id = page.locator(box).get_attribute("data-job")
+    assert job_id == page.evaluate(f"document.body.dataset.{kind}")
+    status, job = server.call("GET", f"/v1/jobs/{job_id}")
+    assert status == 200 and job["status"] == "done" and job["kind"] == kind
+    return job["result"]
+
+
+def test_decisions_value_at_risk_and_pareto_frontier(spmo_server, browser_page, tmp_path):
+    """The Decisions tab runs outcomes and pareto as jobs on the stored portfolio
+    and shows the job's own figures, formatted for people."""
+    server, page = spmo_server, browser_page
+    page.goto(server.url + "/")
+    page.get_by_label("Time limit per solve (seconds)").fill("3")
+    page.set_input_files("#upload", EXAMPLE)
+    expect(page.locator("#status")).to_contain_text("Stored Northwind", timeout=30_000)
+    page.get_by_role("tab", name="Decisions").click()
+    expect(page.locator("#panel-decisions")).to_be_visible()
+    page.get_by_label("Samples", exact=True).fill("2000")
+    page.get_by_label("Target value (optional)").fill("8000")
+    page.get_by_role("button", name="Run the value at risk").click()
+    out = finished_job(page, server, "outcomes", "#var-result")
+    assert out["samples"] == 2000 and out["target"] == 8000
+    for label, key in (("Mean", "mean"), ("P10", "p10"), ("P50", "p50"), ("P90", "p90")):
+        assert figure(page, label) == grouped(out[key])
+    assert "," in figure(page, "Mean")  # thousands are grouped
+    reach = figure(page, "Probability of reaching the target")
+    assert reach == f"{percent(out['p_target'])} (target 8,000)"
+    bars = page.evaluate("document.getElementById('var-chart').data[0].y")
+    assert bars == [b["count"] for b in out["histogram"]] and sum(bars) == 2000
+
+    page.get_by_label("Steps between the two ends").fill("2")
+    page.get_by_role("button", name="Draw the Pareto frontier").click()
+    expect(page.locator("#job")).to_be_visible()  # progress while the job runs
+    front = finished_job(page, server, "pareto", "#pareto-result")
+    points = front["points"]
+    rows = page.locator("#pareto-table tbody tr")
+    assert rows.count() == len(points) >= 2
+    for i, p in enumerate(points):
+        cells = rows.nth(i).locator("th, td").all_inner_texts()
+        assert cells[:4] == [str(i + 1), decimals(p["first"], 2), grouped(p["second"]),
+                             "yes" if p["proven"] else "no"]
+        assert cells[5] == str(len(p["selected"]))
+    symbols = page.evaluate("""document.getElementById('pareto-chart').data.slice(1)
+        .map((t) => [t.marker.symbol, t.x.length])""")
+    proven = sum(p["proven"] for p in points)
+    marks = (["circle", proven], ["circle-open", len(points) - proven])
+    assert symbols == [m for m in marks if m[1]]
+    moves = page.locator("#pareto-moves li")
+    assert moves.count() == len(front["steps"]) == len(points) - 1
+    names = {p["id"]: p["name"] for p in json.loads(EXAMPLE.read_text())["projects"]}
+    for i, step in enumerate(front["steps"]):
+        text = moves.nth(i).inner_text()
+        for pid in step["came_in"] + step["went_out"]:
+            assert f"{pid} · {names[pid]}" in text
+    screenshot(page, tmp_path, "8-decisions")
+    assert page.errors == []
+
+
 def test_keyboard_reaches_every_tab_and_each_control_has_a_label(spmo_server, browser_page):
     server, page = spmo_server, browser_page
     page.goto(server.url + "/")
     page.get_by_role("tab", name="Plan").focus()
     names = []
-    for _ in range(4):
+    for _ in range(5):
         names.append(page.evaluate("document.activeElement.textContent"))
         page.keyboard.press("ArrowRight")
-    assert names == ["Plan", "What if", "Scenarios side by side", "Budget frontier"]
+    assert names == ["Plan", "What if", "Scenarios side by side", "Budget frontier", "Decisions"]
     assert page.evaluate("document.activeElement.textContent") == "Plan"  # wraps round
     unlabelled = page.evaluate("""[...document.querySelectorAll('input, select, button')]
         .filter((e) => !(e.labels && e.labels.length) && !e.textContent.trim()
@@ -330,4 +400,28 @@ def test_the_pages_own_reckoning_in_the_browser(spmo_server, browser_page):
                                ["best found, not proven", "circle-open", [100], [0.5]]]
     assert result["today"] == "marked"
     assert result["factors"] == [0.8, 1, 1.2] and "positive numbers" in result["bad"]
+    sens = page.evaluate("""async () => {
+        const d = await import("/static/decisions.js");
+        const f = await import("/static/format.js");
+        const names = f.namesOf({projects: [{id: "P1", name: "Pricing"}, {id: "P2"}],
+                                 objectives: [{id: "g", name: "Growth"}]});
+        const t = document.createElement("table"), w = document.createElement("table");
+        const notes = document.createElement("ul");
+        d.renderSensitivity(t, w, notes, {projects: [
+            {project: "P1", selected: true, direction: "fall", status: "exact",
+             objective_margin: 1234.567, value_now: 5000, value_threshold: 3765.4,
+             score_now: 0.5, score_threshold: 0.25, note: ""},
+            {project: "P2", selected: false, direction: "rise", status: "never",
+             objective_margin: null, value_now: 10, value_threshold: null, note: "cannot fit"}],
+            weight_ranges: [{objective: "g", weight: 0.5, low: 0.25, high: null, exact: true}],
+            notes: ["one note"]}, names);
+        const rows = (table) => [...table.querySelectorAll("tbody tr")].map((r) =>
+            [...r.children].map((c) => c.textContent));
+        return {rows: rows(t), weights: rows(w), notes: notes.textContent};
+    }""")
+    assert sens["rows"] == [
+        ["P1 · Pricing", "yes", "fall", "exact", "1,234.57", "5,000", "3,765.4", "0.5", "0.25", ""],
+        ["P2", "no", "rise", "never", "–", "10", "–", "–", "–", "cannot fit"]]
+    assert sens["weights"] == [["Growth", "0.5", "0.25", "–", "yes"]]
+    assert sens["notes"] == "one note"
     assert page.errors == []

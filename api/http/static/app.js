@@ -3,6 +3,7 @@
 // {name, pid, doc, jobId, plan, changes}; the first is today's plan.
 
 import { ApiError, apiKey, call, cancelJob, capabilities, followJob, setApiKey } from "./api.js";
+import { renderOutcomes, renderPareto, renderSensitivity, runStudy, wholeOf } from "./decisions.js";
 import { downloadFromServer, downloadHtml, downloadJson, offered } from "./downloads.js";
 import { namesOf, num } from "./format.js";
 import { parseFactors, renderFrontier, runFrontier } from "./frontier.js";
@@ -12,7 +13,7 @@ import { renderScenarios } from "./scenarios.js";
 import { buildSliders, changedDocument, changesOf, resetSliders } from "./whatif.js";
 
 const $ = (id) => document.getElementById(id);
-const state = { base: null, names: null, scenarios: [], shown: -1, sliders: null, busy: false,
+const state = { base: null, names: null, studies: {}, scenarios: [], shown: -1, sliders: null, busy: false,
   pending: false, jobId: null, cancelled: false, compare: new Set() };
 
 function setStatus(text, error = false) {
@@ -69,7 +70,7 @@ async function busy(label, work) {
   state.busy = true;
   state.cancelled = false;
   document.body.dataset.busy = "true";
-  for (const id of ["solve", "replan", "draw-frontier"]) $(id).disabled = true;
+  for (const id of ["solve", "replan", "draw-frontier", ...STUDIES]) $(id).disabled = true;
   $("job-cancel").hidden = false;
   showProgress(label, null);
   try {
@@ -88,6 +89,7 @@ function enableButtons() {
   $("solve").disabled = !state.base || state.busy;
   $("replan").disabled = !state.scenarios.length || state.busy;
   $("draw-frontier").disabled = state.shown < 0 || state.busy;
+  for (const id of STUDIES) $(id).disabled = !state.base || state.busy;
 }
 
 const timeLimit = () => Math.max(1, Number($("time-limit").value) || 10);
@@ -137,7 +139,9 @@ async function choose(pid) {
   state.compare = new Set();
   state.shown = -1;
   state.sliders = buildSliders(doc, $("pool-sliders"), $("weight-sliders"), onSlider);
-  for (const id of ["plan-body", "whatif-body", "scenarios-body", "whatif-latest"]) $(id).hidden = true;
+  state.studies = {};
+  for (const id of ["plan-body", "whatif-body", "scenarios-body", "whatif-latest", "var-result",
+    "pareto-result", "sens-result"]) $(id).hidden = true;
   for (const id of ["plan-empty", "whatif-empty", "scenarios-empty"]) $(id).hidden = false;
   enableButtons();
   setStatus(`Loaded ${doc.name || pid}: ${num((doc.projects || []).length, 0)} projects over ${num((doc.periods || []).length, 0)} periods. Solve to see the plan.`);
@@ -266,6 +270,45 @@ async function drawFrontier() {
   setStatus(`Budget frontier of ${s.name}: ${frontier.points.length} levels, ${frontier.points.filter((p) => p.proven).length} proven.`);
 }
 
+// ---- decisions: value at risk, Pareto frontier, sensitivity (each a job) ----
+const STUDIES = ["run-outcomes", "run-pareto", "run-sensitivity"];
+
+function studyFields(kind) {
+  if (kind === "outcomes") {
+    const target = $("var-target").value.trim();
+    return { samples: wholeOf($("var-samples"), 10000), seed: wholeOf($("var-seed"), 1),
+      ...(target ? { target: Number(target) } : {}) };
+  }
+  if (kind === "pareto") return { objectives: ["strategic", "financial"],
+    steps: wholeOf($("pareto-steps-n"), 4), exact: $("pareto-exact").checked };
+  return { samples: wholeOf($("sens-samples"), 30), radius: Number($("sens-radius").value) || 0.1,
+    seed: 1, weights: $("sens-weights").checked };
+}
+
+function showStudy(kind) {
+  const study = state.studies[kind], names = state.names;
+  if (!study) return;
+  const box = { outcomes: "var-result", pareto: "pareto-result", sensitivity: "sens-result" }[kind];
+  $(box).hidden = false;
+  $(box).dataset.job = study.id;
+  if (kind === "outcomes") renderOutcomes($("var-figures"), $("var-chart"), study.result);
+  else if (kind === "pareto") renderPareto($("pareto-chart"), $("pareto-table"), $("pareto-moves"), study.result, names);
+  else renderSensitivity($("sens-table"), $("sens-weight-table"), $("sens-notes"), study.result, names);
+}
+
+const STUDY_NAME = { outcomes: "Value at risk", pareto: "Pareto frontier", sensitivity: "Sensitivity" };
+
+async function runDecision(kind) {
+  const base = state.base, fields = studyFields(kind);
+  const job = await busy(`${STUDY_NAME[kind]} of ${base.doc.name || base.pid}`, (progress) =>
+    runStudy(kind, base.pid, fields, timeLimit(), progress, () => state.cancelled));
+  if (state.base !== base) return;
+  state.studies[kind] = job;
+  showStudy(kind);
+  document.body.dataset[kind] = job.id;
+  setStatus(`${STUDY_NAME[kind]} of ${base.doc.name || base.pid} is done.`);
+}
+
 // ---- projector: larger text, charts drawn again at the new size ----
 function setLargeText(on) {
   document.documentElement.classList.toggle("large", on);
@@ -273,6 +316,7 @@ function setLargeText(on) {
   if (state.shown >= 0) showScenario(state.shown, true);
   if (state.frontier) renderFrontier($("frontier-chart"), $("frontier-table"), state.frontier);
   if (!$("panel-scenarios").hidden) renderComparison();
+  for (const kind of Object.keys(state.studies || {})) showStudy(kind);
 }
 
 // ---- start ----
@@ -296,6 +340,9 @@ function start() {
   $("job-cancel").addEventListener("click", () => { state.cancelled = true; if (state.jobId) cancelJob(state.jobId); });
   $("showing").addEventListener("change", () => showScenario(Number($("showing").value)));
   $("draw-frontier").addEventListener("click", () => drawFrontier().catch(fail));
+  $("run-outcomes").addEventListener("click", () => runDecision("outcomes").catch(fail));
+  $("run-pareto").addEventListener("click", () => runDecision("pareto").catch(fail));
+  $("run-sensitivity").addEventListener("click", () => runDecision("sensitivity").catch(fail));
   document.body.dataset.busy = "false";
   initDownloads();
   refreshCapabilities().then(() => loadList()).catch(fail);

@@ -18,7 +18,7 @@ from spmo.api.jobs.store import LEASE_EXPIRED, JobStore
 from spmo.api.settings import Settings
 from spmo.api.store import Store
 
-from .conftest import postgres_schema
+from .conftest import key_headers, postgres_schema
 from .test_http import TINY, _wait
 
 LONG_MC = {"kind": "montecarlo", "portfolio": TINY, "samples": 1000, "seed": 3,
@@ -40,7 +40,7 @@ def _client(url: str, **settings) -> TestClient:
     options = {"job_workers": 2, "job_poll_s": 0.05, "rate_per_s": 0,
                "max_jobs_per_caller": 100, **settings}
     return TestClient(create_app(Settings(database_url=url, **options)),
-                      raise_server_exceptions=False)
+                      headers=key_headers(url, "plan"), raise_server_exceptions=False)
 
 
 def _until(client, jid: str, test, seconds: float = 60.0) -> dict:
@@ -156,7 +156,7 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path):
         assert answer.status_code == 503 and "127.0.0.1:9" in answer.json()["detail"]
         assert client.get("/healthz").status_code == 200
         assert client.post("/v1/validate", json=TINY).status_code == 200
-    env = {**os.environ, "SPMO_DASK_SCHEDULER": "tcp://127.0.0.1:9",
+    env = {**os.environ, "SPMO_AUTH": "off", "SPMO_DASK_SCHEDULER": "tcp://127.0.0.1:9",
            "SPMO_DASK_CONNECT_S": "1", "SPMO_DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}"}
     done = subprocess.run([sys.executable, "-m", "spmo", "serve", "--port", "8999"],
                           env=env, capture_output=True, text=True, timeout=60)

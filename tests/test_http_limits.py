@@ -19,13 +19,15 @@ from fastapi.testclient import TestClient
 from spmo.api.http import create_app
 from spmo.api.settings import Settings
 
+from .conftest import key_headers
 from .test_http import TINY
 
 
 def _client(tmp_path, **settings) -> TestClient:
     options = {"rate_per_s": 0, "job_poll_s": 0.05, **settings}
-    return TestClient(create_app(Settings(database_url=f"sqlite:///{tmp_path / 's.db'}",
-                                          **options)), raise_server_exceptions=False)
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    return TestClient(create_app(Settings(database_url=url, **options)),
+                      headers=key_headers(url, "plan"), raise_server_exceptions=False)
 
 
 def _problem_columns(answer) -> set:
@@ -47,12 +49,12 @@ def test_text_plain_and_forms_are_415(tmp_path):
 
 def test_a_flood_from_one_key_is_429_with_retry_after(tmp_path):
     with _client(tmp_path, rate_per_s=0.2, rate_burst=5) as client:
-        codes = [client.get("/v1/portfolios", headers={"X-API-Key": "k1"}).status_code
-                 for _ in range(8)]
+        k1, k2 = (key_headers(f"sqlite:///{tmp_path / 's.db'}", "read") for _ in range(2))
+        codes = [client.get("/v1/portfolios", headers=k1).status_code for _ in range(8)]
         assert codes[:5] == [200] * 5 and set(codes[5:]) == {429}
-        refused = client.get("/v1/portfolios", headers={"X-API-Key": "k1"})
+        refused = client.get("/v1/portfolios", headers=k1)
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
-        assert client.get("/v1/portfolios", headers={"X-API-Key": "k2"}).status_code == 200
+        assert client.get("/v1/portfolios", headers=k2).status_code == 200  # its own bucket
         assert client.get("/healthz").status_code == 200  # never limited
 
 
@@ -70,7 +72,7 @@ def test_a_body_over_the_limit_is_413_before_it_is_read(tmp_path):
     """A 32 MB body against a 1 MB limit: refused on its Content-Length, and
     also when streamed without one; the server's memory does not grow by it."""
     port = _free_port()
-    env = {**os.environ, "SPMO_MAX_BODY_MB": "1",
+    env = {**os.environ, "SPMO_AUTH": "off", "SPMO_MAX_BODY_MB": "1",  # limits, not keys
            "SPMO_DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}",
            "SPMO_JOB_WORKERS": "1"}
     server = subprocess.Popen([sys.executable, "-m", "spmo", "serve", "--port", str(port)],
@@ -217,7 +219,7 @@ def test_sigterm_stops_the_server_and_its_workers(tmp_path):
     period, and none of its processes (the Dask workers) outlive it."""
     port = _free_port()
     env = {**os.environ, "SPMO_DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}",
-           "SPMO_JOB_WORKERS": "1",
+           "SPMO_AUTH": "off", "SPMO_JOB_WORKERS": "1",  # processes, not keys
            "SPMO_SHUTDOWN_GRACE_S": "3"}
     server = subprocess.Popen([sys.executable, "-m", "spmo", "serve", "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -33,6 +33,7 @@ def database():
 
 def _serve(url: str, port: int, log) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "SPMO_DATABASE_URL": url, "SPMO_JOB_WORKERS": "1",
+           "SPMO_AUTH": "off",  # two servers and a kill -9: leases, not keys
            "SPMO_LEASE_S": str(LEASE_S), "SPMO_JOB_POLL_S": "0.1", "SPMO_RATE_PER_S": "0",
            "SPMO_MAX_JOBS_PER_CALLER": "100", "SPMO_VALIDATE_WORKERS": "1"}
     server = subprocess.Popen([sys.executable, "-m", "spmo", "serve", "--port", str(port)],

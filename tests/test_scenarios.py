@@ -205,8 +205,10 @@ def test_http_compare(tmp_path):
         stored = client.post("/v1/compare", json={"portfolio_id": pid, "scenarios": [cut]})
         assert stored.json()["scenarios"][1]["went_out"] == ["A", "C"]
         bad = client.post("/v1/compare", json={"portfolio_id": "nope", "scenarios": []})
-        assert bad.status_code == 422
-        assert {p["column"] for p in bad.json()["problems"]} == {"scenarios", "portfolio_id"}
+        assert bad.status_code == 422  # the request's problems first
+        assert {p["column"] for p in bad.json()["problems"]} == {"scenarios"}
+        unknown = client.post("/v1/compare", json={"portfolio_id": "f" * 32, "scenarios": [cut]})
+        assert unknown.status_code == 404  # as for every stored portfolio that is not there
         wrong = client.post("/v1/compare", json={"portfolio": BASE, "scenarios": [
             {"changes": [{"drop_project": "Z"}]}]})
         assert wrong.status_code == 422

@@ -34,20 +34,21 @@ SCREENSHOTS = ROOT / "build" / "screenshots"
 class Server:
     """`spmo serve` as a subprocess; `call` speaks JSON to it."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, role: str = "plan", **env: str) -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         database = f"sqlite:///{tmp_path / 'page.db'}"
-        env = {**os.environ, "SPMO_WORKERS": "2"}
+        env = {**os.environ, "SPMO_WORKERS": "2", **env}
         env.pop("SPMO_AUTH", None)  # keys on, as a portal would run it
         made = subprocess.run(
-            [sys.executable, "-m", "spmo", "keys", "create", "--role", "plan", "--name",
+            [sys.executable, "-m", "spmo", "keys", "create", "--role", role, "--name",
              "page-tests", "--database", database, "--json"],
             capture_output=True, text=True, env=env, check=True)
         self.key: str | None = json.loads(made.stdout)["key"]
-        """The API key the page is given (a `plan` key of the test's database)."""
+        """The API key the page is given (a `plan` key of the test's database,
+        or of `role`)."""
         self.log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "spmo", "serve", "--host", "127.0.0.1", "--port",

@@ -4,11 +4,6 @@
 from __future__ import annotations
 
 
-def frontier_html(frontier, title: str) -> str:
-    """The budget frontier's chart (`frontier_figure`) as a self-contained page."""
-    return frontier_figure(frontier, title).to_html(include_plotlyjs=True, full_html=True)
-
-
 def frontier_figure(frontier, title: str):
     """The budget frontier: objective against the budget factor, the total
     cost of each plan on a second axis, each point's status and selection in

@@ -11,9 +11,9 @@ from itertools import pairwise
 
 import pytest
 from fastapi.testclient import TestClient
-from spmo.api.charts import frontier_html
 from spmo.api.http import create_app
 from spmo.api.store import Store
+from spmo.api.study_pages import study_page
 from spmo.engine.errors import InvalidPortfolio
 from spmo.engine.synthetic.generate import generate_portfolio
 from spmo.scenarios.frontier import frontier
@@ -96,8 +96,8 @@ def test_the_chart_is_drawn_by_a_real_browser(tmp_path):
     """Debian's chromium, headless, runs plotly.js on the page: the DOM it
     dumps holds the drawn SVG with one marker per budget level."""
     page = tmp_path / "frontier.html"
-    page.write_text(frontier_html(frontier(PORTFOLIO, [0.5, 1.0, 1.1], workers=1), "test"),
-                    encoding="utf-8")
+    page.write_text(study_page("frontier", frontier(PORTFOLIO, [0.5, 1.0, 1.1], workers=1),
+                               "test", PORTFOLIO), encoding="utf-8")
     dom = dump_dom(page, tmp_path / "profile")
     assert 'class="main-svg"' in dom  # plotly drew the figure
     assert dom.count('class="point"') >= 3  # the three levels' markers

@@ -69,11 +69,11 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     rows, vals, col, hi, act, x = run.rows, run.vals, run.col, run.hi, run.act, run.x
     starts = model.starts
     n = len(starts)
-    density = _density(run) if score is None else score[:n]
     must = _must_projects(model)
     project = starts["project"].to_numpy(dtype=object)
     is_must = pd.Series(project).isin(must).to_numpy()  # hashed, not an O(n x m) scan
     preferred = np.zeros(n, dtype=bool) if prefer is None else prefer[:n] > 0.5
+    density = _density(run) if score is None else score[:n]
     order = np.lexsort((-density, ~preferred, ~is_must))
     candidate = (model.ub[:n] >= 0.5) & (is_must | preferred | (model.c[:n] > 0))
     order = order[candidate[order]]
@@ -177,6 +177,12 @@ def _buy_and_place(run: _Run, j: int, short: np.ndarray, exempt: np.ndarray) -> 
     x[sellers] += amount
     x[j] = 1.0
     return True
+
+
+def value_density(model: LinearModel) -> np.ndarray:
+    """The greedy's order of the starts (`_density`), to hand to many greedy
+    runs on models with the same matrix as `score`."""
+    return _density(_Run.of(model))
 
 
 def _density(run: _Run) -> np.ndarray:

@@ -174,7 +174,7 @@ def explain_large_row(n: int = 1_000, periods: int = 12, seconds: float = 120.0)
 
     portfolio = validate(from_document(generate_portfolio(n, periods, SEED)))
     t0 = time.perf_counter()
-    result = plan(portfolio, time_limit_s=seconds)
+    result = plan(portfolio, time_limit_s=seconds, explain="auto")
     spent = time.perf_counter() - t0
     statuses = [e.cost_status for e in result.excluded]
     two_sided = sum(1 for e in result.excluded if e.cost_status == "interval"

@@ -25,7 +25,7 @@ def check_rules(typed: dict[str, pd.DataFrame],
     for rule in (_rule_self_reference, _rule_value_or_benefits, _rule_windows,
                  _rule_cycles, _rule_weights, _rule_min_max, _rule_skills, _rule_ranges):
         problems += rule(tables)
-    problems += funding_rules(tables.typed, tables.rows, tables.warnings)
+    problems += funding_rules(tables.typed, tables.warnings)
     return problems, tables.warnings
 
 

@@ -10,8 +10,9 @@ eligibility, and re-planning (actuals, settings.now).
   project and category; a category no project has is a warning.
 - funding_sources: a source's rows are a whole-horizon total (period blank)
   and/or one row per period.
-- actuals: progress 0..1 (the cell types say so); a project with actuals is
-  in_flight (else a warning: its actuals are ignored).
+- actuals: progress 0..1 (the cell types say so); any project may have them
+  (re-planning reads those of every project the plan started before now,
+  candidates included: scenarios.drift).
 - settings.now: a period id of the periods table.
 """
 
@@ -24,11 +25,10 @@ from .errors import Problem
 STEP_TOL = 1e-9
 
 
-def funding_rules(typed: dict[str, pd.DataFrame], rows: pd.Series,
+def funding_rules(typed: dict[str, pd.DataFrame],
                   warnings: list[str]) -> list[Problem]:
     """Every problem of the extension tables and columns; warnings appended."""
-    return _scope(typed["projects"]) + _eligibility(typed, warnings) + \
-        _actuals(typed, rows, warnings)
+    return _scope(typed["projects"]) + _eligibility(typed, warnings)
 
 
 def _scope(projects: pd.DataFrame) -> list[Problem]:
@@ -76,21 +76,6 @@ def _eligibility(typed: dict[str, pd.DataFrame], warnings: list[str]) -> list[Pr
     for cat in sorted(set(elig["category"].dropna()) - categories):
         warnings.append(f"eligibility: no project has category '{cat}'")
     return out
-
-
-def _actuals(typed: dict[str, pd.DataFrame], rows: pd.Series,
-             warnings: list[str]) -> list[Problem]:
-    """Actuals belong to running projects (a warning otherwise: they are ignored)."""
-    actuals = typed["actuals"]
-    if actuals.empty:
-        return []
-    projects = typed["projects"]
-    status = pd.Series(projects["status"].to_numpy(), index=projects["id"].to_numpy())
-    status = status[~status.index.duplicated()]
-    for pid in actuals["project"].dropna():
-        if pid in rows.index and status.get(pid) != "in_flight":
-            warnings.append(f"actuals: {pid} is not in_flight; its actuals are ignored")
-    return []
 
 
 def now_rule(typed: dict[str, pd.DataFrame], settings, row: int | None) -> list[Problem]:

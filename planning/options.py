@@ -27,7 +27,7 @@ from spmo.engine.portfolio import Portfolio
 from spmo.solvers.base import SolveOptions
 
 EXPLAIN_MODES = ("auto", "exact", "estimate", "none")
-SOLVE_SHARE = {"exact": 0.5, "estimate": 0.9, "none": 1.0}
+SOLVE_SHARE = {"exact": 0.5, "estimate": 0.8, "none": 1.0}
 """Share of T the solve may take, by the explanation mode (after `auto` is resolved)."""
 EXACT_LIMIT = 300
 """`auto` explains exactly up to this many projects, by estimates beyond."""

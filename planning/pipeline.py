@@ -65,7 +65,8 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
     first, unused = _first(instance, options)
     result = solve(instance.model, options.solver or portfolio.settings.solver,
                    solve_options(portfolio, options, solve_seconds), first=first)
-    warnings = list(portfolio.warnings) + result.notes + _consistency(instance) + unused
+    warnings = list(portfolio.warnings) + result.notes + _consistency(instance) + unused + \
+        _actuals_unread(portfolio)
     if result.x is None:
         conflicts, relax = [], []
         if result.status == Status.INFEASIBLE:
@@ -110,6 +111,17 @@ def _first(instance: Instance, options: PlanOptions):
                    ["the warm-start plan is not used: the greedy found no repair "
                     "of it that keeps every row"])
     return None, []
+
+
+def _actuals_unread(portfolio: Portfolio) -> list[str]:
+    """A warning when the portfolio says where the year stands (`actuals`,
+    settings.now) and is planned from the start of the horizon all the same:
+    re-planning needs the plan the actuals drift from (scenarios.replan)."""
+    if portfolio.table("actuals").empty and portfolio.settings.now is None:
+        return []
+    return ["the portfolio has actuals or settings.now, which a plan from the start of the "
+            "horizon does not read: spmo replan PLAN.json PORTFOLIO re-plans from now "
+            "(sunk costs sunk, running projects continued, stalled or stopped)"]
 
 
 def _consistency(instance: Instance) -> list[str]:

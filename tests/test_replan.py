@@ -44,6 +44,19 @@ def original():
     return result
 
 
+def test_a_plan_from_the_start_says_it_does_not_read_the_actuals(original):
+    """A solve of a portfolio with actuals and settings.now plans the whole
+    horizon: it says so and names spmo replan; the re-plan, which reads them,
+    does not; actuals of a candidate (started by the plan) are no warning."""
+    now = portfolio_of(at_now(100, [{"project": "H", "spent": 60, "progress": 0.5}]))
+    assert not now.warnings  # H is a candidate: the plan started it, its actuals count
+    fresh = solve_checked(now, explain="none")
+    assert any("spmo replan" in w and "actuals" in w for w in fresh.warnings)
+    result = replan(now, original, explain="none")
+    assert not any("spmo replan" in w for w in result.plan.warnings)
+    assert not any("spmo replan" in w for w in original.warnings)
+
+
 def test_sunk_cost_keeps_a_half_done_project(original):
     # the benefit is re-estimated at 100. A fresh plan pays H's whole cost: 100 - 120 < 0,
     # so it takes K (25). Half done (60 spent), what is left costs 60 for 100: +40 > 25.

@@ -56,9 +56,14 @@ def cells(page: Page, table: str) -> list[list[str]]:
     return [r.locator("th, td").all_inner_texts() for r in page.locator(f"{table} tbody tr").all()]
 
 
-def section_shot(page: Page, tmp_path: Path, selector: str, name: str) -> None:
+def section_shot(page: Page, tmp_path: Path, top: str, bottom: str, name: str) -> None:
+    """The page from `top`'s top edge to `bottom`'s bottom edge as `name`.png."""
+    scroll = page.evaluate("window.scrollY")
+    first, last = page.locator(top).bounding_box(), page.locator(bottom).bounding_box()
     path = tmp_path / f"{name}.png"
-    page.locator(selector).screenshot(path=path)
+    page.screenshot(path=path, full_page=True, clip={
+        "x": 0, "y": first["y"] + scroll - 8, "width": page.viewport_size["width"],
+        "height": last["y"] + last["height"] - first["y"] + 16})
     screenshot_copy(path)
 
 
@@ -69,6 +74,9 @@ def check_replan(page: Page, server, names: dict) -> dict:
     result = finished_job(page, server, "replan", "#replan-result")
     figure = lambda label: page.locator(f'#replan-figures [data-figure="{label}"] dd').inner_text()  # noqa: E731
     assert figure("Re-planned at") == result["now"]
+    assert figure("Objective of the re-plan") == rounded(result["plan"]["objective"], 4)
+    words = {"optimal": "Optimal", "feasible": "Feasible"}
+    assert figure("Re-plan") == words[result["plan"]["status"]]
     assert figure("Finished (fixed)") == (", ".join(result["finished"]) or "none")
     assert figure("Window passed (dropped)") == f"{len(result['dropped'])} candidates"
     dropped = page.locator("#replan-dropped").inner_text()
@@ -120,7 +128,7 @@ def test_replan_screen_shows_the_jobs_advice_and_drift(spmo_server, browser_page
     assert {d["project"] for d in result["decisions"]} <= running
     assert {d["project"] for d in result["drift"]} <= {s["project"] for s in plan["selected"]}
     page.locator("#replan-title").scroll_into_view_if_needed()
-    section_shot(page, tmp_path, "#replan-section", "9-replan")
+    section_shot(page, tmp_path, "#replan-title", "#replan-chart", "9-replan")
 
     csv = tmp_path / "actuals.csv"
     csv.write_text("project,spent,progress,benefits_realised\nP08,90,0.3,\nP32,260,0.5,0\n")
@@ -183,5 +191,5 @@ def test_funding_screen_shows_used_unused_and_the_split(spmo_server, browser_pag
         assert row[2:-2] == [one(money[s]) if s in money else "–" for s in sources]
         assert row[-2:] == [one(sum(money.values())), one(selected[project]["cost"])]
     page.locator("#funding-title").scroll_into_view_if_needed()
-    section_shot(page, tmp_path, "#funding-box", "10-funding")
+    section_shot(page, tmp_path, "#funding-title", "#funding-split", "10-funding")
     assert page.errors == []

@@ -55,7 +55,7 @@ function chart(node, plan) {
   Plotly.react(node, [bar("used by the plan", "used", { color: "#0072B2" }),
     bar("unused", "unused", { color: "#d9e6f2", line: { color: "#0072B2", width: 1 } })],
   { font: font(), barmode: "stack", height: Math.max(300, 90 + rows.length * 28),
-    margin: { l: 180, r: 20, t: 30, b: 50 }, legend: { orientation: "h", y: 1.02, yanchor: "bottom" },
+    margin: { l: 180, r: 20, t: 30, b: 50 }, legend: { orientation: "h", y: 1.02, yanchor: "bottom", traceorder: "normal" },
     yaxis: { autorange: "reversed", automargin: true }, xaxis: { title: { text: "Money" }, separatethousands: true } },
   PLOTLY_CONFIG);
 }

@@ -7,9 +7,10 @@
 // as a table and a chart.
 
 import { call } from "./api.js";
-import { el, fillTable, num, pct, signed, STATUS } from "./format.js";
+import { el, fillTable, num, pct, signed } from "./format.js";
 import { font, PLOTLY_CONFIG } from "./plan.js";
 
+const STATUS_WORD = { optimal: "Optimal", feasible: "Feasible", infeasible: "Infeasible", no_solution: "No plan" };
 export const ADVICE = { continue: "Continue", stall: "Pause", stop: "Stop" };
 const COLUMNS = ["project", "spent", "progress", "benefits_realised"];
 
@@ -92,19 +93,20 @@ export function renderReplan(parts, result, names) {
   const list = (ids) => (ids.length ? ids.join(", ") : "none");
   parts.figures.replaceChildren(
     figure("Re-planned at", result.now),
-    figure("Re-plan", `${STATUS[result.plan.status] || result.plan.status}, objective ${num(result.plan.objective, 4)}`),
+    figure("Re-plan", STATUS_WORD[result.plan.status] || result.plan.status),
+    figure("Objective of the re-plan", num(result.plan.objective, 4)),
     figure("Running projects", `${num(result.decisions.length, 0)}: ${counts("continue")} continue, ${counts("stall")} pause, ${counts("stop")} stop`),
     figure("Finished (fixed)", list(result.finished)),
     figure("Window passed (dropped)", `${num(result.dropped.length, 0)} candidates`));
   parts.dropped.textContent = result.dropped.length ? `Candidates whose latest start has passed (dropped): ${
     result.dropped.map((id) => names.project(id)).join("; ")}.` : "";
-  fillTable(parts.decisions, ["Project", "Advice", "Restart", "Sunk", "Remaining cost", "Value delta",
-    "Value on what is left", "Value on its whole cost", "Why"],
+  fillTable(parts.decisions, ["Project", "Advice", "Restart", "Sunk", "Cost left", "Value delta",
+    "Value left", "Value whole", "Why"],
   result.decisions.map((d) => [names.project(d.project), ADVICE[d.action] || d.action, d.restart || "–",
     money(d.sunk), money(d.remaining_cost), signed(d.value_delta, 4), money(d.remaining_value),
     money(d.whole_value), d.reason]), [3, 4, 5, 6, 7]);
   fillTable(parts.drift, ["Project", "State", "Spend planned", "Spent", "Spend drift", "Benefits planned",
-    "Benefits realised", "Benefits drift", "Progress planned", "Progress", "Planned finish", "Forecast finish", "Slip"],
+    "Realised", "Benefits drift", "Progress planned", "Progress", "Finish planned", "Forecast", "Slip"],
   result.drift.map((d) => [names.project(d.project), d.state, money(d.planned_spend), money(d.spent),
     drift(d.spend_drift), money(d.planned_benefits), money(d.benefits_realised), drift(d.benefits_drift),
     pct(d.planned_progress, 0), pct(d.progress, 0), d.planned_finish || "–", d.forecast_finish || "–",

@@ -12,7 +12,15 @@ capacity rows with bought capacity e[k,t] still on offer (coefficient -1)
 and what is bought also fits its own rows (its cost in the budgets). While
 must projects are placed, balance (share) rows may go over: later projects
 dilute them; a must project that did not fit is tried again at the end.
-Synergy variables are set afterwards (z = y_a AND y_b). The result is
+A source-funded project (engine/model/funding.py) is placed with its
+split: after its column is added, each funding[p,t] row (spend - sum_s f = 0)
+is filled by its f[p,s,t] (sources capped by a max_share first, then the
+others, by source), each paying as much as its source and eligibility rows
+still allow; a project whose spend
+its sources cannot cover is not placed (the fill is undone). Partly funded
+projects (min_scope) are not placed (their amounts sit on the share
+variable, which the greedy does not set). Synergy variables are set
+afterwards (z = y_a AND y_b). The result is
 returned only if every row holds, so it is a valid hint for any backend and
 the answer of last resort when a solver finds nothing in time. Starts are
 pre-tested a chunk at a time with array operations, skipping those that
@@ -47,6 +55,8 @@ class _Run:
     act: np.ndarray
     x: np.ndarray
     buyer: np.ndarray | None
+    payers: dict[int, list[int]]
+    """funding row -> the f variables that pay it (engine/model/funding.py)."""
 
     @classmethod
     def of(cls, model: LinearModel) -> _Run:
@@ -54,7 +64,14 @@ class _Run:
         checked = ~np.isin(model.row_family, SKIP)
         return cls(model, rows, vals, col, hi=np.where(checked, model.row_hi, np.inf),
                    act=np.zeros(model.n_rows), x=np.zeros(model.n_vars),
-                   buyer=_buyers(model, rows, vals, col))
+                   buyer=_buyers(model, rows, vals, col), payers=_payers(model, rows, col))
+
+    @property
+    def fill(self) -> np.ndarray:
+        """Per row: True for a funding row (judged after the fill, _fund)."""
+        out = np.zeros(self.model.n_rows, dtype=bool)
+        out[list(self.payers)] = True
+        return out
 
 
 def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
@@ -83,6 +100,7 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     # while a must project is placed (later projects dilute the share)
     harmless = vals <= 0
     harmless_for_must = harmless | (model.row_family == Family.BALANCE)[rows]
+    fill = run.fill
     placed: set = set()
     retry = order[is_must[order]]  # a must project whose prerequisite came later
     names, musts = project.tolist(), is_must.tolist()
@@ -98,7 +116,11 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
             within = act[r] + v <= limit[e]
             exempt = harmless_for_must[e] if musts[j] else harmless[e]
             ok = within | exempt
-            if ok.all():
+            funded = fill[r]
+            if funded.any():
+                if (ok | funded).all() and _fund(run, j, limit, exempt):
+                    placed.add(p)
+            elif ok.all():
                 act[r] += v
                 x[j] = 1.0
                 placed.add(p)
@@ -124,6 +146,7 @@ def _rejection(run: _Run, n: int):
     falls = np.zeros(model.n_rows, dtype=bool)
     start_entry = np.repeat(np.arange(model.n_vars) < n, np.diff(col))
     falls[rows[start_entry & (vals < 0)]] = True
+    falls[list(run.payers)] = True  # a funding row is lowered by its fill
     seller = np.full(model.n_rows, -1) if run.buyer is None else run.buyer
 
     def sure_no(chunk: np.ndarray, limit) -> np.ndarray:
@@ -175,6 +198,57 @@ def _buy_and_place(run: _Run, j: int, short: np.ndarray, exempt: np.ndarray) -> 
         return False
     act[unique] += after
     x[sellers] += amount
+    x[j] = 1.0
+    return True
+
+
+def _payers(model: LinearModel, rows, col) -> dict[int, list[int]]:
+    """funding row -> its f variables: first those a max_share caps (an
+    eligibility row), then the others, each in the model's order (source); a
+    capped source pays its share first, the money that may pay all is kept."""
+    funding = model.funding
+    out: dict[int, list[tuple[bool, int]]] = {}
+    if funding is None or funding.empty:
+        return out
+    family = model.row_family
+    for f in funding["var"].to_numpy(dtype=np.int64).tolist():
+        mine = family[rows[col[f]:col[f + 1]]]
+        capped = bool((mine == Family.ELIGIBILITY).any())
+        for r in rows[col[f]:col[f + 1]][mine == Family.FUNDING].tolist():
+            out.setdefault(r, []).append((not capped, f))
+    return {r: [f for _, f in sorted(fs, key=lambda c: c[0])] for r, fs in out.items()}
+
+
+def _fund(run: _Run, j: int, limit: np.ndarray, exempt: np.ndarray) -> bool:
+    """Place start j and fill its funding rows with their f variables (module
+    docstring); False, and nothing changed, when a row stays short or a <= row
+    of j (not `exempt`) goes over."""
+    rows, vals, col, act, x, hi = run.rows, run.vals, run.col, run.act, run.x, run.hi
+    e = slice(col[j], col[j + 1])
+    r, v = rows[e], vals[e]
+    act[r] += v
+    paid: list[tuple[int, float]] = []
+    for row in r[v > 0].tolist():
+        for f in run.payers.get(row, ()):
+            need = act[row]
+            if need <= TOL * max(1.0, abs(need)):
+                break
+            fr, fv = rows[col[f]:col[f + 1]], vals[col[f]:col[f + 1]]
+            up = fv > 0
+            room = np.min((hi[fr[up]] - act[fr[up]]) / fv[up], initial=np.inf)
+            amount = min(need, max(room, 0.0), run.model.ub[f] - x[f])
+            if amount > 0:
+                act[fr] += amount * fv
+                x[f] += amount
+                paid.append((f, amount))
+    short = np.abs(act[r]) > TOL * np.maximum(1.0, np.abs(v))
+    over = (act[r] > limit[e]) & ~exempt
+    if (short & run.fill[r]).any() or over.any():
+        for f, amount in paid:
+            act[rows[col[f]:col[f + 1]]] -= amount * vals[col[f]:col[f + 1]]
+            x[f] -= amount
+        act[r] -= v
+        return False
     x[j] = 1.0
     return True
 

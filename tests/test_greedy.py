@@ -163,3 +163,24 @@ def test_greedy_plans_the_funding_example():
     mandatory = {p["id"] for p in document["projects"] if p.get("status") == "mandatory"}
     assert mandatory and mandatory <= set(plan.starts)
     assert sum(_paid(plan).values()) > 0
+
+
+@pytest.mark.parametrize("a_extra", [{"min_scope": 0.5}, {"min_scope": 0.5, "scope_step": 0.25},
+                                     {"min_scope": 0.5, "scope_value": "concave"}])
+def test_greedy_places_a_partly_fundable_project_at_its_full_share(a_extra):
+    """A (value 10, cost 10, min_scope 0.5) beside B (6, 4) and C (3, 3): with a
+    budget of 20 all three fit, A at share 1 (the plan's objective is the whole
+    value, 19, a concave value included); with 10 and A mandatory, A alone
+    (share 1). Before, the greedy never placed A and, A being mandatory, found
+    no plan at all."""
+    from .test_families_funding import scope_doc
+
+    portfolio = portfolio_of(scope_doc(a_extra, budget=20))
+    model = build(portfolio)
+    assert float(model.c @ greedy_plan(model)) == pytest.approx(19.0)
+    plan = _greedy_checked(scope_doc(a_extra, budget=20))
+    assert set(plan.starts) == {"A", "B", "C"}
+    assert plan.shares.get("A", 1.0) == pytest.approx(1.0)
+    plan = _greedy_checked(scope_doc({**a_extra, "status": "mandatory"}, budget=10))
+    assert set(plan.starts) == {"A"}
+    assert plan.shares.get("A", 1.0) == pytest.approx(1.0)

@@ -17,10 +17,14 @@ split: after its column is added, each funding[p,t] row (spend - sum_s f = 0)
 is filled by its f[p,s,t] (sources capped by a max_share first, then the
 others, by source), each paying as much as its source and eligibility rows
 still allow; a project whose spend
-its sources cannot cover is not placed (the fill is undone). Partly funded
-projects (min_scope) are not placed (their amounts sit on the share
-variable, which the greedy does not set). Synergy variables are set
-afterwards (z = y_a AND y_b). The result is
+its sources cannot cover is not placed (the fill is undone). A partly
+fundable project (min_scope, scope_step: engine/model/scope.py) is placed
+at its full share: its start's column is read as x + (1/unit) n (its amounts
+sit on the share variable n), and n = 1/unit is set with x; a concave
+value's hypograph variable w (engine/model/curve.py) is read and set at its
+upper bound, the value at share 1 (every chord, extended to share 1, lies
+on or above it).
+Synergy variables are set afterwards (z = y_a AND y_b). The result is
 returned only if every row holds, so it is a valid hint for any backend and
 the answer of last resort when a solver finds nothing in time. Starts are
 pre-tested a chunk at a time with array operations, skipping those that
@@ -32,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csc_matrix, identity
 from spmo.engine.model.linear import LinearModel
 from spmo.engine.rows import STRUCTURAL, Family
 
@@ -60,7 +65,7 @@ class _Run:
 
     @classmethod
     def of(cls, model: LinearModel) -> _Run:
-        rows, vals, col = model.by_column
+        rows, vals, col = _full_share_columns(model)
         checked = ~np.isin(model.row_family, SKIP)
         return cls(model, rows, vals, col, hi=np.where(checked, model.row_hi, np.inf),
                    act=np.zeros(model.n_rows), x=np.zeros(model.n_vars),
@@ -86,13 +91,14 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     rows, vals, col, hi, act, x = run.rows, run.vals, run.col, run.hi, run.act, run.x
     starts = model.starts
     n = len(starts)
-    density = _density(run) if score is None else score[:n]
+    c = _full_share_objective(model)
+    density = _density(run, c) if score is None else score[:n]
     must = _must_projects(model)
     project = starts["project"].to_numpy(dtype=object)
     is_must = pd.Series(project).isin(must).to_numpy()  # hashed, not an O(n x m) scan
     preferred = np.zeros(n, dtype=bool) if prefer is None else prefer[:n] > 0.5
     order = np.lexsort((-density, ~preferred, ~is_must))
-    candidate = (model.ub[:n] >= 0.5) & (is_must | preferred | (model.c[:n] > 0))
+    candidate = (model.ub[:n] >= 0.5) & (is_must | preferred | (c[:n] > 0))
     order = order[candidate[order]]
     buyer = run.buyer
     limit = hi[rows] + TOL * np.maximum(1.0, np.abs(hi[rows]))  # per entry
@@ -127,6 +133,7 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
             elif buyer is not None and (buyer[r[~ok]] >= 0).all() and _buy_and_place(
                     run, j, ~ok, r[exempt & ~within]):
                 placed.add(p)
+    _set_shares(model, x)
     _set_synergies(model, x, placed)
     full = model.activity(x)
     tol = TOL * np.maximum(1.0, np.abs(np.nan_to_num(full)))
@@ -253,7 +260,7 @@ def _fund(run: _Run, j: int, limit: np.ndarray, exempt: np.ndarray) -> bool:
     return True
 
 
-def _density(run: _Run) -> np.ndarray:
+def _density(run: _Run, c: np.ndarray) -> np.ndarray:
     """c_j / w_j with w_j = sum over the <= rows of a_ij / max(1, |hi_i|)."""
     model, rows, vals, col, hi = run.model, run.rows, run.vals, run.col, run.hi
     n = len(model.starts)
@@ -262,7 +269,58 @@ def _density(run: _Run) -> np.ndarray:
                    0.0)
     per_col = np.add.reduceat(use, col[:-1]) if len(use) else np.zeros(model.n_vars)
     per_col = np.where(np.diff(col) > 0, per_col, 0.0)
-    return model.c[:n] / np.maximum(per_col[:n], 1e-9)
+    return c[:n] / np.maximum(per_col[:n], 1e-9)
+
+
+def _companions(model: LinearModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(var, x, value): the variables set with a partly fundable start x when it
+    is placed (its share n at 1/unit, a concave value's w at its bound)."""
+    shares = model.shares
+    if shares is None or shares.empty:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    x_var = shares["x"].to_numpy(dtype=np.int64)
+    var, at, value = [shares["var"].to_numpy(dtype=np.int64)], [x_var], [
+        np.round(1.0 / shares["unit"].to_numpy(dtype=float))]
+    if "curve" in shares:
+        curve = shares["curve"].to_numpy(dtype=np.int64)
+        has = curve >= 0
+        var, at, value = var + [curve[has]], at + [x_var[has]], value + [model.ub[curve[has]]]
+    return np.concatenate(var), np.concatenate(at), np.concatenate(value)
+
+
+def _full_share(model: LinearModel):
+    """A (n_vars x n_vars) map T = I + sum value e_var e_x^T over the companions
+    of partly fundable starts x (_companions), so that column x of A T is x's
+    column plus its full share's; None without share variables."""
+    var, at, value = _companions(model)
+    if len(var) == 0:
+        return None
+    return identity(model.n_vars, format="csc") + csc_matrix(
+        (value, (var, at)), shape=(model.n_vars, model.n_vars))
+
+
+def _full_share_columns(model: LinearModel):
+    """model.by_column, a partly fundable start's column read at its full share."""
+    shift = _full_share(model)
+    if shift is None:
+        return model.by_column
+    a = csc_matrix((model.a_val, (model.a_row, model.a_col)),
+                   shape=(model.n_rows, model.n_vars)) @ shift
+    a.sum_duplicates()
+    a.sort_indices()
+    return a.indices.astype(np.int64), a.data, a.indptr.astype(np.int64)
+
+
+def _full_share_objective(model: LinearModel) -> np.ndarray:
+    """c read as the columns are: a partly fundable start's objective at its full share."""
+    shift = _full_share(model)
+    return model.c if shift is None else shift.T @ model.c
+
+
+def _set_shares(model: LinearModel, x: np.ndarray) -> None:
+    """Every placed partly fundable start's companions at their full-share value."""
+    var, at, value = _companions(model)
+    x[var] = value * x[at]
 
 
 def _must_projects(model: LinearModel) -> set:

@@ -182,6 +182,17 @@ def test_funding_screen_shows_used_unused_and_the_split(spmo_server, browser_pag
     sources = sorted({f["source"] for f in plan["funding"]})
     head = page.locator("#funding-split thead th").all_inner_texts()
     assert head == ["Project", "Funded share", *sources, "Paid by sources", "Cost"]
+    by_period: dict[str, dict[str, float]] = {}
+    for f in plan["funding"]:
+        by_period.setdefault(f["source"], {}).setdefault(f["period"], 0.0)
+        by_period[f["source"]][f["period"]] += f["amount"]
+    periods = [p["id"] for p in doc["periods"]
+               if any(p["id"] in row for row in by_period.values())]
+    assert page.locator("#funding-periods thead th").all_inner_texts() == [
+        "Source", *periods, "Total"]
+    assert cells(page, "#funding-periods") == [
+        [s, *(one(by_period[s][t]) if t in by_period[s] else "–" for t in periods),
+         one(sum(by_period[s].values()))] for s in sources]
     selected = {s["project"]: s for s in plan["selected"]}
     split = cells(page, "#funding-split")
     assert [r[0] for r in split] == [f"{p} · {names[p]}" for p in sorted(paid)]

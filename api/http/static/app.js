@@ -185,7 +185,7 @@ function showScenario(index, stay = false) {
   renderSelected($("selected-table"), s.plan, names);
   renderSpend($("spend"), s.plan, s.doc);
   renderFunding($("funding-box"), { chart: $("funding-chart"), summary: $("funding-summary"),
-    split: $("funding-split"), rows: $("funding-rows") }, s.plan, names);
+    split: $("funding-split"), rows: $("funding-rows"), byPeriod: $("funding-periods") }, s.plan, names);
   renderHeatmap($("heatmap"), s.plan, names);
   renderExcluded($("excluded"), s.plan, names);
   renderRecommendations($("recommendations-box"), $("recommendations"), s.plan, names);

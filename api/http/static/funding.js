@@ -44,6 +44,19 @@ export function fundingSplit(plan) {
   return { sources, rows };
 }
 
+// What each source pays in each period (the plan's funding summed over the
+// projects): {sources, periods, paid: Map source -> Map period -> amount}.
+export function drawnByPeriod(plan, periods) {
+  const paid = new Map();
+  for (const f of plan.funding || []) {
+    if (!paid.has(f.source)) paid.set(f.source, new Map());
+    const row = paid.get(f.source);
+    row.set(f.period, (row.get(f.period) || 0) + f.amount);
+  }
+  const used = periods.filter((t) => [...paid.values()].some((row) => row.has(t)));
+  return { sources: [...paid.keys()].sort(), periods: used, paid };
+}
+
 // The stacked bars, one per funding_sources row (used, then unused), grouped
 // by source on the vertical axis (horizontal bars leave room for the names).
 function chart(node, plan) {
@@ -72,6 +85,12 @@ export function renderFunding(box, parts, plan, names) {
   fillTable(parts.rows, ["Source", "Period", "Available", "Used", "Unused"],
     (plan.sources || []).map((r) => [r.source, r.period || WHOLE, num(r.amount, 1), num(r.used, 1),
       num(r.unused, 1)]), [2, 3, 4]);
+  const drawn = drawnByPeriod(plan, names.periods);
+  fillTable(parts.byPeriod, ["Source", ...drawn.periods, "Total"], drawn.sources.map((s) => {
+    const row = drawn.paid.get(s);
+    return [s, ...drawn.periods.map((t) => (row.has(t) ? num(row.get(t), 1) : "–")),
+      num([...row.values()].reduce((a, b) => a + b, 0), 1)];
+  }), drawn.periods.map((_, i) => i + 1).concat([drawn.periods.length + 1]));
   const split = fundingSplit(plan);
   fillTable(parts.split, ["Project", "Funded share", ...split.sources, "Paid by sources", "Cost"],
     split.rows.map((r) => [names.project(r.project), pct(r.share, 0),

@@ -6,6 +6,7 @@ JSON (GET /v1/jobs/{id}) or the downloaded plan; short time limits."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from .conftest import EXAMPLES
 from .page_fixtures import browser_page, screenshot_copy, spmo_server  # noqa: F401 (fixtures)
-from .test_page import decimals, download, finished_job, wait_for_scenarios
+from .test_page import SOLVE_WAIT, decimals, download, finished_job, wait_for_scenarios
 
 REPLAN = EXAMPLES / "northwind-replan.json"
 FUNDING = EXAMPLES / "northwind-funding.json"
@@ -203,4 +204,29 @@ def test_funding_screen_shows_used_unused_and_the_split(spmo_server, browser_pag
         assert row[-2:] == [one(sum(money.values())), one(selected[project]["cost"])]
     page.locator("#funding-title").scroll_into_view_if_needed()
     section_shot(page, tmp_path, "#funding-title", "#funding-split", "10-funding")
+    assert page.errors == []
+
+
+def test_replan_without_now_says_so_in_words(spmo_server, browser_page, tmp_path):
+    """A portfolio without actuals or settings.now (northwind.json): the help says
+    it has no actuals, Now starts blank, and the re-plan's refusal names
+    settings.now in words; a bad actuals CSV is named before any job runs."""
+    server, page = spmo_server, browser_page
+    upload_and_solve(page, server, tmp_path, EXAMPLES / "northwind.json")
+    page.get_by_role("tab", name="Decisions").click()
+    expect(page.locator("#replan-actuals-help")).to_contain_text("no actuals")
+    expect(page.get_by_label("Now (the current period)")).to_have_value("")
+    page.get_by_role("button", name="Re-plan from the actuals").click()
+    expect(page.locator("#status")).to_have_text(
+        "The job failed: re-planning needs settings.now (the current period).",
+        timeout=SOLVE_WAIT)
+    expect(page.locator("#status")).to_have_class(re.compile("error"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("project,spent,done\nP08,90,yes\n")
+    page.set_input_files("#replan-actuals-file", bad)
+    page.get_by_role("button", name="Re-plan from the actuals").click()
+    expect(page.locator("#status")).to_have_text(
+        "The actuals CSV has unknown columns: done (known: project, spent, progress, "
+        "benefits_realised).")
+    expect(page.locator("#replan-result")).to_be_hidden()
     assert page.errors == []

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 from spmo.engine.impossible import impossible
 from spmo.engine.model.transforms import forced
 from spmo.engine.plan import ExcludedProject, ExplanationSummary, Plan
@@ -30,7 +31,7 @@ from spmo.engine.rows import Family, row_name
 from spmo.solvers.base import Result
 from spmo.solvers.conflicts import find_conflict
 
-from .counterfactual import Drop, drop_of, lifted, lp_estimates, run_counterfactuals
+from .counterfactual import Drop, drop_of, lifted, lp_estimates, repairs, run_counterfactuals
 from .instance import Instance
 from .options import EXACT_LIMIT, Deadline, PlanOptions, solve_options
 
@@ -193,20 +194,37 @@ def _cost_words(drop: Drop, objective: float) -> str:
 
 def _estimate(plan: Plan, instance: Instance, result: Result, targets: list[ExcludedProject],
               options: PlanOptions, deadline: Deadline) -> None:
-    """Lower bounds of cost_to_include from LP (or Lagrangian) prices."""
+    """Proven intervals of cost_to_include without a solve (planning.counterfactual):
+    the lower end from LP (or Lagrangian) prices, the upper end from a quick
+    repair of the plan with the project forced in; "at least" where only the
+    prices give a figure."""
     estimable = [e.project for e in targets
                  if e.code not in STATIC_CODES and e.cost_status != "infeasible"]
     seconds = deadline.cap(options.caps.estimate_s)
     estimates = {} if seconds <= 0.5 else lp_estimates(
         instance.model, estimable, plan.objective, seconds, result.reduced_costs,
         result.bound if result.reduced_costs is not None else None)
-    tolerance = 1e-6 * max(1.0, abs(plan.objective))  # below it, LP noise: not a bound
+    placeable = [e.project for e in targets if e.cost_status != "infeasible"]
+    repaired = {} if result.x is None else repairs(instance.model, placeable, result.x,
+                                                   deadline.at)
+    z = plan.objective
+    ceiling = z if plan.bound is None else max(plan.bound, z)
+    tolerance = 1e-6 * max(1.0, abs(z))  # below it, LP noise: not a bound
+    selected = {s.project for s in plan.selected}
     for e in targets:
         if e.cost_status == "infeasible":
             continue
         low = estimates.get(e.project)
         hint = f"exact: spmo explain --project {e.project}"
-        if low is not None and low > tolerance:
+        repair = repaired.get(e.project)
+        if repair is not None and repair.objective is not None:
+            if e.code not in STATIC_CODES:  # forcing it in only restricts the model
+                low = max(z - ceiling, -np.inf if low is None else low)
+            high = ceiling - repair.objective
+            drop = Drop(low, high, exact=low is not None and
+                        high - low <= 1e-9 * max(1.0, abs(z)))
+            _describe_repair(e, drop, selected - set(repair.selected), z, hint)
+        elif low is not None and low > tolerance:
             e.cost_to_include, e.cost_low, e.cost_status = low, low, "at_least"
             e.reason += f"; forcing it in costs at least {low:.4g} (LP bound; {hint})"
         else:
@@ -214,7 +232,23 @@ def _estimate(plan: Plan, instance: Instance, result: Result, targets: list[Excl
             e.reason += f"; the cost of forcing it in is not estimated ({hint})"
     plan.explanations = ExplanationSummary(
         mode="estimate", figures=len(targets),
-        exact=sum(1 for e in targets if e.cost_status == "infeasible"),
-        bounded=sum(1 for e in targets if e.cost_status == "at_least"),
+        exact=sum(1 for e in targets if e.cost_status in ("infeasible", "exact")),
+        bounded=sum(1 for e in targets if e.cost_status in ("at_least", "interval")),
         not_computed=sum(1 for e in targets if e.cost_status == "not_estimated"),
-        stopped_by_time=seconds <= 0.5)
+        stopped_by_time=seconds <= 0.5 or len(repaired) < len(placeable))
+
+
+def _describe_repair(e: ExcludedProject, drop: Drop, displaced: set[str], objective: float,
+                     hint: str) -> None:
+    """cost_to_include as the interval an estimate proves, with the projects the
+    repaired plan leaves out."""
+    e.cost_to_include, e.cost_low = drop.high, drop.low
+    e.cost_status = "exact" if drop.exact else "interval"
+    e.reason += "; " + _cost_words(drop, objective).replace(
+        "not proven within the limits", "from a repaired plan and the plan's bound")
+    if displaced and drop.high > 0:
+        shown = sorted(displaced)
+        e.reason += f" and displaces {', '.join(shown[:6])}" + \
+            (" and more" if len(shown) > 6 else "")
+    if not drop.exact:
+        e.reason += f" ({hint})"

@@ -29,6 +29,15 @@ return a worse plan at a higher level than at a lower one (issue 13: at
   below the level's own plan is no bound.
 So z_k never falls, and every point says whether it is proven (`proven`:
 status `optimal`) or not, with its bound and gap where there is one.
+
+The highest level is solved in the first round (beside the lowest): when
+its plan P is proven optimal, it settles, without a solve, every lower
+level whose limits P keeps (checked by engine.check on that level's
+portfolio): there OPT_k <= OPT_K = c.P (the optimum never falls) and P is a
+plan of level k, so P is its optimum too (`plan_of` names level K). Where
+the budgets stop binding (the example: 130 %-150 %), those levels cost
+nothing. The proof is the highest level's, so it is as good as that
+level's own `optimal`.
 """
 
 from __future__ import annotations
@@ -38,6 +47,8 @@ import math
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
+from spmo.engine.check import Assignment, check
+from spmo.engine.derive import derive
 from spmo.engine.errors import InvalidPortfolio, Problem
 from spmo.engine.plan import Plan, relative_gap
 from spmo.engine.portfolio import Portfolio
@@ -67,8 +78,10 @@ class FrontierPoint(BaseModel):
     selected: list[str]
     marginal: float | None
     plan_of: float | None = Field(None, description=(
-        "the factor of the lower level whose plan this is, when the solve at this level "
-        "found none better within its time limit (that plan keeps every limit here too)"))
+        "the factor of the level whose plan this is: a lower level's, when the solve at "
+        "this level found none better within its time limit, or the highest level's "
+        "proven optimum, which keeps every limit here and so is this level's optimum "
+        "without a solve (either way that plan keeps every limit here)"))
 
 
 class Frontier(BaseModel):
@@ -142,21 +155,51 @@ def frontier(portfolio: Portfolio, factors=DEFAULT_FACTORS, workers: int | None 
     factors = budget_factors(portfolio, factors)
     options = {"explain": "none", **options}
     width = max(1, min(default_workers(workers), len(factors)))
-    levels: list[_Level] = []
-    best: _Level | None = None
-    for low in range(0, len(factors), width):
-        chunk, done = factors[low:low + width], len(levels)
+    solved: dict[float, _Level] = {}
+    rounds = _rounds(factors, width)
+    while rounds:
+        chunk = [f for f in rounds.pop(0) if f not in solved]
+        if not chunk:
+            continue
+        below = [lv for f, lv in solved.items() if f < chunk[0] and lv.objective is not None]
+        best = max(below, key=lambda lv: lv.objective, default=None)
         first = None if best is None else best.starts
+        done = len(solved)
         step = None if progress is None else \
             (lambda d, _total, done=done: progress(done + d, len(factors)))
-        solved = run_batch(_solve_point, [(portfolio, f, {**options, "first": first})
-                                          for f in chunk], width, step)
-        for factor, (plan, budget) in zip(chunk, solved, strict=True):
-            levels.append(_Level.of(factor, plan, budget))
-            if levels[-1].objective is not None and \
-                    (best is None or levels[-1].objective > best.objective):
-                best = levels[-1]
+        plans = run_batch(_solve_point, [(portfolio, f, {**options, "first": first})
+                                         for f in chunk], width, step)
+        for factor, (plan, budget) in zip(chunk, plans, strict=True):
+            solved[factor] = _Level.of(factor, plan, budget)
+            if plan.status == "optimal" and factor == factors[-1] and len(factors) > 1:
+                solved.update(_settled_below(portfolio, factors, factor, plan, solved))
+    levels = [solved[f] for f in factors]
     return Frontier(points=_points(_monotone(levels)), objective_kind=portfolio.objective_kind)
+
+
+def _rounds(factors: list[float], width: int) -> list[list[float]]:
+    """The order of the solves: the highest level first (beside the lowest
+    when two or more solve at once), then the rest ascending, `width` at a time."""
+    first = ([factors[0]] if width > 1 and len(factors) > 1 else []) + [factors[-1]]
+    rest = [f for f in factors if f not in first]
+    return [first] + [rest[i:i + width] for i in range(0, len(rest), width)]
+
+
+def _settled_below(portfolio: Portfolio, factors: list[float], top: float, plan: Plan,
+                   solved: dict) -> dict[float, _Level]:
+    """The levels below `top`, not yet solved, whose limits `plan` (proven
+    optimal at `top`) keeps: each takes it as its proven optimum (module docstring)."""
+    assignment = Assignment.of_plan(apply(portfolio, level(top)), plan)
+    settled = {}
+    for factor in reversed([f for f in factors if f < top and f not in solved]):
+        scaled = apply(portfolio, level(factor))
+        report = check(scaled, derive(scaled), assignment)
+        if report.violations:
+            break  # a lower level has smaller limits still: it cannot keep them either
+        settled[factor] = dataclasses.replace(
+            _Level.of(factor, plan, float(scaled.table("budgets")["limit"].sum())),
+            plan_of=top)
+    return settled
 
 
 def _monotone(levels: list[_Level]) -> list[_Level]:

@@ -181,16 +181,32 @@ def test_exact_figures_equal_forced_solves(doc):
 @pytest.mark.parametrize("prices", ["lp", "lagrange"])
 @settings(FAST, max_examples=30)
 @given(doc=portfolio_docs(Shape(max_projects=7, max_periods=4)))
-def test_estimates_are_lower_bounds(doc, prices):
-    """From the LP's duals, and from Lagrangian prices (what portfolios too large
-    for the LP get)."""
+def test_estimates_hold_the_exact_drop(doc, prices):
+    """Lower ends from the LP's duals, and from Lagrangian prices (what
+    portfolios too large for the LP get); upper ends from repaired plans: the
+    drop of proven forced solves lies in every interval, and at or above every
+    "at least"."""
     portfolio = valid_or_discard(doc)
     no_lp = mock.patch("spmo.planning.counterfactual.lp_duals", lambda model, seconds: None)
     with no_lp if prices == "lagrange" else contextlib.nullcontext():
         plan = solve_checked(portfolio, solver="highs", explain="estimate")
     assume(plan.objective is not None)
     assert {e.cost_status for e in plan.excluded} <= \
-        {None, "at_least", "not_estimated", "infeasible"}
+        {None, "at_least", "interval", "exact", "not_estimated", "infeasible"}
+    assert_figures_hold(portfolio, plan)
+
+
+def test_estimates_are_intervals_with_the_displaced_projects():
+    """Every project the repair places gets an interval whose upper end is a
+    plan with it: the knapsack's plan with the project forced in, built from
+    the plan; the sentence names what it displaces."""
+    portfolio = portfolio_of(knapsack())
+    plan = solve_checked(portfolio, solver="highs", explain="estimate")
+    intervals = [e for e in plan.excluded if e.cost_status == "interval"]
+    assert len(intervals) == len(plan.excluded) > 5
+    assert all(e.cost_low is not None and e.cost_low <= e.cost_to_include for e in intervals)
+    assert any("displaces" in e.reason for e in intervals)
+    assert plan.explanations.bounded == len(intervals)
     assert_figures_hold(portfolio, plan)
 
 
@@ -227,7 +243,7 @@ def test_estimates_from_the_lagrange_backend():
     with mock.patch("spmo.planning.counterfactual.lp_duals",
                     side_effect=AssertionError("the backend's prices are reused")):
         plan = solve_checked(portfolio, solver="lagrange", explain="estimate")
-    assert sum(e.cost_status == "at_least" for e in plan.excluded) >= 5
+    assert sum(e.cost_status in ("at_least", "interval") for e in plan.excluded) >= 5
     assert_figures_hold(portfolio, plan)
 
 

@@ -188,3 +188,46 @@ def test_objectives_never_fall_as_the_factor_grows(monkeypatch, doc, seed, worke
         if p.proven:  # a proven point is the level's optimum
             direct = plan(apply(portfolio, level(p.factor)), solver="highs", explain="none")
             assert p.objective == pytest.approx(direct.objective, rel=1e-6, abs=1e-9)
+
+
+class Counting(HighsBackend):
+    """HiGHS that counts its solves by the budget they saw (the one per-process
+    count a `workers=1` frontier keeps)."""
+
+    def __init__(self, seen: list) -> None:
+        self.seen = seen
+
+    def solve(self, model, options) -> Result:
+        self.seen.append(round(_budget(model), 6))
+        return super().solve(model, options)
+
+
+def test_the_highest_levels_proven_plan_settles_the_levels_whose_limits_it_keeps(monkeypatch):
+    """All three projects cost 15 and the budget is 10: from 150 % on every
+    level's optimum is A, B and C. The 200 % level's plan keeps 150 % and
+    175 % too, so those two are its optimum without a solve; 140 % is not."""
+    seen: list = []
+    monkeypatch.setattr(strategy, "pick", lambda name, model: Counting(seen))
+    factors = [0.5, 1.4, 1.5, 1.75, 2.0]
+    result = frontier(PORTFOLIO, factors, workers=1)
+    assert seen == pytest.approx([20.0, 5.0, 14.0])  # the highest first, then ascending
+    by = {p.factor: p for p in result.points}
+    assert [(by[f].plan_of, by[f].proven) for f in (1.5, 1.75)] == [(2.0, True)] * 2
+    assert (by[1.4].plan_of, by[1.4].proven) == (None, True)
+    for p in result.points:
+        direct = plan(apply(PORTFOLIO, level(p.factor)), solver="highs", explain="none")
+        assert p.objective == pytest.approx(direct.objective)
+        assert set(p.selected) == {s.project for s in direct.selected}
+    assert [p.budget for p in result.points] == pytest.approx([5, 14, 15, 17.5, 20])
+
+
+def test_an_unproven_highest_level_settles_nothing(slow):
+    """SlowAbove(10) leaves every level from budget 10 up unproven: nothing is
+    settled from above, each level below 10 is solved, the 100 % level keeps
+    the 90 % plan it started from, and the 150 % level, solved first with no
+    plan to start from, takes it in the monotone pass."""
+    slow()
+    result = frontier(PORTFOLIO, [0.5, 0.9, 1.0, 1.5], workers=1)
+    assert [p.plan_of for p in result.points] == [None, None, None, 0.9]
+    assert [p.objective for p in result.points] == pytest.approx([4, 7, 7, 7])
+    assert [p.proven for p in result.points] == [True, True, False, False]

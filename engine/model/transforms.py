@@ -33,7 +33,17 @@ def forced(model: LinearModel, project: str, mode: str = "in") -> LinearModel:
         lo[lifted], hi[lifted] = -np.inf, np.inf
         if mode == "now":
             ub[own[model.starts["start"].to_numpy()[own] > 0]] = 0.0
-    return dataclasses.replace(model, row_lo=lo, row_hi=hi, ub=ub)
+    return with_limits(model, lo, hi, ub)
+
+
+def with_limits(model: LinearModel, row_lo: np.ndarray, row_hi: np.ndarray,
+                ub: np.ndarray) -> LinearModel:
+    """The model with other row limits and variable upper bounds: the matrix is
+    the same arrays, so its column view (`by_column`), once computed, is kept."""
+    changed = dataclasses.replace(model, row_lo=row_lo, row_hi=row_hi, ub=ub)
+    if "by_column" in model.__dict__:
+        changed.__dict__["by_column"] = model.__dict__["by_column"]
+    return changed
 
 
 def with_floor(model: LinearModel, coef: np.ndarray, floor: float, name: str) -> LinearModel:

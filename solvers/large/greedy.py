@@ -92,11 +92,11 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     starts = model.starts
     n = len(starts)
     c = _full_share_objective(model)
-    density = _density(run, c) if score is None else score[:n]
     must = _must_projects(model)
     project = starts["project"].to_numpy(dtype=object)
     is_must = pd.Series(project).isin(must).to_numpy()  # hashed, not an O(n x m) scan
     preferred = np.zeros(n, dtype=bool) if prefer is None else prefer[:n] > 0.5
+    density = _density(run, c) if score is None else score[:n]
     order = np.lexsort((-density, ~preferred, ~is_must))
     candidate = (model.ub[:n] >= 0.5) & (is_must | preferred | (c[:n] > 0))
     order = order[candidate[order]]
@@ -258,6 +258,12 @@ def _fund(run: _Run, j: int, limit: np.ndarray, exempt: np.ndarray) -> bool:
         return False
     x[j] = 1.0
     return True
+
+
+def value_density(model: LinearModel) -> np.ndarray:
+    """The greedy's order of the starts (`_density`), to hand to many greedy
+    runs on models with the same matrix as `score`."""
+    return _density(_Run.of(model), _full_share_objective(model))
 
 
 def _density(run: _Run, c: np.ndarray) -> np.ndarray:

@@ -96,3 +96,91 @@ def test_the_chunked_pre_test_changes_no_decision(monkeypatch, seed):
     for kw, plan in zip(orders, chunked, strict=True):
         one_by_one = greedy_plan(model, **kw)
         assert plan is not None and np.array_equal(plan, one_by_one)
+
+
+def _greedy_checked(document: dict):
+    """The greedy plan of `document`, re-checked by the independent checker."""
+    portfolio = portfolio_of(document)
+    model = build(portfolio)
+    x = greedy_plan(model)
+    assert x is not None
+    plan = assignment_of(portfolio, model, x)
+    report = check(portfolio, derive(portfolio), plan)
+    assert report.ok, report.violations
+    return plan
+
+
+def _paid(plan) -> dict:
+    """(project, source, period) -> amount > 0 of the plan's funding split."""
+    rows = plan.funding.itertuples(index=False)
+    return {(r.project, r.source, r.period): r.amount for r in rows if r.amount > 1e-9}
+
+
+def _sources(core: float) -> dict:
+    """fund_doc's rd projects paid by a grant of 12 (at most half of A), A's rest by core."""
+    return {"funding_sources": [{"source": "grant", "amount": 12},
+                                {"source": "core", "amount": core}],
+            "eligibility": [{"source": "grant", "category": "rd"},
+                            {"source": "grant", "project": "A", "max_share": 0.5},
+                            {"source": "core", "project": "A"}]}
+
+
+def test_greedy_places_source_funded_projects_with_their_split():
+    """A (spends 6, 4) may take half of each period's spend from the grant and
+    the rest from core (5): the fill pays 3 + 2 from the grant and 3 + 2 from
+    core; C (5) and D (2) are paid by the grant's 7 left; B from general money.
+    Before the fill the greedy never placed a source-funded project."""
+    from .test_families_funding import fund_doc
+
+    plan = _greedy_checked(fund_doc(**_sources(5)))
+    assert set(plan.starts) == {"A", "B", "C", "D"}
+    paid = _paid(plan)
+    assert paid == pytest.approx({("A", "core", "T1"): 3, ("A", "core", "T2"): 2,
+                                  ("A", "grant", "T1"): 3, ("A", "grant", "T2"): 2,
+                                  ("C", "grant", "T1"): 5, ("D", "grant", "T2"): 2})
+
+
+def test_greedy_leaves_out_a_project_its_sources_cannot_pay():
+    """core has 4 where A needs 5 beside the grant's half: A stays out (its
+    partial fill undone: nothing is drawn for it), the rest is placed."""
+    from .test_families_funding import fund_doc
+
+    plan = _greedy_checked(fund_doc(**_sources(4)))
+    assert set(plan.starts) == {"B", "C", "D"}
+    assert not any(p == "A" for p, _, _ in _paid(plan))
+
+
+def test_greedy_plans_the_funding_example():
+    """examples/northwind-funding.json: four of its five mandatory projects are
+    compliance projects paid by sources (before the fill the greedy found no
+    plan); the greedy's plan places all five and passes the checker."""
+    import json
+
+    from .conftest import EXAMPLES
+
+    document = json.loads((EXAMPLES / "northwind-funding.json").read_text())
+    plan = _greedy_checked(document)
+    mandatory = {p["id"] for p in document["projects"] if p.get("status") == "mandatory"}
+    assert mandatory and mandatory <= set(plan.starts)
+    assert sum(_paid(plan).values()) > 0
+
+
+@pytest.mark.parametrize("a_extra", [{"min_scope": 0.5}, {"min_scope": 0.5, "scope_step": 0.25},
+                                     {"min_scope": 0.5, "scope_value": "concave"}])
+def test_greedy_places_a_partly_fundable_project_at_its_full_share(a_extra):
+    """A (value 10, cost 10, min_scope 0.5) beside B (6, 4) and C (3, 3): with a
+    budget of 20 all three fit, A at share 1 (the plan's objective is the whole
+    value, 19, a concave value included); with 10 and A mandatory, A alone
+    (share 1). Before, the greedy never placed A and, A being mandatory, found
+    no plan at all."""
+    from .test_families_funding import scope_doc
+
+    portfolio = portfolio_of(scope_doc(a_extra, budget=20))
+    model = build(portfolio)
+    assert float(model.c @ greedy_plan(model)) == pytest.approx(19.0)
+    plan = _greedy_checked(scope_doc(a_extra, budget=20))
+    assert set(plan.starts) == {"A", "B", "C"}
+    assert plan.shares.get("A", 1.0) == pytest.approx(1.0)
+    plan = _greedy_checked(scope_doc({**a_extra, "status": "mandatory"}, budget=10))
+    assert set(plan.starts) == {"A"}
+    assert plan.shares.get("A", 1.0) == pytest.approx(1.0)

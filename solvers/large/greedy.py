@@ -12,6 +12,18 @@ capacity rows with bought capacity e[k,t] still on offer (coefficient -1)
 and what is bought also fits its own rows (its cost in the budgets). While
 must projects are placed, balance (share) rows may go over: later projects
 dilute them; a must project that did not fit is tried again at the end.
+A source-funded project (engine/model/funding.py) is placed with its
+split: after its column is added, each funding[p,t] row (spend - sum_s f = 0)
+is filled by its f[p,s,t] (sources capped by a max_share first, then the
+others, by source), each paying as much as its source and eligibility rows
+still allow; a project whose spend
+its sources cannot cover is not placed (the fill is undone). A partly
+fundable project (min_scope, scope_step: engine/model/scope.py) is placed
+at its full share: its start's column is read as x + (1/unit) n (its amounts
+sit on the share variable n), and n = 1/unit is set with x; a concave
+value's hypograph variable w (engine/model/curve.py) is read and set at its
+upper bound, the value at share 1 (every chord, extended to share 1, lies
+on or above it).
 Synergy variables are set afterwards (z = y_a AND y_b). The result is
 returned only if every row holds, so it is a valid hint for any backend and
 the answer of last resort when a solver finds nothing in time. Starts are
@@ -24,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csc_matrix, identity
 from spmo.engine.model.linear import LinearModel
 from spmo.engine.rows import STRUCTURAL, Family
 
@@ -47,14 +60,23 @@ class _Run:
     act: np.ndarray
     x: np.ndarray
     buyer: np.ndarray | None
+    payers: dict[int, list[int]]
+    """funding row -> the f variables that pay it (engine/model/funding.py)."""
 
     @classmethod
     def of(cls, model: LinearModel) -> _Run:
-        rows, vals, col = model.by_column
+        rows, vals, col = _full_share_columns(model)
         checked = ~np.isin(model.row_family, SKIP)
         return cls(model, rows, vals, col, hi=np.where(checked, model.row_hi, np.inf),
                    act=np.zeros(model.n_rows), x=np.zeros(model.n_vars),
-                   buyer=_buyers(model, rows, vals, col))
+                   buyer=_buyers(model, rows, vals, col), payers=_payers(model, rows, col))
+
+    @property
+    def fill(self) -> np.ndarray:
+        """Per row: True for a funding row (judged after the fill, _fund)."""
+        out = np.zeros(self.model.n_rows, dtype=bool)
+        out[list(self.payers)] = True
+        return out
 
 
 def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
@@ -69,13 +91,14 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     rows, vals, col, hi, act, x = run.rows, run.vals, run.col, run.hi, run.act, run.x
     starts = model.starts
     n = len(starts)
+    c = _full_share_objective(model)
     must = _must_projects(model)
     project = starts["project"].to_numpy(dtype=object)
     is_must = pd.Series(project).isin(must).to_numpy()  # hashed, not an O(n x m) scan
     preferred = np.zeros(n, dtype=bool) if prefer is None else prefer[:n] > 0.5
-    density = _density(run) if score is None else score[:n]
+    density = _density(run, c) if score is None else score[:n]
     order = np.lexsort((-density, ~preferred, ~is_must))
-    candidate = (model.ub[:n] >= 0.5) & (is_must | preferred | (model.c[:n] > 0))
+    candidate = (model.ub[:n] >= 0.5) & (is_must | preferred | (c[:n] > 0))
     order = order[candidate[order]]
     buyer = run.buyer
     limit = hi[rows] + TOL * np.maximum(1.0, np.abs(hi[rows]))  # per entry
@@ -83,6 +106,7 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     # while a must project is placed (later projects dilute the share)
     harmless = vals <= 0
     harmless_for_must = harmless | (model.row_family == Family.BALANCE)[rows]
+    fill = run.fill
     placed: set = set()
     retry = order[is_must[order]]  # a must project whose prerequisite came later
     names, musts = project.tolist(), is_must.tolist()
@@ -98,13 +122,18 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
             within = act[r] + v <= limit[e]
             exempt = harmless_for_must[e] if musts[j] else harmless[e]
             ok = within | exempt
-            if ok.all():
+            funded = fill[r]
+            if funded.any():
+                if (ok | funded).all() and _fund(run, j, limit, exempt):
+                    placed.add(p)
+            elif ok.all():
                 act[r] += v
                 x[j] = 1.0
                 placed.add(p)
             elif buyer is not None and (buyer[r[~ok]] >= 0).all() and _buy_and_place(
                     run, j, ~ok, r[exempt & ~within]):
                 placed.add(p)
+    _set_shares(model, x)
     _set_synergies(model, x, placed)
     full = model.activity(x)
     tol = TOL * np.maximum(1.0, np.abs(np.nan_to_num(full)))
@@ -124,6 +153,7 @@ def _rejection(run: _Run, n: int):
     falls = np.zeros(model.n_rows, dtype=bool)
     start_entry = np.repeat(np.arange(model.n_vars) < n, np.diff(col))
     falls[rows[start_entry & (vals < 0)]] = True
+    falls[list(run.payers)] = True  # a funding row is lowered by its fill
     seller = np.full(model.n_rows, -1) if run.buyer is None else run.buyer
 
     def sure_no(chunk: np.ndarray, limit) -> np.ndarray:
@@ -179,13 +209,64 @@ def _buy_and_place(run: _Run, j: int, short: np.ndarray, exempt: np.ndarray) -> 
     return True
 
 
+def _payers(model: LinearModel, rows, col) -> dict[int, list[int]]:
+    """funding row -> its f variables: first those a max_share caps (an
+    eligibility row), then the others, each in the model's order (source); a
+    capped source pays its share first, the money that may pay all is kept."""
+    funding = model.funding
+    out: dict[int, list[tuple[bool, int]]] = {}
+    if funding is None or funding.empty:
+        return out
+    family = model.row_family
+    for f in funding["var"].to_numpy(dtype=np.int64).tolist():
+        mine = family[rows[col[f]:col[f + 1]]]
+        capped = bool((mine == Family.ELIGIBILITY).any())
+        for r in rows[col[f]:col[f + 1]][mine == Family.FUNDING].tolist():
+            out.setdefault(r, []).append((not capped, f))
+    return {r: [f for _, f in sorted(fs, key=lambda c: c[0])] for r, fs in out.items()}
+
+
+def _fund(run: _Run, j: int, limit: np.ndarray, exempt: np.ndarray) -> bool:
+    """Place start j and fill its funding rows with their f variables (module
+    docstring); False, and nothing changed, when a row stays short or a <= row
+    of j (not `exempt`) goes over."""
+    rows, vals, col, act, x, hi = run.rows, run.vals, run.col, run.act, run.x, run.hi
+    e = slice(col[j], col[j + 1])
+    r, v = rows[e], vals[e]
+    act[r] += v
+    paid: list[tuple[int, float]] = []
+    for row in r[v > 0].tolist():
+        for f in run.payers.get(row, ()):
+            need = act[row]
+            if need <= TOL * max(1.0, abs(need)):
+                break
+            fr, fv = rows[col[f]:col[f + 1]], vals[col[f]:col[f + 1]]
+            up = fv > 0
+            room = np.min((hi[fr[up]] - act[fr[up]]) / fv[up], initial=np.inf)
+            amount = min(need, max(room, 0.0), run.model.ub[f] - x[f])
+            if amount > 0:
+                act[fr] += amount * fv
+                x[f] += amount
+                paid.append((f, amount))
+    short = np.abs(act[r]) > TOL * np.maximum(1.0, np.abs(v))
+    over = (act[r] > limit[e]) & ~exempt
+    if (short & run.fill[r]).any() or over.any():
+        for f, amount in paid:
+            act[rows[col[f]:col[f + 1]]] -= amount * vals[col[f]:col[f + 1]]
+            x[f] -= amount
+        act[r] -= v
+        return False
+    x[j] = 1.0
+    return True
+
+
 def value_density(model: LinearModel) -> np.ndarray:
     """The greedy's order of the starts (`_density`), to hand to many greedy
     runs on models with the same matrix as `score`."""
-    return _density(_Run.of(model))
+    return _density(_Run.of(model), _full_share_objective(model))
 
 
-def _density(run: _Run) -> np.ndarray:
+def _density(run: _Run, c: np.ndarray) -> np.ndarray:
     """c_j / w_j with w_j = sum over the <= rows of a_ij / max(1, |hi_i|)."""
     model, rows, vals, col, hi = run.model, run.rows, run.vals, run.col, run.hi
     n = len(model.starts)
@@ -194,7 +275,58 @@ def _density(run: _Run) -> np.ndarray:
                    0.0)
     per_col = np.add.reduceat(use, col[:-1]) if len(use) else np.zeros(model.n_vars)
     per_col = np.where(np.diff(col) > 0, per_col, 0.0)
-    return model.c[:n] / np.maximum(per_col[:n], 1e-9)
+    return c[:n] / np.maximum(per_col[:n], 1e-9)
+
+
+def _companions(model: LinearModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(var, x, value): the variables set with a partly fundable start x when it
+    is placed (its share n at 1/unit, a concave value's w at its bound)."""
+    shares = model.shares
+    if shares is None or shares.empty:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    x_var = shares["x"].to_numpy(dtype=np.int64)
+    var, at, value = [shares["var"].to_numpy(dtype=np.int64)], [x_var], [
+        np.round(1.0 / shares["unit"].to_numpy(dtype=float))]
+    if "curve" in shares:
+        curve = shares["curve"].to_numpy(dtype=np.int64)
+        has = curve >= 0
+        var, at, value = var + [curve[has]], at + [x_var[has]], value + [model.ub[curve[has]]]
+    return np.concatenate(var), np.concatenate(at), np.concatenate(value)
+
+
+def _full_share(model: LinearModel):
+    """A (n_vars x n_vars) map T = I + sum value e_var e_x^T over the companions
+    of partly fundable starts x (_companions), so that column x of A T is x's
+    column plus its full share's; None without share variables."""
+    var, at, value = _companions(model)
+    if len(var) == 0:
+        return None
+    return identity(model.n_vars, format="csc") + csc_matrix(
+        (value, (var, at)), shape=(model.n_vars, model.n_vars))
+
+
+def _full_share_columns(model: LinearModel):
+    """model.by_column, a partly fundable start's column read at its full share."""
+    shift = _full_share(model)
+    if shift is None:
+        return model.by_column
+    a = csc_matrix((model.a_val, (model.a_row, model.a_col)),
+                   shape=(model.n_rows, model.n_vars)) @ shift
+    a.sum_duplicates()
+    a.sort_indices()
+    return a.indices.astype(np.int64), a.data, a.indptr.astype(np.int64)
+
+
+def _full_share_objective(model: LinearModel) -> np.ndarray:
+    """c read as the columns are: a partly fundable start's objective at its full share."""
+    shift = _full_share(model)
+    return model.c if shift is None else shift.T @ model.c
+
+
+def _set_shares(model: LinearModel, x: np.ndarray) -> None:
+    """Every placed partly fundable start's companions at their full-share value."""
+    var, at, value = _companions(model)
+    x[var] = value * x[at]
 
 
 def _must_projects(model: LinearModel) -> set:

@@ -7,8 +7,10 @@ import { renderOutcomes, renderPareto, renderSensitivity, runStudy, wholeOf } fr
 import { downloadFromServer, downloadHtml, downloadJson, offered } from "./downloads.js";
 import { namesOf, num } from "./format.js";
 import { parseFactors, renderFrontier, runFrontier } from "./frontier.js";
+import { renderFunding } from "./funding.js";
 import { renderConflicts, renderExcluded, renderHeatmap, renderKpis, renderRecommendations, renderRoadmap,
   renderSelected, renderSpend } from "./plan.js";
+import { prepareReplanForm, renderReplan, replanForm, replanInputs } from "./replan.js";
 import { renderScenarios } from "./scenarios.js";
 import { buildSliders, changedDocument, changesOf, resetSliders } from "./whatif.js";
 
@@ -141,7 +143,8 @@ async function choose(pid) {
   state.sliders = buildSliders(doc, $("pool-sliders"), $("weight-sliders"), onSlider);
   state.studies = {};
   for (const id of ["plan-body", "whatif-body", "scenarios-body", "whatif-latest", "var-result",
-    "pareto-result", "sens-result"]) $(id).hidden = true;
+    "pareto-result", "sens-result", "replan-result"]) $(id).hidden = true;
+  prepareReplanForm(doc, $("replan-now"), $("replan-actuals-help"));
   for (const id of ["plan-empty", "whatif-empty", "scenarios-empty"]) $(id).hidden = false;
   enableButtons();
   setStatus(`Loaded ${doc.name || pid}: ${num((doc.projects || []).length, 0)} projects over ${num((doc.periods || []).length, 0)} periods. Solve to see the plan.`);
@@ -181,6 +184,8 @@ function showScenario(index, stay = false) {
   renderRoadmap($("roadmap"), s.plan, names);
   renderSelected($("selected-table"), s.plan, names);
   renderSpend($("spend"), s.plan, s.doc);
+  renderFunding($("funding-box"), { chart: $("funding-chart"), summary: $("funding-summary"),
+    split: $("funding-split"), rows: $("funding-rows"), byPeriod: $("funding-periods") }, s.plan, names);
   renderHeatmap($("heatmap"), s.plan, names);
   renderExcluded($("excluded"), s.plan, names);
   renderRecommendations($("recommendations-box"), $("recommendations"), s.plan, names);
@@ -271,7 +276,7 @@ async function drawFrontier() {
 }
 
 // ---- decisions: value at risk, Pareto frontier, sensitivity (each a job) ----
-const STUDIES = ["run-outcomes", "run-pareto", "run-sensitivity"];
+const STUDIES = ["run-outcomes", "run-pareto", "run-sensitivity", "run-replan"];
 
 function studyFields(kind) {
   if (kind === "outcomes") {
@@ -288,20 +293,34 @@ function studyFields(kind) {
 function showStudy(kind) {
   const study = state.studies[kind], names = state.names;
   if (!study) return;
-  const box = { outcomes: "var-result", pareto: "pareto-result", sensitivity: "sens-result" }[kind];
+  const box = { outcomes: "var-result", pareto: "pareto-result", sensitivity: "sens-result",
+    replan: "replan-result" }[kind];
   $(box).hidden = false;
   $(box).dataset.job = study.id;
   if (kind === "outcomes") renderOutcomes($("var-figures"), $("var-chart"), study.result);
   else if (kind === "pareto") renderPareto($("pareto-chart"), $("pareto-table"), $("pareto-moves"), study.result, names);
+  else if (kind === "replan") renderReplan({ figures: $("replan-figures"), dropped: $("replan-dropped"), decisions: $("replan-decisions"),
+    drift: $("replan-drift"), chart: $("replan-chart") }, study.result, names);
   else renderSensitivity($("sens-table"), $("sens-weight-table"), $("sens-notes"), study.result, names);
 }
 
-const STUDY_NAME = { outcomes: "Value at risk", pareto: "Pareto frontier", sensitivity: "Sensitivity" };
+const STUDY_NAME = { outcomes: "Value at risk", pareto: "Pareto frontier", sensitivity: "Sensitivity",
+  replan: "Re-plan" };
+
+// The re-plan's stored portfolio and its `plan` field (a copy is stored when
+// the actuals or now are given here).
+async function replanJob(base) {
+  const shown = state.scenarios[state.shown];
+  const form = await replanForm($("replan-plan-file"), $("replan-actuals-file"), $("replan-now"));
+  const { pid, plan } = await replanInputs(base, shown ? shown.plan : null, form);
+  return { pid, fields: { plan } };
+}
 
 async function runDecision(kind) {
-  const base = state.base, fields = studyFields(kind);
+  const base = state.base;
+  const { pid, fields } = kind === "replan" ? await replanJob(base) : { pid: base.pid, fields: studyFields(kind) };
   const job = await busy(`${STUDY_NAME[kind]} of ${base.doc.name || base.pid}`, (progress) =>
-    runStudy(kind, base.pid, fields, timeLimit(), progress, () => state.cancelled));
+    runStudy(kind, pid, fields, timeLimit(), progress, () => state.cancelled));
   if (state.base !== base) return;
   state.studies[kind] = job;
   showStudy(kind);
@@ -343,6 +362,7 @@ function start() {
   $("run-outcomes").addEventListener("click", () => runDecision("outcomes").catch(fail));
   $("run-pareto").addEventListener("click", () => runDecision("pareto").catch(fail));
   $("run-sensitivity").addEventListener("click", () => runDecision("sensitivity").catch(fail));
+  $("run-replan").addEventListener("click", () => runDecision("replan").catch(fail));
   document.body.dataset.busy = "false";
   initDownloads();
   refreshCapabilities().then(() => loadList()).catch(fail);

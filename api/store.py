@@ -99,13 +99,6 @@ def _actor_org(actor: Principal | None) -> str:
     return actor.org if actor is not None else DEFAULT_ORG
 
 
-def write_ahead_log(connection, _record) -> None:
-    """A SQLite file in WAL mode: readers never wait for the writer (the job
-    runner's lease, progress and claim writes, several a second) nor it for
-    them; the mode is kept in the file (with its -wal and -shm files beside it)."""
-    connection.execute("PRAGMA journal_mode=WAL")
-
-
 class Store(KeyRecords, AuditRecords, DecisionRecords):
     """Portfolios and jobs, keys, audit and decisions in one database; every
     method is one transaction."""
@@ -119,8 +112,6 @@ class Store(KeyRecords, AuditRecords, DecisionRecords):
         if self.url in ("sqlite://", "sqlite:///:memory:"):  # one database, not one per thread
             options["poolclass"] = sa.pool.StaticPool
         self.engine = sa.create_engine(self.url, **options)
-        if self.url.startswith("sqlite") and "poolclass" not in options:
-            sa.event.listen(self.engine, "connect", write_ahead_log)
         upgrade(self.engine)
 
     # portfolios

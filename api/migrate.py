@@ -7,8 +7,12 @@ revision; `Store()` calls it on opening, `spmo db upgrade` explicitly.
   `alembic_version`) is stamped with the baseline first, then upgraded;
 - stores opened together migrate one after the other (the next finds
   nothing to do): in one process by a lock (Alembic's context is a global),
-  across processes on PostgreSQL by a transaction-scoped advisory lock. On
-  SQLite, start one process first (or run `spmo db upgrade`) before several.
+  across processes on PostgreSQL by a transaction-scoped advisory lock, and
+  on a SQLite file by an exclusive lock (fcntl.flock) on a file next to it,
+  `<database>.migrate-lock` (kept: it is empty). So two `spmo serve` (or
+  `spmo db upgrade`) started at once on a fresh file both start, one after
+  the other's migration. (On a platform without fcntl, Windows, there is no
+  such lock: start one process first.)
 
 On PostgreSQL all of it runs in one transaction: a migration that fails
 changes nothing. SQLite's driver commits each DDL statement at once, so
@@ -17,7 +21,9 @@ there a migration that fails half-way may have to be finished by hand.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -58,7 +64,7 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> tuple[str | None, str 
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 
-    with _ONE_AT_A_TIME, engine.begin() as db:
+    with _ONE_AT_A_TIME, file_lock(engine), engine.begin() as db:
         if db.dialect.name == "postgresql":
             db.execute(sa.text("SELECT pg_advisory_xact_lock(:n)"), {"n": LOCK})
         before = MigrationContext.configure(db).get_current_revision()
@@ -70,3 +76,34 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> tuple[str | None, str 
             command.upgrade(config, revision)
         after = MigrationContext.configure(db).get_current_revision()
     return before, after
+
+
+def lock_path(engine: sa.Engine) -> Path | None:
+    """The lock file of a SQLite file database (None for any other, or in memory)."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:") \
+            or engine.url.query.get("mode") == "memory":
+        return None
+    path = Path(database).absolute()
+    return path.with_name(path.name + ".migrate-lock")
+
+
+@contextlib.contextmanager
+def file_lock(engine: sa.Engine) -> Iterator[None]:
+    """Hold the exclusive lock of `lock_path` (waiting for it) while the block runs;
+    nothing for other databases or without fcntl. The lock ends with the
+    process too (a killed migration leaves no stale lock)."""
+    path = lock_path(engine)
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        fcntl = None
+    if path is None or fcntl is None or not path.parent.is_dir():
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     validate_workers: int = Field(2, ge=1, le=64, description=(
         "processes that validate request bodies (off the server process, so a large "
         "validation never stalls other requests)"))
+    worker_nice: int = Field(10, ge=0, le=19, description=(
+        "how much lower the CPU priority of the validation processes and the local Dask "
+        "workers is than the server's (a nice value added; 0: the same), so the server's "
+        "event loop answers first on a busy machine"))
     max_scenarios: int = Field(20, ge=1, le=1000, description="scenarios of one compare")
     max_samples: int = Field(1000, ge=1, le=10000, description=(
         "samples of one Monte Carlo job"))

@@ -18,8 +18,11 @@ under a budget gives the same answer on a busy machine.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -60,7 +63,12 @@ class SolveOptions:
 
     `work_limit`: deterministic work units (CP-SAT's deterministic time; for
     HiGHS and CBC a node limit derived from it), None for none; the time limit
-    still applies."""
+    still applies.
+
+    `stop`: a stop signal (a threading.Event); once it is set the backend ends
+    the search within about STOP_POLL_S seconds and answers as at a time limit
+    (the best plan so far: feasible, or no_solution). None: the ambient signal
+    of `stop_when`, if any (see `stop_signal`)."""
 
     time_limit_s: float = 30.0
     relative_gap: float = 0.0
@@ -68,6 +76,7 @@ class SolveOptions:
     seed: int | None = None
     hint: np.ndarray | None = None
     work_limit: float | None = None
+    stop: threading.Event | None = None
 
     @property
     def threads(self) -> int:
@@ -144,3 +153,53 @@ def quiet_stdout(enabled: bool = True):
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
+
+
+STOP_POLL_S = 0.2
+"""How often a backend's watcher looks at the stop signal (seconds)."""
+_AMBIENT_STOP: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
+    "spmo_stop", default=None)
+
+
+@contextlib.contextmanager
+def stop_when(signal: threading.Event) -> Iterator[threading.Event]:
+    """Inside the block, every solve of this thread (and context) whose options
+    carry no `stop` of their own stops once `signal` is set: a job's cancel
+    reaches the solver through the planning layers without each passing it on.
+    A solve in another thread or process (a batch) does not see it."""
+    token = _AMBIENT_STOP.set(signal)
+    try:
+        yield signal
+    finally:
+        _AMBIENT_STOP.reset(token)
+
+
+def stop_signal(options: SolveOptions) -> threading.Event | None:
+    """The stop signal a solve obeys: its options' own, else the ambient one."""
+    return options.stop if options.stop is not None else _AMBIENT_STOP.get()
+
+
+@contextlib.contextmanager
+def halting(options: SolveOptions, halt: Callable[[], None]) -> Iterator[None]:
+    """While the block runs (a solve), a watcher thread calls `halt()` (e.g.
+    CP-SAT's stop_search) every STOP_POLL_S seconds once the stop signal is set,
+    so a halt asked before the solver started is repeated until it takes. No
+    signal: no thread."""
+    signal = stop_signal(options)
+    if signal is None:
+        yield
+        return
+    finished = threading.Event()
+
+    def watch() -> None:
+        while not finished.wait(STOP_POLL_S):
+            if signal.is_set():
+                halt()
+
+    watcher = threading.Thread(target=watch, name="spmo-stop-watcher", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        watcher.join()

@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 from spmo.engine.errors import SolverError
 from spmo.engine.model.linear import LinearModel
 
-from .base import Capability, Result, SolveOptions, Status, clipped_hint
+from .base import Capability, Result, SolveOptions, Status, clipped_hint, halting
 from .cpsat_scaling import ROW_LIMIT, ScaledRows, scaled_objective, step_bounds, var_units
 
 _STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
@@ -74,7 +74,8 @@ class CpSatBackend:
                 cp.add_hint(var, value)
         solver = cp_model.CpSolver()
         parameters(solver, options)
-        code = solver.solve(cp)
+        with halting(options, solver.stop_search):  # a set stop signal ends the search
+            code = solver.solve(cp)
         seconds = time.perf_counter() - started
         status = _STATUS.get(code, Status.ERROR)
         if status == Status.ERROR:

@@ -18,7 +18,7 @@ import numpy as np
 from spmo.engine.errors import SolverError
 from spmo.engine.model.linear import LinearModel, summed
 
-from .base import Capability, Result, SolveOptions, Status, clipped_hint, quiet_stdout
+from .base import Capability, Result, SolveOptions, Status, clipped_hint, quiet_stdout, stop_signal
 
 NODES_PER_WORK = 250
 """Branch-and-bound nodes per deterministic work unit: HiGHS ran 230-270 nodes a
@@ -80,6 +80,7 @@ class HighsBackend:
         hint = clipped_hint(model, options.hint)
         if hint is not None:
             h.setSolution(_solution(highspy, hint))
+        interrupt_on_stop(h, options)
         h.run()
         seconds = time.perf_counter() - started
         info = h.getInfo()
@@ -117,6 +118,23 @@ class HighsBackend:
         kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
         lp.integrality_ = [kinds[int(i)] for i in model.integer]
         return lp
+
+
+def interrupt_on_stop(h, options: SolveOptions) -> None:
+    """With a stop signal, HiGHS's interrupt callbacks (simplex, IPM, MIP: each
+    called many times a second during a solve) end the solve once it is set;
+    the model status reads kInterrupt, answered as at a time limit."""
+    signal = stop_signal(options)
+    if signal is None:
+        return
+
+    def interrupt(event) -> None:
+        if signal.is_set():
+            event.interrupt()
+
+    h.cbSimplexInterrupt += interrupt
+    h.cbIpmInterrupt += interrupt
+    h.cbMipInterrupt += interrupt
 
 
 def quiet_highs(highspy):

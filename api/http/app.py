@@ -106,7 +106,7 @@ def start_jobs(app: FastAPI, store: Store) -> None:
     app.state.cluster = app.state.runner = app.state.engine_error = None
     try:
         app.state.cluster = Cluster(settings.dask_scheduler, settings.job_workers,
-                                    settings.dask_connect_s)
+                                    settings.dask_connect_s, settings.worker_nice)
     except EngineUnavailable as exc:
         log.error("%s", exc)
         app.state.engine_error = str(exc)
@@ -134,7 +134,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     store = app.state.store = app.state.given_store or Store(settings.database_url)
     announce_auth(settings, store)
     configure_batches(settings)
-    warm_up(settings.validate_workers)
+    warm_up(settings.validate_workers, settings.worker_nice)
     await run_in_threadpool(start_jobs, app, store)
     try:
         yield

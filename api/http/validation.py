@@ -6,7 +6,8 @@ spawned processes, so a large validation never holds the server's GIL and
 
 One pool per process (`SPMO_VALIDATE_WORKERS` processes, started on first
 use, shut down at exit and by `spmo serve` when it stops); its processes are
-spawned fresh (no inherited signal handlers) and die with the server.
+spawned fresh (no inherited signal handlers), die with the server and run at
+nice +SPMO_WORKER_NICE (api/jobs/priority.py): the event loop comes first.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from spmo.engine.errors import InvalidPortfolio, Problem, UnknownSolver
 from spmo.engine.portfolio import Portfolio
 from spmo.engine.validate import validate_document
 
-from ..jobs.cluster import die_with_parent
+from ..jobs.priority import start_pool_process
 from ..store import portfolios
 from . import planner
 from .strict_json import parse_json
 
-POOLS: dict[int, ProcessPoolExecutor] = {}
+POOLS: dict[tuple[int, int], ProcessPoolExecutor] = {}
 NAME_LENGTH = portfolios.c.name.type.length
 
 
@@ -94,20 +95,21 @@ def check_body(body: bytes, max_time_limit: float, time_limit: float | None,
         else (status, value)
 
 
-def pool(workers: int) -> ProcessPoolExecutor:
-    if workers not in POOLS:
+def pool(workers: int, nice: int = 0) -> ProcessPoolExecutor:
+    """The pool of `workers` processes at nice +`nice` (api/jobs/priority.py)."""
+    if (workers, nice) not in POOLS:
         if not POOLS:
             atexit.register(shutdown)
-        POOLS[workers] = ProcessPoolExecutor(
+        POOLS[workers, nice] = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=die_with_parent)
-    return POOLS[workers]
+            initializer=start_pool_process, initargs=(nice,))
+    return POOLS[workers, nice]
 
 
-def warm_up(workers: int) -> None:
+def warm_up(workers: int, nice: int = 0) -> None:
     """Start the pool's processes now (each imports the engine on its first
     document) rather than on the first request."""
-    executor = pool(workers)
+    executor = pool(workers, nice)
     for _ in range(workers):
         executor.submit(check_document, {}, 1.0, None)
 
@@ -121,7 +123,7 @@ async def validated_body(body: bytes, settings, time_limit: float | None = None,
                          want_document: bool = True) -> tuple[dict | None, Checked]:
     """(the document, or None unless wanted; its summary) from a raw body, or
     InvalidPortfolio with every problem."""
-    future = pool(settings.validate_workers).submit(
+    future = pool(settings.validate_workers, settings.worker_nice).submit(
         check_body, body, settings.max_time_limit_s, time_limit, want_document)
     status, value = await asyncio.wrap_future(future)
     if status == "invalid":
@@ -131,7 +133,7 @@ async def validated_body(body: bytes, settings, time_limit: float | None = None,
 
 async def validated(document: dict, settings, time_limit: float | None = None) -> Checked:
     """The document's summary, or InvalidPortfolio with every problem."""
-    future = pool(settings.validate_workers).submit(
+    future = pool(settings.validate_workers, settings.worker_nice).submit(
         check_document, document, settings.max_time_limit_s, time_limit)
     status, value = await asyncio.wrap_future(future)
     if status == "invalid":

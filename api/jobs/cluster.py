@@ -5,7 +5,9 @@ make many), closed when the process ends (`close_local`, also called by
 `spmo serve` once uvicorn has stopped). Worker processes are started
 fresh (not forked from the server), so they inherit none of its signal
 handlers, and each one is told to die with the server (Linux: the parent-death
-a watchdog thread), so a kill -9 of the server leaves no worker behind.
+a watchdog thread), so a kill -9 of the server leaves no worker behind. The
+local workers also run at a lower CPU priority (SPMO_WORKER_NICE,
+api/jobs/priority.py), so the server's event loop is scheduled first.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ class EngineUnavailable(ClusterUnavailable):
 class Cluster:
     """A connected Dask client and, when we started it, our LocalCluster."""
 
-    def __init__(self, scheduler: str | None, workers: int, connect_s: float) -> None:
+    def __init__(self, scheduler: str | None, workers: int, connect_s: float,
+                 nice: int = 0) -> None:
         from dask.distributed import Client
+
+        from .plugin import LowPriority
 
         self.address = scheduler
         try:
@@ -38,8 +43,8 @@ class Cluster:
                 else "a local Dask cluster"
             raise EngineUnavailable(f"{where} could not be reached within {connect_s:g} s: "
                                     f"{exc}") from exc
-        if not scheduler:
-            self.client.run(die_with_parent)
+        if not scheduler:  # our own workers: below the server's priority, die with it
+            self.client.register_plugin(LowPriority(nice))
 
     def close(self) -> None:
         client, self.client = getattr(self, "client", None), None
@@ -82,28 +87,6 @@ def close_local() -> None:
             cluster.close()
         except Exception:  # noqa: BLE001 - closing on the way out: best effort
             pass
-
-
-def die_with_parent() -> bool:
-    """Exit this process as soon as the process that started it is gone (a
-    watchdog thread that sees the parent's id change; unlike Linux's
-    parent-death signal it does not depend on which thread of the parent
-    started this one). True when the watchdog was started."""
-    import os
-    import threading
-    import time
-
-    parent = os.getppid()
-    if parent == 1:
-        return False
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="spmo-die-with-parent", daemon=True).start()
-    return True
 
 
 def reachable(scheduler: str, connect_s: float) -> str | None:

@@ -4,8 +4,10 @@
 2. fails running jobs whose lease expired (a server that died: store.reap);
 3. ends this server's finished jobs (done, failed, cancelled), only if it
    still owns them (a job is never both failed and done);
-4. passes cancels on: the job's Dask Event is set (the worker stops at its
-   next progress point) and its future cancelled, the job `cancelled`;
+4. passes cancels on: the job's cancel flag is set on the scheduler (the
+   worker's watcher stops its solve within about a second, its progress
+   points stop the rest: api/jobs/worker.py) and its future cancelled, the
+   job `cancelled`;
 5. copies the workers' progress (the scheduler's metadata) into the jobs table;
 6. claims queued jobs up to `capacity` (atomically: store.claim) and submits
    each to the Dask cluster (api/jobs/worker.run).

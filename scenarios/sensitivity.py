@@ -18,7 +18,8 @@ optima with j forced in and forced out. Hence, exactly:
 One forced re-solve per project (planning.counterfactual, batched through
 solvers.batch, progress shown; without a time limit each is bounded by the
 deterministic work cap of `auto` explanations, so the figures do not depend
-on the machine's load), with the proof of each: both optima proven
+on the machine's load; each starts from the greedy's repair of the base plan,
+which under the same cap proves more of them), with the proof of each: both optima proven
 give an exact margin, else the interval [z - B, U - F] the bounds prove.
 The margin is then said in the project's own units by dividing by its
 objective coefficient per unit: financial 1 per unit of F_j, so value_p *
@@ -54,6 +55,12 @@ Weights (strategic and blend objectives, two or more objectives):
   proven solves, in finitely many solves. The search keeps t within
   [1e-6, 1 - 1e-6] (at 0 or 1 an objective's projects may lose their
   alignment, which changes the rows, not just the objective).
+
+Both weight studies run on the base model with its objective rebuilt at
+each weight vector, start every solve from the best plan known so far, answer
+a sample without a solve where a known plan is proven optimal at its weights,
+and start each range search from the known plans' envelope
+(scenarios.sensitivity_weights, scenarios.weights, scenarios.weight_solves).
 """
 
 from __future__ import annotations
@@ -165,10 +172,10 @@ def sensitivity(portfolio: Portfolio, options: SensitivityOptions | None = None,
                       "and F_all at today's values (exact in objective units)")
     shares, ranges = [], []
     if options.weights and _weighted(portfolio):
-        study = study_of(portfolio, base)
-        shares = stay_in(portfolio, base, options, _stage(progress, "weight samples"), study)
+        study = study_of(portfolio, base)  # the ranges' solves certify most samples
         ranges = weight_ranges(portfolio, base, options, _stage(progress, "weight ranges"),
                                study)
+        shares = stay_in(portfolio, base, options, _stage(progress, "weight samples"), study)
         notes.append(_weight_note(options, study))
     elif options.weights:
         notes.append("weights: the objective does not depend on them (financial, or fewer "

@@ -5,9 +5,11 @@ scenarios.sensitivity's docstring.
 
 Where the objective at other weights can be rebuilt on the base model
 (scenarios.weights), both run on that one model with the known plans
-(scenarios.weight_solves): a sample a known plan is certified optimal for is
-not solved, every solve starts from the best known plan, and every range
-search starts from the known plans' upper envelope. Otherwise (partial
+(scenarios.weight_solves): the range searches run first, from the known
+plans' upper envelope, and their solves join the known plans; a sample a
+known plan is certified optimal for (inside the region the range ends span,
+most of them on the example) is not solved, and every solve starts from the
+best known plan. Otherwise (partial
 funding, a robust objective) each weight vector's portfolio is validated,
 built and planned (`plan`), as the slow path below does.
 """
@@ -131,7 +133,11 @@ def weight_ranges(portfolio: Portfolio, base: Plan, options, progress=None,
         items = [EndJob(study.objective, weights, o, known[0], far, known, options.solver,
                         sample_options(portfolio, options))
                  for o in moving for far in (EDGE, 1 - EDGE)]
-        ends = run_batch(range_end, items, progress=progress)
+        found = run_batch(range_end, items, progress=progress)
+        for end in found:
+            for at, solved in end.solves:
+                study.pool.add(at, solved)
+        ends = [(end.t, end.proven, len(end.solves)) for end in found]
     else:
         plan_of = ([s.project for s in base.selected], base.kpis.financial_value)
         items = [(portfolio, o, weights, plan_of, far, options.solver, options.time_limit_s)

@@ -7,20 +7,26 @@ them is a feasible plan and its H_x(w) a lower bound on OPT_H(w).
 `stay_in`: the N samples are taken in rounds of ROUND (a fixed size, so the
 answers do not depend on the number of cores). A sample is
 
-1. answered without a solve when a known plan x is certified optimal at its
-   weights w: H_x(w) >= U_v + box_rise(w, v) for a weight vector v solved
-   before, U_v the proven upper bound on OPT_H(v) (scenarios.weights);
+1. answered without a solve when the best known plan x at its weights w is
+   certified optimal there: H_x(w) >= U_v + box_rise(w, v) for a weight vector
+   v solved before, U_v the proven upper bound on OPT_H(v) (scenarios.weights);
+   or w is a convex combination of weight vectors v_i solved before at each
+   of which x reaches U_(v_i): H_x is affine and OPT_H convex, so
+   OPT_H(w) <= sum_i l_i U_(v_i) = H_x(w);
 2. else solved (the round's solves in parallel through solvers.batch), from
    the best known plan at w as the first plan and hint, each solve
    single-threaded and time-limited as before; its plan joins the known ones
    and, when proven, its weights join the solved ones.
 
-`range_end`: the Eisner-Severance search of one end of a weight range, started
-from the known plans: the crossing of x*'s line with the nearest known line
-that beats it towards the far end (x* cannot be optimal past it) instead of the
-far end itself, then solve, move to the new crossing, solve ... until x* is
-optimal at t. Every step is a full solve from the best known plan at t;
-the end is proven by the last solve, as before.
+`range_end` (run before the samples): the Eisner-Severance search of one end
+of a weight range, started from the known plans: the crossing of x*'s line
+with the nearest known line that beats it towards the far end (x* cannot be
+optimal past it) instead of the far end itself, then solve, move to the new
+crossing, solve ... until x* is optimal at t. Every step is a full solve from
+the best known plan at t; the end is proven by the last solve, as before.
+Every solve's weights, bound and plan join the known ones: the ends, where x*
+is proven optimal, span a region around today's weights in which the samples
+are certified by the convex-combination rule above.
 
 Every plan a solve returns is checked by the independent checker
 (engine.check) before it is used.
@@ -97,14 +103,33 @@ def best_known(objective: WeightedObjective, weights: pd.Series,
     return known[k], values[k]
 
 
-def certified(objective: WeightedObjective, weights: pd.Series, value: float,
+def certified(objective: WeightedObjective, weights: pd.Series, x: np.ndarray,
               solved: list[tuple[pd.Series, float]]) -> bool:
-    """Whether H = `value` of a known plan is proven optimal at `weights` (module docstring)."""
+    """Whether the known plan x is proven optimal at `weights` (module docstring)."""
+    value = float(objective.scaled(weights) @ x)
     for at, upper in solved:
         bound = upper + objective.box_rise(weights, at)
         if value >= bound - TOL * max(1.0, abs(bound)):
             return True
-    return False
+    optimal_at = [at for at, upper in solved
+                  if float(objective.scaled(at) @ x) >= upper - TOL * max(1.0, abs(upper))]
+    return in_hull(optimal_at, weights)
+
+
+def in_hull(points: list[pd.Series], weights: pd.Series) -> bool:
+    """Whether `weights` is a convex combination of `points` (weights summing to 1,
+    so the last coordinate is dropped; Qhull's Delaunay triangulation, which
+    needs points spanning the whole simplex: False otherwise)."""
+    dim = len(weights) - 1
+    if len(points) <= dim or dim < 1:
+        return False
+    from scipy.spatial import Delaunay, QhullError
+
+    try:
+        triangulation = Delaunay(np.array([p.to_numpy(dtype=float)[:dim] for p in points]))
+    except (QhullError, ValueError):
+        return False
+    return bool(triangulation.find_simplex(weights.to_numpy(dtype=float)[:dim]) >= 0)
 
 
 @dataclass
@@ -130,8 +155,8 @@ def stay_in_selections(objective: WeightedObjective, samples: list[pd.Series], p
     for first in range(0, len(samples), ROUND):
         jobs, where = [], []
         for i in range(first, min(first + ROUND, len(samples))):
-            x, value = best_known(objective, samples[i], pool.known)
-            if certified(objective, samples[i], value, pool.solved):
+            x, _ = best_known(objective, samples[i], pool.known)
+            if certified(objective, samples[i], x, pool.solved):
                 answers[i] = selected_projects(objective.model, x)
             else:
                 jobs.append(Job(objective, samples[i], x, solver, options))
@@ -174,24 +199,33 @@ def start_of(job: EndJob, a_star: float, b_star: float) -> float:
     return t
 
 
-def range_end(job: EndJob) -> tuple[float, bool, int]:
-    """One end of a weight range: (t, proven, solves) (module docstring)."""
+@dataclass(frozen=True)
+class End:
+    """One end of a weight range, and every solve of its search (weights, result)."""
+
+    t: float
+    proven: bool
+    solves: list[tuple[pd.Series, Solved]]
+
+
+def range_end(job: EndJob) -> End:
+    """One end of a weight range (module docstring)."""
     a_star, b_star = line_of(job.objective, job.weights, job.moving, job.base)
     known = list(job.known)
-    t, proven, solves = start_of(job, a_star, b_star), True, 0
+    t, proven, solves = start_of(job, a_star, b_star), True, []
     for _ in range(MAX_STEPS):
         w = weights_at(job.weights, job.moving, t)
         x, _ = best_known(job.objective, w, known)
         found = solve_at(Job(job.objective, w, x, job.solver, job.options))
-        solves += 1
+        solves.append((w, found))
         if found.x is None:
-            return t, False, solves
+            return End(t, False, solves)
         known.append(found.x)
         proven &= found.status == Status.OPTIMAL.value
         a, b = line_of(job.objective, job.weights, job.moving, found.x)
         if a + b * t <= a_star + b_star * t + TOL * max(1.0, abs(a_star + b_star * t)):
-            return t, proven, solves
+            return End(t, proven, solves)
         if abs(b - b_star) <= TOL:
-            return t, False, solves
+            return End(t, False, solves)
         t = (a_star - a) / (b - b_star)
-    return t, False, solves
+    return End(t, False, solves)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 from spmo.engine.derive import objective_weights
 from spmo.planning.instance import Instance
 from spmo.scenarios import sensitivity_weights as sw
 from spmo.scenarios.sensitivity import SensitivityOptions, sensitivity
-from spmo.scenarios.weight_solves import Pool, certified, stay_in_selections
+from spmo.scenarios.weight_solves import Pool, certified, in_hull, stay_in_selections
 from spmo.scenarios.weights import WeightedObjective
 
 from .conftest import portfolio_of, solve_checked
@@ -73,17 +74,19 @@ def test_no_fast_path_where_the_objective_is_not_rebuilt():
     assert WeightedObjective.of(portfolio, Instance.of(portfolio).model, weights) is None
 
 
-def test_each_sample_selects_what_a_fresh_solve_selects():
-    """Samples of radius 0.6 in rounds: answered by a known plan or solved from
-    one, each selection is the one a fresh plan of the sample's weights has."""
+@pytest.mark.parametrize("radius", [0.3, 0.6])
+def test_each_sample_selects_what_a_fresh_solve_selects(radius):
+    """Samples in rounds: answered by a known plan (some are, inside the hull of
+    weights it was proven optimal at) or solved from one, each selection is the
+    one a fresh plan of the sample's weights has."""
     portfolio = portfolio_of(BLEND)
     base = solve_checked(BLEND, explain="none")
     study = sw.study_of(portfolio, base)
-    options = SensitivityOptions(samples=10, radius=0.6, seed=4)
+    options = SensitivityOptions(samples=20, radius=radius, seed=4)
     samples = sw.samples_of(portfolio, options)
     chosen, solves = stay_in_selections(study.objective, samples, study.pool, None,
                                         sw.sample_options(portfolio, options))
-    assert 0 < solves <= len(samples)
+    assert 0 < solves < len(samples)
     for weights, ours in zip(samples, chosen, strict=True):
         fresh = solve_checked(with_weights(BLEND, weights), explain="none")
         assert fresh.status == "optimal"
@@ -101,12 +104,12 @@ def test_a_known_plan_is_certified_only_where_it_is_optimal():
     objective, pool = study.objective, study.pool
     weights, _ = objective_weights(portfolio)
     x = pool.known[0]
-    assert certified(objective, weights, float(objective.scaled(weights) @ x), pool.solved)
+    assert certified(objective, weights, x, pool.solved)
     far = weights.copy()
     far[:] = [0.05, 0.05, 0.9]
     fresh = solve_checked(with_weights(BLEND, far), explain="none")
     assert {s.project for s in fresh.selected} != {s.project for s in base.selected}
-    assert not certified(objective, far, float(objective.scaled(far) @ x), pool.solved)
+    assert not certified(objective, far, x, pool.solved)
     assert isinstance(pool, Pool)
 
 
@@ -128,3 +131,10 @@ def test_ranges_from_known_plans_match_the_search_from_the_far_end(monkeypatch):
         assert a.low == pytest.approx(b.low, abs=1e-9)
         assert a.high == pytest.approx(b.high, abs=1e-9)
         assert a.solves <= b.solves
+
+
+def test_in_hull_is_a_convex_combination_of_the_points():
+    corners = [pd.Series([a, b, 1 - a - b]) for a, b in [(0.2, 0.2), (0.6, 0.2), (0.2, 0.6)]]
+    assert in_hull(corners, pd.Series([0.3, 0.3, 0.4]))
+    assert not in_hull(corners, pd.Series([0.7, 0.25, 0.05]))
+    assert not in_hull(corners[:2], pd.Series([0.4, 0.2, 0.4]))  # too few to span the simplex

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from spmo.engine.derive import blend_normalisers, derive, strategic_scores
+from spmo.engine.derive import blend_normalisers, derive
 from spmo.engine.model.linear import LinearModel
 from spmo.engine.portfolio import Portfolio
 
@@ -55,6 +55,11 @@ class WeightedObjective:
     model: LinearModel
     projects: np.ndarray
     """per start column, its project"""
+    start_index: np.ndarray
+    """per start column, its project's row in `align`"""
+    align: np.ndarray
+    """score_po: projects x objectives (the alignment rows summed)"""
+    objectives: tuple
     pair_score: np.ndarray
     financial: np.ndarray
     kind: str
@@ -81,27 +86,36 @@ class WeightedObjective:
         if len(extra):
             fin[extra["var"].to_numpy(dtype=np.int64)] = -extra["extra_cost"].to_numpy(dtype=float)
         _, f_all = blend_normalisers(portfolio, derive(portfolio))
-        found = cls(portfolio, model, starts["project"].to_numpy(dtype=object), score, fin,
-                    portfolio.objective_kind, float(portfolio.settings.blend), f_all)
+        ids = pd.Index(portfolio.projects.index)
+        align = portfolio.table("alignment")
+        known = align["objective"].isin(weights.index).to_numpy()
+        matrix = np.zeros((len(ids), len(weights)))
+        np.add.at(matrix, (ids.get_indexer(align["project"])[known],
+                           pd.Index(weights.index).get_indexer(align["objective"])[known]),
+                  align["score"].to_numpy(dtype=float)[known])
+        found = cls(portfolio, model, starts["project"].to_numpy(dtype=object),
+                    ids.get_indexer(starts["project"]), matrix, tuple(weights.index), score,
+                    fin, portfolio.objective_kind, float(portfolio.settings.blend), f_all)
         c = found.c(weights)
         scale = max(1e-300, float(np.abs(model.c).max(initial=0.0)))
         if c is None or np.abs(c - model.c).max(initial=0.0) > MATCH_TOL * scale:
             return None
         return found
 
-    def scores(self, weights: pd.Series) -> pd.Series:
-        return strategic_scores(self.portfolio, weights)
+    def scores(self, weights: pd.Series) -> np.ndarray:
+        """S_p(w) = sum_o w_o score_po of every project (engine.derive.strategic_scores)."""
+        return self.align @ weights.reindex(list(self.objectives)).to_numpy(dtype=float)
 
     def strategic(self, weights: pd.Series) -> np.ndarray:
         """s(w): S_p(w) at every start column of p, the pair's score at a synergy column."""
         out = self.pair_score.copy()
-        out[: len(self.projects)] = self.scores(weights).reindex(self.projects).to_numpy(float)
+        out[: len(self.projects)] = self.scores(weights)[self.start_index]
         return out
 
     def norm(self, weights: pd.Series) -> float:
         """N(w): 1 (strategic), S_all(w) (blend)."""
         return 1.0 if self.kind == "strategic" else \
-            float(self.scores(weights).clip(lower=0).sum())
+            float(np.maximum(self.scores(weights), 0.0).sum())
 
     def terms(self, weights: pd.Series) -> tuple[float, float]:
         """(w_S N(w), w_F N(w)): the scaled objective's term weights."""
@@ -132,8 +146,9 @@ class WeightedObjective:
         d = self.scaled(weights) - self.scaled(solved)
         n = len(self.projects)
         lb, ub = np.nan_to_num(self.model.lb[n:]), np.nan_to_num(self.model.ub[n:])
-        per_start = pd.Series(np.maximum(d[:n], 0.0)).groupby(self.projects).max()
-        return float(per_start.sum()) + float(np.maximum(d[n:] * lb, d[n:] * ub).sum())
+        per_project = np.zeros(len(self.align))
+        np.maximum.at(per_project, self.start_index, np.maximum(d[:n], 0.0))
+        return float(per_project.sum()) + float(np.maximum(d[n:] * lb, d[n:] * ub).sum())
 
 
 def weights_at(weights: pd.Series, objective: str, t: float) -> pd.Series:

@@ -26,3 +26,16 @@ def test_auto_proves_the_cvar_plan_and_cpsat_says_why_it_cannot():
 def test_an_expected_value_plan_on_cpsat_gets_no_such_warning():
     cpsat = solve_checked(with_risk(), solver="cpsat", explain="none")
     assert not any("robust rows" in w for w in cpsat.warnings)
+
+
+def test_auto_without_highs_sends_a_robust_model_to_cbc(monkeypatch):
+    from spmo.solvers.highs import HighsBackend
+    from spmo.solvers.registry import backends
+
+    if "cbc" not in backends() or not backends()["cbc"].available():
+        raise AssertionError("PuLP's CBC is a dependency of spmo")
+    monkeypatch.setattr(HighsBackend, "available", lambda _self: False)
+    robust = Instance.of(portfolio_of(with_risk(objective_risk="cvar"))).model
+    expected = Instance.of(portfolio_of(with_risk())).model
+    assert pick("auto", robust).name == "cbc"
+    assert pick("auto", expected).name == "cpsat"

@@ -1,6 +1,6 @@
 """spmo benchmarks: published MKP optima, spmo's overhead over raw solvers, scale.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--time-limit S] [--sections a,b,c,d,e]
+    .venv/bin/python benchmarks/run.py [--quick] [--time-limit S] [--sections a,b,c,d,e,f]
 
 Writes benchmarks/results/<YYYY-MM-DD>-<hostname>.md and .csv (-quick.md/.csv with
 --quick, so a quick run never overwrites the day's full one; one CSV row per
@@ -243,8 +243,8 @@ def section_raw(args, out: list[str], rows: list[dict]) -> None:
 
 def section_decide(args, out: list[str], rows: list[dict]) -> None:
     results = [bench_decide.montecarlo()]
-    results.append(bench_decide.sensitivity(5.0 if args.quick else 10.0,
-                                            0 if args.quick else 10, not args.quick))
+    results.append(bench_decide.sensitivity(5.0, 0, False) if args.quick
+                   else bench_decide.sensitivity())
     rows += results
     out.append("## f. Decision studies\n")
     out.append(bench_decide.__doc__.split("\n\n", 1)[1].strip() + "\n")
@@ -280,8 +280,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds per solve in section c (default 60)")
     parser.add_argument("--scale-timeout", type=float, default=1800.0,
                         help="kill a scale case after this many seconds (default 1800)")
-    parser.add_argument("--sections", default="a,b,c,d,e",
-                        help="which of a,b,c,d,e (default all)")
+    parser.add_argument("--sections", default="a,b,c,d,e,f",
+                        help="which of a,b,c,d,e,f (default all)")
     parser.add_argument("--mid-limit", type=float, default=None,
                         help="seconds per mid-size solve in section e (default 60; --quick 10)")
     parser.add_argument("--huge", action="store_true",

@@ -18,7 +18,8 @@ optima with j forced in and forced out. Hence, exactly:
 One forced re-solve per project (planning.counterfactual, batched through
 solvers.batch, progress shown; without a time limit each is bounded by the
 deterministic work cap of `auto` explanations, so the figures do not depend
-on the machine's load), with the proof of each: both optima proven
+on the machine's load; each starts from the greedy's repair of the base plan,
+which under the same cap proves more of them), with the proof of each: both optima proven
 give an exact margin, else the interval [z - B, U - F] the bounds prove.
 The margin is then said in the project's own units by dividing by its
 objective coefficient per unit: financial 1 per unit of F_j, so value_p *
@@ -54,33 +55,36 @@ Weights (strategic and blend objectives, two or more objectives):
   proven solves, in finitely many solves. The search keeps t within
   [1e-6, 1 - 1e-6] (at 0 or 1 an objective's projects may lose their
   alignment, which changes the rows, not just the objective).
+
+Both weight studies run on the base model with its objective rebuilt at
+each weight vector, start every solve from the best plan known so far, answer
+a sample without a solve where a known plan is proven optimal at its weights,
+and start each range search from the known plans' envelope
+(scenarios.sensitivity_weights, scenarios.weights, scenarios.weight_solves).
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import math
 import time
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel, Field
 from spmo.engine.derive import objective_term_weights
 from spmo.engine.errors import InvalidPortfolio, Problem
 from spmo.engine.plan import Plan
 from spmo.engine.portfolio import Portfolio
-from spmo.engine.validate import validate_document
 from spmo.planning.counterfactual import drop_of, run_counterfactuals
+from spmo.planning.first import first_x
 from spmo.planning.instance import Instance
 from spmo.planning.options import PlanOptions, solve_options
-from spmo.solvers.batch import run_batch
 
-EDGE = 1e-6
-"""How close to 0 and 1 a weight range's search goes."""
-MAX_STEPS = 30
-TOL = 1e-9
+from .sensitivity_weights import StayShare, WeightRange, stay_in, study_of, weight_ranges
+
+__all__ = ["ProjectMargin", "Sensitivity", "SensitivityOptions", "StayShare", "WeightRange",
+           "sensitivity", "stay_in", "weight_ranges"]
+
 MAX_SAMPLES = 2000
 
 
@@ -115,21 +119,6 @@ class ProjectMargin(BaseModel):
     score_margin: float | None = None
     score_threshold: float | None = None
     note: str = ""
-
-
-class StayShare(BaseModel):
-    project: str
-    base_selected: bool
-    share: float
-
-
-class WeightRange(BaseModel):
-    objective: str
-    weight: float
-    low: float | None
-    high: float | None
-    exact: bool
-    solves: int
 
 
 class Sensitivity(BaseModel):
@@ -183,8 +172,11 @@ def sensitivity(portfolio: Portfolio, options: SensitivityOptions | None = None,
                       "and F_all at today's values (exact in objective units)")
     shares, ranges = [], []
     if options.weights and _weighted(portfolio):
-        shares = stay_in(portfolio, base, options, _stage(progress, "weight samples"))
-        ranges = weight_ranges(portfolio, base, options, _stage(progress, "weight ranges"))
+        study = study_of(portfolio, base)  # the ranges' solves certify most samples
+        ranges = weight_ranges(portfolio, base, options, _stage(progress, "weight ranges"),
+                               study)
+        shares = stay_in(portfolio, base, options, _stage(progress, "weight samples"), study)
+        notes.append(_weight_note(options, study))
     elif options.weights:
         notes.append("weights: the objective does not depend on them (financial, or fewer "
                      "than two weighted objectives)")
@@ -194,6 +186,16 @@ def sensitivity(portfolio: Portfolio, options: SensitivityOptions | None = None,
         samples=options.samples if shares else 0, radius=options.radius, seed=options.seed,
         stay_in=shares, weight_ranges=ranges, notes=notes,
         seconds=round(time.perf_counter() - started, 3))
+
+
+def _weight_note(options: SensitivityOptions, study) -> str:
+    """How the weight studies were solved (scenarios.sensitivity_weights)."""
+    if study.objective is None:
+        return (f"weights: {study.sample_solves} of {options.samples} samples solved, each "
+                "weight vector's portfolio built and planned")
+    return (f"weights: {study.sample_solves} of {options.samples} samples solved, the other "
+            f"{options.samples - study.sample_solves} answered by a known plan proven optimal "
+            "at their weights; every solve starts from the best known plan")
 
 
 def _stage(progress, name: str):
@@ -248,8 +250,9 @@ def project_margins(portfolio: Portfolio, base: Plan, options: SensitivityOption
         else:
             tasks.append((p, "out" if selected else "in"))
     solve = _resolve_options(portfolio, options)
+    base_x, _ = first_x(instance, {s.project: s.start for s in base.selected})
     found = run_counterfactuals(instance.model, tasks, options.solver or
-                                portfolio.settings.solver, solve, None, None, progress)
+                                portfolio.settings.solver, solve, base_x, None, progress)
     for p, mode in tasks:
         out[p] = _margin(portfolio, instance, base, found[(p, mode)], mode == "out")
     return [out[p] for p in portfolio.projects.index]
@@ -321,139 +324,3 @@ def _number(value, default: float) -> float:
         else float(value)
 
 
-# ---- weights ------------------------------------------------------------------------------
-
-def _document_with(portfolio: Portfolio, weights: pd.Series) -> dict:
-    """The portfolio's document with explicit objective weights (pairwise
-    judgements dropped), solved single-threaded."""
-    doc = copy.deepcopy(portfolio.to_document())
-    doc.pop("pairwise", None)
-    for o in doc["objectives"]:
-        o["weight"] = float(weights[o["id"]])
-    doc["settings"] = {**doc.get("settings", {}), "workers": 1}
-    return doc
-
-
-def _solve_document(item) -> tuple[str, float | None, list[str], float]:
-    """(status, objective, selection, financial value) of a document's plan."""
-    from spmo.planning.pipeline import plan
-
-    document, solver, seconds = item
-    result = plan(validate_document(document), solver=solver, time_limit_s=seconds,
-                  explain="none")
-    return (result.status, result.objective, [s.project for s in result.selected],
-            result.kpis.financial_value)
-
-
-def stay_in(portfolio: Portfolio, base: Plan, options: SensitivityOptions,
-            progress=None) -> list[StayShare]:
-    """Each project's share of the weight samples whose optimum selects it."""
-    from spmo.engine.derive import objective_weights
-
-    weights, _ = objective_weights(portfolio)
-    rng = np.random.default_rng(options.seed)
-    items = []
-    for _ in range(options.samples):
-        w = weights * rng.uniform(1 - options.radius, 1 + options.radius, len(weights))
-        items.append((_document_with(portfolio, w / w.sum()), options.solver,
-                      options.time_limit_s))
-    results = run_batch(_solve_document, items, progress=progress)
-    counts = pd.Series([p for _, _, chosen, _ in results for p in chosen],
-                       dtype=object).value_counts()
-    chosen = {s.project for s in base.selected}
-    shares = [StayShare(project=str(p), base_selected=p in chosen,
-                        share=float(counts.get(p, 0)) / max(1, len(results)))
-              for p in portfolio.projects.index]
-    return sorted(shares, key=lambda s: (not s.base_selected, -s.share, s.project))
-
-
-@dataclass(frozen=True)
-class _Lines:
-    """What makes H_x(t) of a plan x when objective o's weight is t."""
-
-    a: pd.Series
-    """per project, the slope of S_p(t) = b_p + t (a_p - b_p)"""
-    b: pd.Series
-    beta: float
-    f_all: float
-    kind: str
-    synergy: pd.DataFrame
-
-    def line(self, selected: list[str], financial: float) -> tuple[float, float]:
-        """(intercept, slope) of H_x(t) (module docstring)."""
-        chosen = set(selected)
-        both = self.synergy["project_a"].isin(chosen) & self.synergy["project_b"].isin(chosen)
-        syn = float(self.synergy.loc[both, "score"].sum())
-        s0 = float(self.b.reindex(selected).sum()) + syn
-        s1 = float((self.a - self.b).reindex(selected).sum())
-        if self.kind == "strategic":
-            return s0, s1
-        all0, all1 = float(self.b.sum()), float((self.a - self.b).sum())
-        share = (1 - self.beta) * financial / self.f_all if self.f_all > 0 else 0.0
-        return self.beta * s0 + share * all0, self.beta * s1 + share * all1
-
-
-def _lines(portfolio: Portfolio, objective: str, weights: pd.Series) -> _Lines:
-    from spmo.engine.derive import blend_normalisers, derive
-
-    align = portfolio.table("alignment")
-    ids = portfolio.projects.index
-    own = align[align["objective"] == objective].groupby("project")["score"].sum()
-    rest_w = align["objective"].map(weights).fillna(0.0) * (align["objective"] != objective)
-    rest = (align["score"] * rest_w).groupby(align["project"]).sum() / (1 - weights[objective])
-    _, f_all = blend_normalisers(portfolio, derive(portfolio))
-    return _Lines(own.reindex(ids).fillna(0.0), rest.reindex(ids).fillna(0.0),
-                  portfolio.settings.blend, f_all, portfolio.objective_kind,
-                  portfolio.table("synergies"))
-
-
-def _weights_at(weights: pd.Series, objective: str, t: float) -> pd.Series:
-    scale = (1 - t) / (1 - weights[objective])
-    out = weights * scale
-    out[objective] = t
-    return out
-
-
-def _range_end(item) -> tuple[float, bool, int]:
-    """One end of objective o's range: (t, proven, solves) by the search of the
-    module docstring, from the far end towards the weight today."""
-    portfolio, objective, weights, base, far, solver, seconds = item
-    lines = _lines(portfolio, objective, weights)
-    a_star, b_star = lines.line(base[0], base[1])
-    t, proven, solves = far, True, 0
-    for _ in range(MAX_STEPS):
-        status, _, chosen, financial = _solve_document(
-            (_document_with(portfolio, _weights_at(weights, objective, t)), solver, seconds))
-        solves += 1
-        if status not in ("optimal", "feasible"):
-            return t, False, solves
-        proven &= status == "optimal"
-        a, b = lines.line(chosen, financial)
-        if a + b * t <= a_star + b_star * t + TOL * max(1.0, abs(a_star + b_star * t)):
-            return t, proven, solves
-        if abs(b - b_star) <= TOL:
-            return t, False, solves
-        t = (a_star - a) / (b - b_star)
-    return t, False, solves
-
-
-def weight_ranges(portfolio: Portfolio, base: Plan, options: SensitivityOptions,
-                  progress=None) -> list[WeightRange]:
-    """For each objective, the weights over which the plan stays optimal."""
-    from spmo.engine.derive import objective_weights
-
-    weights, _ = objective_weights(portfolio)
-    moving = [o for o in weights.index if 0 < weights[o] < 1]
-    plan_of = ([s.project for s in base.selected], base.kpis.financial_value)
-    items = [(portfolio, o, weights, plan_of, far, options.solver, options.time_limit_s)
-             for o in moving for far in (EDGE, 1 - EDGE)]
-    ends = run_batch(_range_end, items, progress=progress)
-    out = []
-    for k, o in enumerate(moving):
-        (low, p_low, n_low), (high, p_high, n_high) = ends[2 * k], ends[2 * k + 1]
-        out.append(WeightRange(objective=str(o), weight=float(weights[o]),
-                               low=0.0 if low <= EDGE else low,
-                               high=1.0 if high >= 1 - EDGE else high,
-                               exact=p_low and p_high and base.status == "optimal",
-                               solves=n_low + n_high))
-    return out

@@ -26,6 +26,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 from spmo.engine.errors import SolverError
 from spmo.engine.model.linear import LinearModel
+from spmo.engine.rows import Family
 
 from .base import Capability, Result, SolveOptions, Status, clipped_hint, halting
 from .cpsat_scaling import ROW_LIMIT, ScaledRows, scaled_objective, step_bounds, var_units
@@ -89,10 +90,11 @@ class CpSatBackend:
         objective = float(model.c @ x)
         if bound is None:
             bound = objective if status == Status.OPTIMAL else None
-        if status == Status.OPTIMAL and rounded:
+        if status == Status.OPTIMAL and len(rounded):
             status, bound = Status.FEASIBLE, None
             notes.append("cpsat: optimality is proven only for the conservatively rounded "
                          "rows; reported as feasible, without a bound")
+            notes.extend(rounded_why(model, rounded))
         elif status == Status.OPTIMAL and bound is not None and bound - objective > (
                 options.relative_gap + 1e-9) * max(1.0, abs(objective)):
             status = Status.FEASIBLE
@@ -103,7 +105,7 @@ class CpSatBackend:
 
     def translate(self, model: LinearModel):
         """The CP-SAT model, its variables, the real value of one unit of the integer
-        objective and its worst rounding error, notes, and the number of rows
+        objective and its worst rounding error, notes, and the indices of the rows
         rounded conservatively."""
         cp = cp_model.CpModel()
         unit = var_units(model)
@@ -122,9 +124,10 @@ class CpSatBackend:
         proto.objective.vars.extend(nz.tolist())
         proto.objective.coeffs.extend((-ints[nz]).tolist())
         proto.objective.scaling_factor = -1.0
-        inexact = int((~rows.exact).sum())
+        inexact = np.flatnonzero(~rows.exact)
         notes = [f"cpsat: amounts scaled to integers at a precision of {10.0 ** -rows.decimals:g}"
-                 + (f"; {inexact} row(s) rounded conservatively" if inexact else " (exact)")
+                 + (f"; {len(inexact)} row(s) rounded conservatively" if len(inexact)
+                    else " (exact)")
                  + (f" ({rows.coarsened} to keep integer coefficients within "
                     f"2^{np.log2(ROW_LIMIT):g})" if rows.coarsened else "")]
         return cp, xs, obj_value, obj_error, notes, inexact
@@ -150,3 +153,17 @@ def _add_linear(proto, cols: list[int], coefs: list[int], lo: float, hi: float) 
     ct.linear.coeffs.extend(coefs)
     ct.linear.domain.extend([int(lo) if np.isfinite(lo) else cp_model.INT_MIN,
                              int(hi) if np.isfinite(hi) else cp_model.INT_MAX])
+
+
+def rounded_why(model: LinearModel, rounded) -> list[str]:
+    """Why rows were rounded, where the model says: the sample-average rows of a
+    robust objective (engine.model.robust) carry sampled outcomes, floats with
+    no short decimal form, next to continuous variables (t, s_k of the CVaR)."""
+    families = set(model.row_family[rounded].tolist())
+    if Family.ROBUST.value not in families:
+        return []
+    return ["cpsat: the robust rows (robust[cvar,k] / robust[chance,k]) hold sampled "
+            "outcomes, floats with no exact decimal form within 15 significant digits, "
+            "and CP-SAT solves on integers: they are rounded the safe way, so the plan "
+            "keeps every row but its optimality is unproven; `highs` (the `auto` choice) "
+            "or `cbc` solve them exactly and prove it"]

@@ -5,7 +5,9 @@ scope_step) goes only to a backend whose capability says it solves them
 (not CP-SAT: integer grid). `auto` picks HiGHS when it is installed: on
 portfolio models (knapsack rows with start-time options) its LP bound proves
 optima that CP-SAT on two cores leaves open for minutes (see benchmarks/).
-CP-SAT is the fallback and the backend for explanations that need assumptions. Models with more than
+CP-SAT is the fallback (for a robust objective's model, whose sampled rows
+CP-SAT can only round, CBC first when it is installed) and the backend for
+explanations that need assumptions. Models with more than
 LARGE_NONZEROS matrix entries (about 4,000 projects over 20 periods), whose
 root LP alone outlasts a minute, go to `lagrange`: a Lagrangian bound and a
 priced greedy plan that keep to the time limit.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from spmo.engine.errors import UnknownSolver  # raised here, importable from here as before
 from spmo.engine.model.linear import LinearModel
+from spmo.engine.rows import Family
 
 from .base import Backend
 from .cpsat import CpSatBackend
@@ -43,7 +46,13 @@ def pick(name: str, model: LinearModel) -> Backend:
     if name == "auto":
         if len(model.a_val) > LARGE_NONZEROS:
             return known["lagrange"]
-        return _fit(known["highs"] if known["highs"].available() else known["cpsat"], model)
+        if known["highs"].available():
+            return _fit(known["highs"], model)
+        cbc = known.get("cbc")
+        if model is not None and cbc is not None and cbc.available() and \
+                Family.ROBUST.value in set(model.row_family.tolist()):
+            return _fit(cbc, model)  # CP-SAT rounds the sampled rows (solvers/cpsat.py)
+        return _fit(known["cpsat"], model)
     backend = known.get(name)
     if name.startswith("pulp:"):  # any solver PuLP can drive, e.g. pulp:highs
         try:

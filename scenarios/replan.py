@@ -269,8 +269,16 @@ def replan_portfolio(portfolio: Portfolio, plan: Plan) -> tuple[Portfolio, list[
 ACTION = {"continue": "continue", "stall": "stall", "kill": "stop"}
 
 
-def _decision(old: Portfolio, new: Portfolio, rec, sunk: float, start_share) -> Decision:
-    """A recommendation on a running project, with its sunk cost in words."""
+FIRST_ORDER = ("; the value delta counts only its own objective terms (first order: not "
+               "what the money and people it frees or takes would buy elsewhere; "
+               "--explain exact re-solves for that)")
+
+
+def _decision(old: Portfolio, new: Portfolio, rec, sunk: float, start_share,
+              first_order: bool) -> Decision:
+    """A recommendation on a running project, with its sunk cost in words;
+    `first_order`: its value_delta is engine.report's own-terms figure (no
+    counterfactual re-solve replaced it), which the reason says."""
     derived_old, derived_new = derive(old), derive(new)
     start, share = start_share
     whole = derived_old.value_at(rec.project, start) * share
@@ -281,7 +289,8 @@ def _decision(old: Portfolio, new: Portfolio, rec, sunk: float, start_share) -> 
              f"{whole:g}" + (", so a fresh plan would drop it"
                              if whole < 0 <= remaining and rec.action != "kill" else ""))
     reason = (f"{rec.reason}: {sunk:g} already spent is sunk and left out of the decision; "
-              f"what is left costs {left:g} for a value of {remaining:g}{fresh}")
+              f"what is left costs {left:g} for a value of {remaining:g}{fresh}"
+              + (FIRST_ORDER if first_order else ""))
     return Decision(project=rec.project, action=ACTION[rec.action], restart=rec.restart,
                     sunk=sunk, remaining_cost=left, value_delta=rec.value_delta,
                     whole_value=whole, remaining_value=remaining, reason=reason)
@@ -297,7 +306,8 @@ def replan(portfolio: Portfolio, plan: Plan, **options) -> Replan:
     starts = planned(portfolio, plan)
     running = {d.project: d for d in rows if d.state == "running"}
     decisions = [_decision(portfolio, new, rec, _sunk(running[rec.project]),
-                           starts.get(rec.project, (now_index(portfolio), 1.0)))
+                           starts.get(rec.project, (now_index(portfolio), 1.0)),
+                           first_order=result.explanations is None)
                  for rec in result.recommendations if rec.project in running]
     return Replan(now=portfolio.settings.now, drift=rows, finished=finished, dropped=dropped,
                   decisions=decisions, plan=result)

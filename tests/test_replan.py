@@ -178,3 +178,15 @@ def test_http_replan(tmp_path, original):
         missing = client.post("/v1/replan", json={"portfolio": now})
         assert missing.status_code == 422
         assert missing.json()["problems"][0]["column"] == "plan"
+
+
+def test_a_decisions_value_delta_says_when_it_is_first_order(original):
+    """Without explanations a decision's value delta is the project's own terms
+    (engine.report) and its reason says so; exact re-solves replace it (>= 0 for
+    the recommended action) and the reason does not."""
+    now = portfolio_of(at_now(100, [{"project": "H", "spent": 60, "progress": 0.5}]))
+    (rough,) = replan(now, original, explain="none").decisions
+    (exact,) = replan(now, original, explain="exact").decisions
+    assert "first order" in rough.reason and "first order" not in exact.reason
+    assert exact.value_delta >= -1e-9
+    assert exact.value_delta == pytest.approx(40.0 - 25.0)  # continuing H (40) vs K (25)

@@ -44,10 +44,14 @@ def triangular(rng: np.random.Generator, low: np.ndarray, mode: np.ndarray,
         return out
     lo, m, hi = low[ranged], mode[ranged], high[ranged]
     width = hi - lo
-    u = rng.random((samples, len(ranged)), dtype=np.float32)  # 24 bits: ample for sampling
-    left = u < (m - lo) / width
-    root = np.sqrt(np.where(left, u * (width * (m - lo)), (1 - u) * (width * (hi - m))))
-    out[:, ranged] = np.where(left, lo + root, hi - root)
+    single = np.float32  # the draws in single precision (24-bit uniforms), summed in double
+    split, below, above = (((m - lo) / width).astype(single),
+                           (width * (m - lo)).astype(single), (width * (hi - m)).astype(single))
+    u = rng.random((samples, len(ranged)), dtype=single)
+    left = u < split
+    root = np.where(left, u * below, (1 - u) * above)
+    np.sqrt(root, out=root)
+    out[:, ranged] = np.where(left, lo.astype(single) + root, hi.astype(single) - root)
     return out
 
 
@@ -78,6 +82,7 @@ def _chunks(portfolio: Portfolio, projects: list[str], samples: int, seed: int):
     q = frame["success_probability"].to_numpy(dtype=float)
     flat = _ends(frame, "value", "value_low", "value_high")
     risky = np.flatnonzero(q < 1)
+    chance = q[risky].astype(np.float32)
     benefits = portfolio.table("benefits")
     benefits = benefits[benefits["project"].isin(projects)]
     spent, rows = np.zeros(len(projects)), None
@@ -100,9 +105,13 @@ def _chunks(portfolio: Portfolio, projects: list[str], samples: int, seed: int):
             draws = triangular(rng, rows[0], rows[1], rows[2], n)
             out[:, rows[4]] = np.add.reduceat(draws, rows[3], axis=1)
         if len(risky):
-            failed = rng.random((n, len(risky)), dtype=np.float32) >= q[risky]
-            out[:, risky] = np.where(failed, 0.0, out[:, risky])
-        yield out - spent
+            delivered = rng.random((n, len(risky)), dtype=np.float32) < chance
+            if len(risky) == out.shape[1]:
+                out *= delivered
+            else:
+                out[:, risky] *= delivered
+        out -= spent
+        yield out
 
 
 def realised(portfolio: Portfolio, starts: dict[str, int], fixed: float, samples: int,

@@ -32,11 +32,12 @@ status `optimal`) or not, with its bound and gap where there is one.
 
 The highest level is solved in the first round (beside the lowest): when
 its plan P is proven optimal, it settles, without a solve, every lower
-level whose limits P keeps (checked by engine.check on that level's
-portfolio): there OPT_k <= OPT_K = c.P (the optimum never falls) and P is a
-plan of level k, so P is its optimum too (`plan_of` names level K). Where
-the budgets stop binding (the example: 130 %-150 %), those levels cost
-nothing. The proof is the highest level's, so it is as good as that
+level whose limits P keeps (its spend rows, engine.check's figures, against
+that level's budget limits, with the checker's tolerance): there
+OPT_k <= OPT_K = c.P (the optimum never falls) and P is a plan of level k,
+so P is its optimum too (`plan_of` names level K). Where the budgets stop
+binding, those levels cost nothing (on the example the 150 % plan keeps the
+140 % limits). The proof is the highest level's, so it is as good as that
 level's own `optimal`.
 """
 
@@ -47,11 +48,11 @@ import math
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
-from spmo.engine.check import Assignment, check
-from spmo.engine.derive import derive
 from spmo.engine.errors import InvalidPortfolio, Problem
 from spmo.engine.plan import Plan, relative_gap
 from spmo.engine.portfolio import Portfolio
+from spmo.engine.rows import Family
+from spmo.engine.violations import tol
 from spmo.solvers.batch import default_workers, run_batch
 
 from .spec import ScaleBudget, Scenario, SettingsChange, apply
@@ -171,8 +172,8 @@ def frontier(portfolio: Portfolio, factors=DEFAULT_FACTORS, workers: int | None 
                                          for f in chunk], width, step)
         for factor, (plan, budget) in zip(chunk, plans, strict=True):
             solved[factor] = _Level.of(factor, plan, budget)
-            if plan.status == "optimal" and factor == factors[-1] and len(factors) > 1:
-                solved.update(_settled_below(portfolio, factors, factor, plan, solved))
+            if plan.status == "optimal" and factor == factors[-1] > 0:
+                solved.update(_settled_below(factors, factor, plan, budget, solved))
     levels = [solved[f] for f in factors]
     return Frontier(points=_points(_monotone(levels)), objective_kind=portfolio.objective_kind)
 
@@ -185,20 +186,22 @@ def _rounds(factors: list[float], width: int) -> list[list[float]]:
     return [first] + [rest[i:i + width] for i in range(0, len(rest), width)]
 
 
-def _settled_below(portfolio: Portfolio, factors: list[float], top: float, plan: Plan,
+def _settled_below(factors: list[float], top: float, plan: Plan, budget: float,
                    solved: dict) -> dict[float, _Level]:
     """The levels below `top`, not yet solved, whose limits `plan` (proven
-    optimal at `top`) keeps: each takes it as its proven optimum (module docstring)."""
-    assignment = Assignment.of_plan(apply(portfolio, level(top)), plan)
+    optimal at `top`) keeps: each takes it as its proven optimum (module
+    docstring). The plan's spend rows are engine.check's figures at `top`; at
+    factor f every budget limit is f / top times that level's, held with the
+    checker's tolerance."""
+    rows = [r for r in plan.spend if r.constraint and r.constraint.startswith(
+        f"{Family.BUDGET.value}[") and r.limit is not None]
     settled = {}
     for factor in reversed([f for f in factors if f < top and f not in solved]):
-        scaled = apply(portfolio, level(factor))
-        report = check(scaled, derive(scaled), assignment)
-        if report.violations:
+        ratio = factor / top
+        if any(r.amount > ratio * r.limit + tol(ratio * r.limit) for r in rows):
             break  # a lower level has smaller limits still: it cannot keep them either
-        settled[factor] = dataclasses.replace(
-            _Level.of(factor, plan, float(scaled.table("budgets")["limit"].sum())),
-            plan_of=top)
+        settled[factor] = dataclasses.replace(_Level.of(factor, plan, ratio * budget),
+                                              plan_of=top)
     return settled
 
 

@@ -7,6 +7,7 @@ const N0 = number(0), N1 = number(1), N2 = number(2), N4 = number(4);
 
 export function num(x, digits = 1) {
   if (x === null || x === undefined || Number.isNaN(x)) return "–";
+  if (Math.abs(x) < 0.5 * 10 ** -digits) x = 0;  // rounds to zero: "0", never "-0"
   return ({ 0: N0, 1: N1, 2: N2, 4: N4 }[digits] || number(digits)).format(x);
 }
 export function pct(share, digits = 1) {

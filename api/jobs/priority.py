@@ -41,7 +41,6 @@ def die_with_parent() -> bool:
     watchdog thread that sees the parent's id change; unlike Linux's
     parent-death signal it does not depend on which thread of the parent
     started this one). True when the watchdog was started."""
-    import os
     import threading
     import time
 

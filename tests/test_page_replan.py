@@ -161,6 +161,15 @@ def test_funding_screen_shows_used_unused_and_the_split(spmo_server, browser_pag
     names = {p["id"]: p["name"] for p in doc["projects"]}
     plan = upload_and_solve(page, server, tmp_path, FUNDING, "3")
     assert plan["sources"] and plan["funding"]
+    part = [s for s in plan["selected"] if s["share"] < 1]
+    partly = page.locator('[data-kpi="Partly funded"] dd')
+    if part:  # the key figures name each project funded at part of its scope
+        expect(partly).to_contain_text(str(len(part)))
+        for s in part:
+            expect(partly).to_contain_text(f"{s['project']}")
+            expect(partly).to_contain_text(f"{rounded(s['share'] * 100, 0)} %")
+    else:
+        expect(partly).to_have_count(0)
     expect(page.locator("#funding-box")).to_be_visible()
     rows = plan["sources"]
     page.get_by_text("Every funding source row: available, used, unused").click()
@@ -232,4 +241,22 @@ def test_replan_without_now_says_so_in_words(spmo_server, browser_page, tmp_path
         "The actuals CSV has unknown columns: done (known: project, spent, progress, "
         "benefits_realised).")
     expect(page.locator("#replan-result")).to_be_hidden()
+    assert page.errors == []
+
+
+def test_a_robust_plan_shows_its_tail_and_what_it_gave_up(spmo_server, browser_page, tmp_path):
+    """The example with settings.objective_risk = cvar: the Plan's key figures give
+    the plan's CVaR and the sentence of what it gave up in expected value for it,
+    as the plan's `risk` says; an expected-value plan has no such figure."""
+    server, page = spmo_server, browser_page
+    doc = json.loads((EXAMPLES / "northwind.json").read_text())
+    doc["settings"].update(objective_risk="cvar", cvar_level=0.1, risk_samples=20)
+    path = tmp_path / "northwind-cvar.json"
+    path.write_text(json.dumps(doc))
+    plan = upload_and_solve(page, server, tmp_path, path, "5")
+    risk = plan["risk"]
+    assert risk and risk["measure"] == "cvar" and risk["sentence"]
+    robust = page.locator('[data-kpi="Robust selection"] dd')
+    expect(robust).to_contain_text(f"CVaR at 10 %: {rounded(risk['tail'], 4)}")
+    expect(robust).to_contain_text(risk["sentence"])
     assert page.errors == []

@@ -42,7 +42,24 @@ export function kpiRows(plan, names, doc, base = null) {
     figure("Total cost", "total_cost", 0, "spend of the selected projects"),
     figure("Risk exposure", "risk_exposure", 0, exposure ? `limit ${num(exposure, 0)} (${pct(k.risk_exposure / exposure, 0)} used)` : ""),
     figure("Unaligned projects selected", "unaligned_selected", 0, "selected but serving no objective"),
+    ...partlyFunded(plan, names), ...robustRisk(plan),
   ];
+}
+
+// Projects funded at less than their whole scope (projects.min_scope), when any.
+function partlyFunded(plan, names) {
+  const part = (plan.selected || []).filter((s) => s.share != null && s.share < 1);
+  if (!part.length) return [];
+  return [["Partly funded", num(part.length, 0), part.map((s) =>
+    `${names.project(s.project)} at ${pct(s.share, 0)}`).join("; ")]];
+}
+
+// A robust plan (settings.objective_risk): its tail measure and what it gave up for it.
+function robustRisk(plan) {
+  const r = plan.risk;
+  if (!r) return [];
+  const measure = r.measure === "cvar" ? `CVaR at ${pct(r.level, 0)}` : `chance of the target`;
+  return [["Robust selection", `${measure}: ${num(r.tail, 4)}`, r.sentence || ""]];
 }
 
 export function renderKpis(target, plan, names, doc, base = null) {
@@ -67,7 +84,8 @@ export function renderRoadmap(target, plan, names) {
       type: "bar", orientation: "h", name: category, marker: { color: PALETTE[i % PALETTE.length] },
       y: mine.map(label), base: mine.map((r) => at(r.start)),
       x: mine.map((r) => at(r.finish) - at(r.start) + 1),
-      hovertext: mine.map((r) => `${label(r)}<br>${category}, ${r.start} to ${r.finish}<br>cost ${num(r.cost, 0)}, value ${num(r.value, 0)}`),
+      hovertext: mine.map((r) => `${label(r)}<br>${category}, ${r.start} to ${r.finish}<br>cost ${num(r.cost, 0)}, value ${num(r.value, 0)}`
+        + (r.share != null && r.share < 1 ? `<br>funded at ${pct(r.share, 0)} of its scope` : "")),
       hoverinfo: "text",
     };
   });

@@ -38,7 +38,11 @@ OPT_k <= OPT_K = c.P (the optimum never falls) and P is a plan of level k,
 so P is its optimum too (`plan_of` names level K). Where the budgets stop
 binding, those levels cost nothing (on the example the 150 % plan keeps the
 140 % limits). The proof is the highest level's, so it is as good as that
-level's own `optimal`.
+level's own `optimal`. Likewise a level between a proven level a below
+and a level b above whose bound a's objective reaches is settled with a's
+plan (OPT_a <= OPT_f <= B_b <= z_a, and a's plan keeps the higher level's
+limits): once the frontier is flat, the rest of it costs nothing. The other
+levels go in ascending order, `width` at a time.
 """
 
 from __future__ import annotations
@@ -157,11 +161,8 @@ def frontier(portfolio: Portfolio, factors=DEFAULT_FACTORS, workers: int | None 
     options = {"explain": "none", **options}
     width = max(1, min(default_workers(workers), len(factors)))
     solved: dict[float, _Level] = {}
-    rounds = _rounds(factors, width)
-    while rounds:
-        chunk = [f for f in rounds.pop(0) if f not in solved]
-        if not chunk:
-            continue
+    chunk = _first_round(factors, width)
+    while chunk:
         below = [lv for f, lv in solved.items() if f < chunk[0] and lv.objective is not None]
         best = max(below, key=lambda lv: lv.objective, default=None)
         first = None if best is None else best.starts
@@ -174,16 +175,16 @@ def frontier(portfolio: Portfolio, factors=DEFAULT_FACTORS, workers: int | None 
             solved[factor] = _Level.of(factor, plan, budget)
             if plan.status == "optimal" and factor == factors[-1] > 0:
                 solved.update(_settled_below(factors, factor, plan, budget, solved))
+        solved.update(_sandwiched(factors, solved))
+        chunk = [f for f in factors if f not in solved][:width]
     levels = [solved[f] for f in factors]
     return Frontier(points=_points(_monotone(levels)), objective_kind=portfolio.objective_kind)
 
 
-def _rounds(factors: list[float], width: int) -> list[list[float]]:
-    """The order of the solves: the highest level first (beside the lowest
-    when two or more solve at once), then the rest ascending, `width` at a time."""
-    first = ([factors[0]] if width > 1 and len(factors) > 1 else []) + [factors[-1]]
-    rest = [f for f in factors if f not in first]
-    return [first] + [rest[i:i + width] for i in range(0, len(rest), width)]
+def _first_round(factors: list[float], width: int) -> list[float]:
+    """The first levels solved: the highest (beside the lowest when two or more
+    solve at once); the rest then go in ascending order, `width` at a time."""
+    return ([factors[0]] if width > 1 and len(factors) > 1 else []) + [factors[-1]]
 
 
 def _settled_below(factors: list[float], top: float, plan: Plan, budget: float,
@@ -203,6 +204,30 @@ def _settled_below(factors: list[float], top: float, plan: Plan, budget: float,
         settled[factor] = dataclasses.replace(_Level.of(factor, plan, ratio * budget),
                                               plan_of=top)
     return settled
+
+
+def _sandwiched(factors: list[float], solved: dict) -> dict[float, _Level]:
+    """The levels not yet solved that lie between a proven level a below and a
+    level b above whose bound a's objective reaches: OPT_a <= OPT_f <= OPT_b
+    <= B_b <= z_a (the optimum never falls), and a's plan keeps every limit of
+    the higher level f, so it is f's optimum (`plan_of` names whose plan it is)."""
+    proven = sorted((f, lv) for f, lv in solved.items()
+                    if lv.status == "optimal" and lv.objective is not None)
+    bounded = [(f, lv) for f, lv in solved.items() if lv.bound is not None]
+    # every level's budget is its factor times the unscaled limits' sum
+    unit = next((lv.budget / f for f, lv in solved.items() if f > 0), 0.0)
+    out = {}
+    for factor in factors:
+        lows = [lv for f, lv in proven if f < factor]
+        highs = [lv.bound for f, lv in bounded if f > factor]
+        if factor in solved or not lows or not highs:
+            continue
+        low, ceiling = max(lows, key=lambda lv: lv.objective), min(highs)
+        if low.objective >= ceiling - TOLERANCE * max(1.0, abs(ceiling)):
+            out[factor] = dataclasses.replace(
+                low, factor=factor, budget=factor * unit, bound=ceiling,
+                plan_of=low.factor if low.plan_of is None else low.plan_of)
+    return out
 
 
 def _monotone(levels: list[_Level]) -> list[_Level]:

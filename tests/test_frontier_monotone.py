@@ -231,3 +231,30 @@ def test_an_unproven_highest_level_settles_nothing(slow):
     assert [p.plan_of for p in result.points] == [None, None, None, 0.9]
     assert [p.objective for p in result.points] == pytest.approx([4, 7, 7, 7])
     assert [p.proven for p in result.points] == [True, True, False, False]
+
+
+def test_levels_between_a_proven_level_and_a_bound_it_reaches_are_settled(monkeypatch):
+    """A and B cost 6 and 5 with a group that allows one of them: from budget 6 up
+    the optimum is 5 (A). With the highest level's plan kept from settling the
+    levels below (its spend made to look too high), the 60 % level is solved and
+    proven at 5, which meets the top's bound: 70 %, 80 %, 90 % take its plan
+    without a solve, and each equals a direct solve."""
+    from spmo.scenarios import frontier as module
+
+    seen: list = []
+    monkeypatch.setattr(strategy, "pick", lambda name, model: Counting(seen))
+    monkeypatch.setattr(module, "_settled_below", lambda *args: {})
+    document = doc([{"id": "A", "value": 5}, {"id": "B", "value": 4}],
+                   costs=costs("A", 6) + costs("B", 5), budgets=[{"period": "T1", "limit": 10}],
+                   groups=[{"group": "G", "project": "A"}, {"group": "G", "project": "B"}],
+                   group_limits=[{"group": "G", "max": 1}])
+    portfolio = portfolio_of(document)
+    factors = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+    result = frontier(portfolio, factors, workers=1)
+    assert seen == pytest.approx([10.0, 5.0, 6.0])  # the top, then 50 % and 60 %
+    by = {p.factor: p for p in result.points}
+    assert [(by[f].plan_of, by[f].proven) for f in (0.7, 0.8, 0.9)] == [(0.6, True)] * 3
+    assert [p.budget for p in result.points] == pytest.approx([5, 6, 7, 8, 9, 10])
+    for p in result.points:
+        direct = plan(apply(portfolio, level(p.factor)), solver="highs", explain="none")
+        assert p.objective == pytest.approx(direct.objective)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -29,13 +30,12 @@ def kpi(page: Page, label: str, where: str = "#kpis") -> str:
 
 def grouped(x: float) -> str:
     """x as the page writes it: thousands separators, no decimals."""
-    return f"{x:,.0f}"
+    return decimals(x, 0)
 
 
 def percent(share: float) -> str:
     """share as the page writes it: at most one decimal, then " %"."""
-    text = f"{share * 100:,.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + " %"
+    return decimals(share * 100, 1) + " %"
 
 
 def wait_for_scenarios(page: Page, n: int) -> None:
@@ -208,9 +208,14 @@ def figure(page: Page, label: str) -> str:
 
 
 def decimals(x: float, digits: int) -> str:
-    """x as the page writes it with at most `digits` decimals (no trailing zeros)."""
-    text = f"{x:,.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """x as the page writes it (Intl.NumberFormat("en")) with at most `digits`
+    decimals: the shortest decimal of the double (repr) rounded half away from
+    zero, grouped, trailing zeros dropped, never "-0". Python's own format rounds
+    the binary value: 0.9305 * 100 = 93.05 reads 93.0 there, 93.1 in the browser."""
+    exact = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{exact:,.{digits}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text
 
 
 def finished_job(page: Page, server, kind: str, box: str) -> dict:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -20,27 +19,18 @@ REPLAN = EXAMPLES / "northwind-replan.json"
 FUNDING = EXAMPLES / "northwind-funding.json"
 
 
-def rounded(x: float, digits: int) -> str:
-    """x as Intl.NumberFormat("en") writes it with at most `digits` decimals: the
-    shortest decimal of the double (repr) rounded half away from zero, grouped,
-    trailing zeros dropped (Python's own format rounds the binary value: 179.45
-    would read 179.4 where the browser writes 179.5)."""
-    exact = Decimal(repr(x)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return decimals(float(exact), digits) if exact else "0"
-
-
 def one(x: float | None) -> str:
     """x as the page writes money: at most one decimal, "–" for nothing."""
-    return "–" if x is None else rounded(x, 1)
+    return "–" if x is None else decimals(x, 1)
 
 
 def signed(x: float, digits: int) -> str:
     """x as the page writes a difference: + or − (U+2212), ±0 for zero."""
-    return "±0" if not x else ("+" if x > 0 else "−") + rounded(abs(x), digits)
+    return "±0" if not x else ("+" if x > 0 else "−") + decimals(abs(x), digits)
 
 
 def share(x: float | None) -> str:
-    return "–" if x is None else f"{rounded(x * 100, 0)} %"
+    return "–" if x is None else f"{decimals(x * 100, 0)} %"
 
 
 def upload_and_solve(page: Page, server, tmp_path: Path, path: Path, seconds: str = "2") -> dict:
@@ -75,7 +65,7 @@ def check_replan(page: Page, server, names: dict) -> dict:
     result = finished_job(page, server, "replan", "#replan-result")
     figure = lambda label: page.locator(f'#replan-figures [data-figure="{label}"] dd').inner_text()  # noqa: E731
     assert figure("Re-planned at") == result["now"]
-    assert figure("Objective of the re-plan") == rounded(result["plan"]["objective"], 4)
+    assert figure("Objective of the re-plan") == decimals(result["plan"]["objective"], 4)
     words = {"optimal": "Optimal", "feasible": "Feasible"}
     assert figure("Re-plan") == words[result["plan"]["status"]]
     assert figure("Finished (fixed)") == (", ".join(result["finished"]) or "none")
@@ -167,7 +157,7 @@ def test_funding_screen_shows_used_unused_and_the_split(spmo_server, browser_pag
         expect(partly).to_contain_text(str(len(part)))
         for s in part:
             expect(partly).to_contain_text(f"{s['project']}")
-            expect(partly).to_contain_text(f"{rounded(s['share'] * 100, 0)} %")
+            expect(partly).to_contain_text(f"{decimals(s['share'] * 100, 0)} %")
     else:
         expect(partly).to_have_count(0)
     expect(page.locator("#funding-box")).to_be_visible()
@@ -257,6 +247,6 @@ def test_a_robust_plan_shows_its_tail_and_what_it_gave_up(spmo_server, browser_p
     risk = plan["risk"]
     assert risk and risk["measure"] == "cvar" and risk["sentence"]
     robust = page.locator('[data-kpi="Robust selection"] dd')
-    expect(robust).to_contain_text(f"CVaR at 10 %: {rounded(risk['tail'], 4)}")
+    expect(robust).to_contain_text(f"CVaR at 10 %: {decimals(risk['tail'], 4)}")
     expect(robust).to_contain_text(risk["sentence"])
     assert page.errors == []

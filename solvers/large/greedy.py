@@ -62,21 +62,19 @@ class _Run:
     buyer: np.ndarray | None
     payers: dict[int, list[int]]
     """funding row -> the f variables that pay it (engine/model/funding.py)."""
+    fill: np.ndarray
+    """per row: True for a funding row (judged after the fill, _fund)."""
 
     @classmethod
     def of(cls, model: LinearModel) -> _Run:
         rows, vals, col = _full_share_columns(model)
         checked = ~np.isin(model.row_family, SKIP)
+        payers = _payers(model, rows, col)
+        fill = np.zeros(model.n_rows, dtype=bool)
+        fill[list(payers)] = True
         return cls(model, rows, vals, col, hi=np.where(checked, model.row_hi, np.inf),
                    act=np.zeros(model.n_rows), x=np.zeros(model.n_vars),
-                   buyer=_buyers(model, rows, vals, col), payers=_payers(model, rows, col))
-
-    @property
-    def fill(self) -> np.ndarray:
-        """Per row: True for a funding row (judged after the fill, _fund)."""
-        out = np.zeros(self.model.n_rows, dtype=bool)
-        out[list(self.payers)] = True
-        return out
+                   buyer=_buyers(model, rows, vals, col), payers=payers, fill=fill)
 
 
 def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,

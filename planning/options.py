@@ -5,7 +5,9 @@ portfolio's `settings.time_limit_s`) bounds the whole request: the solve,
 then the explanations or the analysis of infeasibility. Each step takes the
 smaller of its own cap (`TimeCaps`) and what is left of T. With explanations
 asked for, the solve may take SOLVE_SHARE of T (the rest is theirs, plus
-whatever the solve did not use); without, all of T.
+whatever the solve did not use); without, all of T. Either way it leaves
+`report_reserve` seconds for the checked Plan (negligible below about a
+million non-zeros; about 30 s at 100,000 projects x 20 periods).
 
 Explanation re-solves are also bounded by deterministic work
 (`TimeCaps.counterfactual_work`, the backends' work units: CP-SAT's
@@ -31,6 +33,17 @@ SOLVE_SHARE = {"exact": 0.5, "estimate": 0.8, "none": 1.0}
 """Share of T the solve may take, by the explanation mode (after `auto` is resolved)."""
 EXACT_LIMIT = 300
 """`auto` explains exactly up to this many projects, by estimates beyond."""
+REPORT_SECONDS_PER_NONZERO = 1e-6
+"""Seconds the solve leaves, per non-zero of the model, for the checked Plan
+(the independent check, the reasons of every excluded project, the tables):
+about twice what it took at 100,000 x 20 (docs/solver-figures.md), so that
+the time limit bounds the whole request on the largest models too."""
+
+
+def report_reserve(nonzeros: int) -> float:
+    """Seconds kept from the solve for the report of a model with `nonzeros`
+    non-zeros (REPORT_SECONDS_PER_NONZERO each)."""
+    return REPORT_SECONDS_PER_NONZERO * nonzeros
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from .explain import explain, resolved_mode
 from .first import first_x, repaired_x
 from .infeasible import explain_infeasible
 from .instance import Instance
-from .options import SOLVE_SHARE, Deadline, PlanOptions, solve_options
+from .options import SOLVE_SHARE, Deadline, PlanOptions, report_reserve, solve_options
 from .risk import risk_summary, with_setting
 
 OPTIMAL_SNAP = 1e-6
@@ -61,7 +61,8 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
     instance = Instance.of(portfolio)
     mode = resolved_mode(options.explain, portfolio)
     share = SOLVE_SHARE[mode] if options.limit_explanations else 1.0
-    solve_seconds = deadline.cap(limit * share)
+    solve_seconds = min(deadline.cap(limit * share),
+                        deadline.left() - report_reserve(len(instance.model.a_val)))
     first, unused = _first(instance, options)
     result = solve(instance.model, options.solver or portfolio.settings.solver,
                    solve_options(portfolio, options, solve_seconds), first=first)

@@ -48,6 +48,8 @@ from spmo.solvers.large.lagrange import lagrangian
 from spmo.solvers.registry import LARGE_NONZEROS
 from spmo.solvers.strategy import solve
 
+from .dual_bounds import forced_in_bounds
+
 
 @dataclass(frozen=True)
 class Counterfactual:
@@ -143,18 +145,26 @@ def lifted(model: LinearModel, projects: list[str]) -> LinearModel:
 
 
 def lp_estimates(model: LinearModel, projects: list[str], objective: float, seconds: float,
-                 reduced: np.ndarray | None = None, lp_bound: float | None = None
-                 ) -> dict[str, float]:
+                 reduced: np.ndarray | None = None, lp_bound: float | None = None,
+                 lifted_projects: tuple[str, ...] = ()) -> dict[str, float]:
     """A lower bound on each project's drop (module docstring): LP duals from
     HiGHS within `seconds`, else (or for a model `auto` gives the Lagrangian
-    backend) Lagrangian prices. `reduced`, `lp_bound`: prices already found."""
-    if not projects:
+    backend) Lagrangian prices. `reduced`, `lp_bound`: prices already found.
+    `lifted_projects` (forced out or unaligned: forcing them in lifts their
+    own rows) get z - U_p from the LP's row prices (planning.dual_bounds)
+    when HiGHS gives them."""
+    if not projects and not lifted_projects:
         return {}
     drop, bound = (None, None) if reduced is None else (-reduced, lp_bound)
+    out = {}
     if drop is None and len(model.a_val) <= LARGE_NONZEROS:
         duals = lp_duals(model, seconds)
         if duals is not None:
             drop, bound = duals[0], duals[1]
+            bounds = forced_in_bounds(model, list(lifted_projects), -duals[0], -duals[2])
+            out = {p: objective - u for p, u in bounds.items()}
+    if not projects:
+        return out
     if drop is None:
         relaxed = lagrangian(model, seconds, greedy=False)
         drop, bound = -relaxed.reduced, relaxed.bound
@@ -163,7 +173,8 @@ def lp_estimates(model: LinearModel, projects: list[str], objective: float, seco
     starts = model.starts
     least = starts.assign(drop=np.maximum(0.0, drop[: len(starts)])) \
         .groupby("project")["drop"].min()
-    return {p: float(least[p]) - (bound - objective) for p in projects if p in least.index}
+    return out | {p: float(least[p]) - (bound - objective) for p in projects
+                  if p in least.index}
 
 
 @dataclass(frozen=True)

@@ -200,10 +200,12 @@ def _estimate(plan: Plan, instance: Instance, result: Result, targets: list[Excl
     prices give a figure."""
     estimable = [e.project for e in targets
                  if e.code not in STATIC_CODES and e.cost_status != "infeasible"]
+    lifted_ones = tuple(e.project for e in targets
+                        if e.code in STATIC_CODES and e.cost_status != "infeasible")
     seconds = deadline.cap(options.caps.estimate_s)
     estimates = {} if seconds <= 0.5 else lp_estimates(
         instance.model, estimable, plan.objective, seconds, result.reduced_costs,
-        result.bound if result.reduced_costs is not None else None)
+        result.bound if result.reduced_costs is not None else None, lifted_ones)
     placeable = [e.project for e in targets if e.cost_status != "infeasible"]
     repaired = {} if result.x is None else repairs(instance.model, placeable, result.x,
                                                    deadline.at)

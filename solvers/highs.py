@@ -153,10 +153,12 @@ def _solution(highspy, x: np.ndarray):
     return sol
 
 
-def lp_duals(model: LinearModel, seconds: float) -> tuple[np.ndarray, float] | None:
+def lp_duals(model: LinearModel, seconds: float
+             ) -> tuple[np.ndarray, float, np.ndarray] | None:
     """The LP relaxation's column duals (reduced costs of min -c.x, i.e. -r
-    for the maximised c.x) and optimum (of max c.x), or None when HiGHS does
-    not solve it to optimality within `seconds`."""
+    for the maximised c.x), optimum (of max c.x) and row duals (of min -c.x,
+    i.e. -y with r = c - A^T y), or None when HiGHS does not solve it to
+    optimality within `seconds`."""
     import dataclasses
 
     import highspy
@@ -168,4 +170,6 @@ def lp_duals(model: LinearModel, seconds: float) -> tuple[np.ndarray, float] | N
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return np.asarray(h.getSolution().col_dual, dtype=float), -h.getInfo().objective_function_value
+    solution = h.getSolution()
+    return (np.asarray(solution.col_dual, dtype=float), -h.getInfo().objective_function_value,
+            np.asarray(solution.row_dual, dtype=float))

@@ -328,10 +328,39 @@ def _set_shares(model: LinearModel, x: np.ndarray) -> None:
 
 
 def _must_projects(model: LinearModel) -> set:
-    """Projects whose mandatory[], force[] or window[] row asks for selection (lo >= 1)."""
+    """Projects whose mandatory[], force[] or window[] row asks for selection
+    (lo >= 1), and, transitively, what they require: a requires[a,b] row
+    (y_a - y_b <= 0) or an after[a,b] row (a's starts up to t less b's
+    starts up to t - d_b - lag, <= 0) holds with a selected only if b is, so
+    b must be placed too (a counterfactual forcing in a project whose
+    prerequisite the base plan leaves out)."""
     asks = (model.row_lo >= 1) & np.isin(model.row_family,
                                          (Family.MANDATORY, Family.FORCE, Family.WINDOW))
-    return set(model.row_project[asks])
+    must = set(model.row_project[asks])
+    prerequisites = _prerequisites(model)
+    todo = [p for p in must if p in prerequisites]
+    while todo:
+        for q in prerequisites[todo.pop()]:
+            if q not in must:
+                must.add(q)
+                todo += [q] if q in prerequisites else []
+    return must
+
+
+def _prerequisites(model: LinearModel) -> dict:
+    """project a -> the projects its requires[a,b] and after[a,b] rows need
+    selected (the projects of the rows' negative entries)."""
+    n = len(model.starts)
+    rows = np.isin(model.row_family, (Family.REQUIRES, Family.AFTER))[model.a_row] & \
+        (model.a_col < n)
+    if not rows.any():
+        return {}
+    project = model.starts["project"].to_numpy(dtype=object)
+    entries = pd.DataFrame({"row": model.a_row[rows], "project": project[model.a_col[rows]],
+                            "needs": model.a_val[rows] < 0})
+    pairs = entries[~entries["needs"]].merge(entries[entries["needs"]], on="row")
+    pairs = pairs[["project_x", "project_y"]].drop_duplicates()
+    return pairs.groupby("project_x")["project_y"].apply(list).to_dict()
 
 
 def _set_synergies(model: LinearModel, x: np.ndarray, placed: set) -> None:

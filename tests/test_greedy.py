@@ -184,3 +184,32 @@ def test_greedy_places_a_partly_fundable_project_at_its_full_share(a_extra):
     plan = _greedy_checked(scope_doc({**a_extra, "status": "mandatory"}, budget=10))
     assert set(plan.starts) == {"A"}
     assert plan.shares.get("A", 1.0) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("kind", ["requires", "after"])
+def test_repair_places_a_forced_projects_prerequisite(kind):
+    """A (value 5) needs B (value -1, so the greedy never picks B for itself):
+    with A forced in, B is placed too, first, and before C takes the budget
+    (before, the repair found no plan and the estimate had no upper end)."""
+    from spmo.engine.model.transforms import forced
+
+    periods = [{"id": f"T{i}"} for i in range(1, 5)]
+    projects = [{"id": "A", "value": 5, "duration": 1}, {"id": "B", "value": -1, "duration": 1},
+                {"id": "C", "value": 20, "duration": 1}]
+    document = {"periods": periods, "projects": projects,
+                "costs": [{"project": p, "offset": 0, "amount": a, "pool": "capex"}
+                          for p, a in (("A", 4), ("B", 4), ("C", 5))],
+                "budgets": [{"pool": "capex", "limit": 9}],
+                "dependencies": [{"project": "A", "kind": kind, "other": "B"}],
+                "settings": {"objective": "financial", "require_alignment": False}}
+    portfolio = portfolio_of(document)
+    model = build(portfolio)
+    base = greedy_plan(model)
+    assert set(assignment_of(portfolio, model, base).starts) == {"C"}
+    repaired = greedy_plan(forced(model, "A", "in"), prefer=base)
+    assert repaired is not None
+    plan = assignment_of(portfolio, model, repaired)
+    assert {"A", "B"} <= set(plan.starts)
+    if kind == "after":
+        assert plan.starts["A"] > plan.starts["B"]
+    assert check(portfolio, derive(portfolio), plan).ok

@@ -11,7 +11,8 @@ costs). A start with upper bound 0 is never placed; one is accepted when no
 capacity rows with bought capacity e[k,t] still on offer (coefficient -1)
 and what is bought also fits its own rows (its cost in the budgets). While
 must projects are placed, balance (share) rows may go over: later projects
-dilute them; a must project that did not fit is tried again at the end.
+dilute them; a must project that did not fit (its prerequisite came
+later) is tried again before any other project, and at the end.
 A source-funded project (engine/model/funding.py) is placed with its
 split: after its column is added, each funding[p,t] row (spend - sum_s f = 0)
 is filled by its f[p,s,t] (sources capped by a max_share first, then the
@@ -107,9 +108,11 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     fill = run.fill
     placed: set = set()
     retry = order[is_must[order]]  # a must project whose prerequisite came later
+    rest = order[len(retry):]  # musts come first in `order`
     names, musts = project.tolist(), is_must.tolist()
     sure_no = _rejection(run, n)
-    for chunk in [order[i:i + CHUNK] for i in range(0, len(order), CHUNK)] + [retry]:
+    passes = [retry, retry] + [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)] + [retry]
+    for chunk in passes:
         chunk = chunk[~sure_no(chunk, limit)]
         for j in chunk.tolist():
             p = names[j]

@@ -213,3 +213,26 @@ def test_repair_places_a_forced_projects_prerequisite(kind):
     if kind == "after":
         assert plan.starts["A"] > plan.starts["B"]
     assert check(portfolio, derive(portfolio), plan).ok
+
+
+def test_repair_tries_an_after_prerequisite_at_its_earliest_start():
+    """A (latest start T3) comes after B (2 periods): the preferred plan has B
+    at T2, which leaves A no start; with A forced in, B is tried from its
+    earliest start (T1, finishing T2), so A fits at T3."""
+    from spmo.engine.model.transforms import forced
+
+    periods = [{"id": f"T{i}"} for i in range(1, 5)]
+    projects = [{"id": "A", "value": 5, "duration": 1, "latest_start": "T3"},
+                {"id": "B", "value": 1, "duration": 2}]
+    document = {"periods": periods, "projects": projects,
+                "dependencies": [{"project": "A", "kind": "after", "other": "B"}],
+                "settings": {"objective": "financial", "require_alignment": False}}
+    portfolio = portfolio_of(document)
+    model = build(portfolio)
+    late_b = np.zeros(model.n_vars)
+    late_b[model.starts.index[(model.starts["project"] == "B")
+                              & (model.starts["start"] == 1)][0]] = 1.0
+    repaired = greedy_plan(forced(model, "A", "in"), prefer=late_b)
+    assert repaired is not None
+    plan = assignment_of(portfolio, model, repaired)
+    assert plan.starts == {"B": 0, "A": 2}

@@ -91,12 +91,14 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     starts = model.starts
     n = len(starts)
     c = _full_share_objective(model)
-    must = _must_projects(model)
+    must, early = _must_projects(model)
     project = starts["project"].to_numpy(dtype=object)
     is_must = pd.Series(project).isin(must).to_numpy()  # hashed, not an O(n x m) scan
+    is_early = pd.Series(project).isin(early).to_numpy()
     preferred = np.zeros(n, dtype=bool) if prefer is None else prefer[:n] > 0.5
     density = _density(run, c) if score is None else score[:n]
-    order = np.lexsort((-density, ~preferred, ~is_must))
+    rank = np.where(is_early, starts["start"].to_numpy(dtype=float), -density)
+    order = np.lexsort((rank, ~(preferred & ~is_early), ~is_must))
     candidate = (model.ub[:n] >= 0.5) & (is_must | preferred | (c[:n] > 0))
     order = order[candidate[order]]
     buyer = run.buyer
@@ -330,29 +332,32 @@ def _set_shares(model: LinearModel, x: np.ndarray) -> None:
     x[var] = value * x[at]
 
 
-def _must_projects(model: LinearModel) -> set:
-    """Projects whose mandatory[], force[] or window[] row asks for selection
-    (lo >= 1), and, transitively, what they require: a requires[a,b] row
-    (y_a - y_b <= 0) or an after[a,b] row (a's starts up to t less b's
-    starts up to t - d_b - lag, <= 0) holds with a selected only if b is, so
-    b must be placed too (a counterfactual forcing in a project whose
-    prerequisite the base plan leaves out)."""
+def _must_projects(model: LinearModel) -> tuple[set, set]:
+    """(must, early). must: projects whose mandatory[], force[] or window[]
+    row asks for selection (lo >= 1), and, transitively, what they require: a
+    requires[a,b] row (y_a - y_b <= 0) or an after[a,b] row (a's starts up
+    to t less b's starts up to t - d_b - lag, <= 0) holds with a selected
+    only if b is, so b must be placed too (a counterfactual forcing in a
+    project whose prerequisite the base plan leaves out). early: the musts
+    some must project comes after, tried at their earliest starts first
+    (leaving it the most room)."""
     asks = (model.row_lo >= 1) & np.isin(model.row_family,
                                          (Family.MANDATORY, Family.FORCE, Family.WINDOW))
     must = set(model.row_project[asks])
     prerequisites = _prerequisites(model)
     todo = [p for p in must if p in prerequisites]
     while todo:
-        for q in prerequisites[todo.pop()]:
+        for q, _ in prerequisites[todo.pop()]:
             if q not in must:
                 must.add(q)
                 todo += [q] if q in prerequisites else []
-    return must
+    early = {q for p in must for q, kind in prerequisites.get(p, ()) if kind == Family.AFTER}
+    return must, early
 
 
 def _prerequisites(model: LinearModel) -> dict:
-    """project a -> the projects its requires[a,b] and after[a,b] rows need
-    selected (the projects of the rows' negative entries)."""
+    """project a -> (b, family) for each project b its requires[a,b] and
+    after[a,b] rows need selected (the projects of the rows' negative entries)."""
     n = len(model.starts)
     rows = np.isin(model.row_family, (Family.REQUIRES, Family.AFTER))[model.a_row] & \
         (model.a_col < n)
@@ -360,10 +365,14 @@ def _prerequisites(model: LinearModel) -> dict:
         return {}
     project = model.starts["project"].to_numpy(dtype=object)
     entries = pd.DataFrame({"row": model.a_row[rows], "project": project[model.a_col[rows]],
-                            "needs": model.a_val[rows] < 0})
+                            "needs": model.a_val[rows] < 0,
+                            "kind": model.row_family[model.a_row[rows]]})
     pairs = entries[~entries["needs"]].merge(entries[entries["needs"]], on="row")
-    pairs = pairs[["project_x", "project_y"]].drop_duplicates()
-    return pairs.groupby("project_x")["project_y"].apply(list).to_dict()
+    pairs = pairs[["project_x", "project_y", "kind_x"]].drop_duplicates()
+    out: dict = {}
+    for a, b, kind in pairs.itertuples(index=False):
+        out.setdefault(a, []).append((b, kind))
+    return out
 
 
 def _set_synergies(model: LinearModel, x: np.ndarray, placed: set) -> None:

@@ -88,19 +88,9 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     e.g. Lagrangian reduced costs."""
     run = _Run.of(model)
     rows, vals, col, hi, act, x = run.rows, run.vals, run.col, run.hi, run.act, run.x
-    starts = model.starts
-    n = len(starts)
-    c = _full_share_objective(model)
-    must, early = _must_projects(model)
-    project = starts["project"].to_numpy(dtype=object)
-    is_must = pd.Series(project).isin(must).to_numpy()  # hashed, not an O(n x m) scan
-    is_early = pd.Series(project).isin(early).to_numpy()
-    preferred = np.zeros(n, dtype=bool) if prefer is None else prefer[:n] > 0.5
-    density = _density(run, c) if score is None else score[:n]
-    rank = np.where(is_early, starts["start"].to_numpy(dtype=float), -density)
-    order = np.lexsort((rank, ~(preferred & ~is_early), ~is_must))
-    candidate = (model.ub[:n] >= 0.5) & (is_must | preferred | (c[:n] > 0))
-    order = order[candidate[order]]
+    n = len(model.starts)
+    project = model.starts["project"].to_numpy(dtype=object)
+    order, is_must = _order(run, prefer, score)
     buyer = run.buyer
     limit = hi[rows] + TOL * np.maximum(1.0, np.abs(hi[rows]))  # per entry
     # an entry that cannot break its row: it lowers it, or it is a share row
@@ -143,6 +133,27 @@ def greedy_plan(model: LinearModel, prefer: np.ndarray | None = None,
     if np.all(full <= model.row_hi + tol) and np.all(full >= model.row_lo - tol):
         return x
     return None
+
+
+def _order(run: _Run, prefer: np.ndarray | None, score: np.ndarray | None):
+    """(the start columns in the order they are tried, is_must per column):
+    must projects first (an after-prerequisite from its earliest start), then
+    the preferred plan's starts, then the others by density or `score`;
+    only open starts, and only those of positive value unless must or preferred."""
+    model = run.model
+    starts = model.starts
+    n = len(starts)
+    c = _full_share_objective(model)
+    must, early = _must_projects(model)
+    project = pd.Series(starts["project"].to_numpy(dtype=object))
+    is_must = project.isin(must).to_numpy()  # hashed, not an O(n x m) scan
+    is_early = project.isin(early).to_numpy()
+    preferred = np.zeros(n, dtype=bool) if prefer is None else prefer[:n] > 0.5
+    density = _density(run, c) if score is None else score[:n]
+    rank = np.where(is_early, starts["start"].to_numpy(dtype=float), -density)
+    order = np.lexsort((rank, ~(preferred & ~is_early), ~is_must))
+    candidate = (model.ub[:n] >= 0.5) & (is_must | preferred | (c[:n] > 0))
+    return order[candidate[order]], is_must
 
 
 def _rejection(run: _Run, n: int):

@@ -100,3 +100,31 @@ def test_perturbed_prices_still_bound_at_the_true_values(perturbation):
     assert dual.bound == pytest.approx(relax.evaluate(dual.prices, model.c)[0])
     assert dual.bound >= lp - 1e-7 * max(1.0, abs(lp))
     assert dual.bound <= lp + 2 * perturbation * abs(lp) + 1e-4 * abs(lp), (dual.bound, lp)
+
+
+def test_soft_starts_are_each_projects_softmax():
+    """x_tau of the starts: per project, exp(r/tau) / (1 + sum exp(r/tau)) (the
+    1 for staying out), so the weights sum to below 1 and the start of largest
+    reduced cost has the largest; as tau falls they approach the Lagrangian
+    choice (1 on the best start of a project with r > 0, else 0)."""
+    from spmo.solvers.large.smoothed import soft_starts
+
+    model = build(portfolio_of(generate_portfolio(60, 6, 3, skills=4)))
+    relax = _Relaxation(model)
+    prices = smoothed_dual(relax, 5.0).prices
+    r = relax.c - relax.transposed @ prices
+    n = relax.n_starts
+    for tau in (1e-2, 1e-3):
+        x = soft_starts(relax, prices, tau)
+        total = np.add.reduceat(x, relax.group_start)
+        assert np.all(total <= 1 + 1e-12) and np.all(x >= 0)
+        for g, first in enumerate(relax.group_start[:5]):
+            last = relax.group_start[g + 1] if g + 1 < len(relax.group_start) else n
+            rs = np.where(relax.open[first:last], r[first:last], -np.inf)
+            expected = np.exp(rs / tau) / (1 + np.exp(rs / tau).sum()) \
+                if not relax.group_must[g] else np.exp(rs / tau) / np.exp(rs / tau).sum()
+            assert x[first:last] == pytest.approx(expected, rel=1e-6, abs=1e-12)
+    best = np.maximum.reduceat(np.where(relax.open, r[:n], -np.inf), relax.group_start)
+    total = np.add.reduceat(soft_starts(relax, prices, 1e-9), relax.group_start)
+    assert np.allclose(total[best > 1e-6], 1.0) and np.allclose(total[best < -1e-6], 0.0)
+    assert (best > 1e-6).any() and (best < -1e-6).any()

@@ -46,12 +46,25 @@ STAGE_ITERATIONS = 150
 @dataclass
 class SmoothedDual:
     """The least exact bound found, its prices pi (u - w), iterations used, and
-    the prices at the end of each stage (later stages last)."""
+    the prices at the end of each stage with the stage's temperature (later
+    stages last)."""
 
     bound: float
     prices: np.ndarray
     iterations: int
     stage_prices: list[np.ndarray]
+    stage_taus: list[float]
+
+
+def soft_starts(relax, prices: np.ndarray, tau: float) -> np.ndarray:
+    """x_tau of the start variables at `prices` (the softmax weights of the
+    module docstring): at the late stages a near-LP fractional solution whose
+    weights rank the starts (solvers.lagrange)."""
+    r = relax.c - relax.transposed @ prices
+    x = np.zeros(len(r))
+    if relax.n_starts:
+        _Smoothed(relax)._starts(r[: relax.n_starts], tau, x)
+    return x[: relax.n_starts]
 
 
 class _Smoothed:
@@ -114,7 +127,7 @@ def smoothed_dual(relax, seconds: float) -> SmoothedDual:
     scale = float(np.median(nonzero)) if len(nonzero) else 1.0
     z = np.zeros(len(smooth.up) + len(smooth.down))
     best_z, best = z, relax.bound(smooth.prices(z))
-    iterations, tau, stage_prices = 0, FIRST_TAU * scale, []
+    iterations, tau, stage_prices, stage_taus = 0, FIRST_TAU * scale, [], []
     for stage in range(STAGES):
         left = seconds - (time.perf_counter() - started)
         if left <= 0:
@@ -131,8 +144,9 @@ def smoothed_dual(relax, seconds: float) -> SmoothedDual:
                        options={"maxiter": STAGE_ITERATIONS, "maxcor": 20})
         z, iterations = out.x, iterations + int(out.nit)
         stage_prices.append(smooth.prices(z))
+        stage_taus.append(tau)
         exact = relax.bound(smooth.prices(z))
         if exact < best:
             best_z, best = z, exact
         tau *= SHRINK
-    return SmoothedDual(best, smooth.prices(best_z), iterations, stage_prices)
+    return SmoothedDual(best, smooth.prices(best_z), iterations, stage_prices, stage_taus)

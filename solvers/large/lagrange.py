@@ -14,9 +14,10 @@ reduced cost favours. Rows are scaled to unit largest coefficient; L is
 minimised through its entropy smoothing (solvers.smoothed), which reaches the
 LP bound where subgradient steps stalled above it. The greedy, ordered by the
 reduced costs at prices found for slightly perturbed start values (which
-break the LP's ties the way its packing needs; see _Relaxation), turns them
-into a feasible plan, so the result is a checked-feasible plan and a proven
-bound.
+break the LP's ties the way its packing needs; see _Relaxation) and by the
+smoothed dual's near-LP fractional starts x_tau (_orders), turns them into
+feasible plans, the best of which is kept, so the result is a
+checked-feasible plan and a proven bound.
 """
 
 from __future__ import annotations

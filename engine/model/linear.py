@@ -93,8 +93,36 @@ class LinearModel:
         return np.flatnonzero(mine)
 
     def activity(self, x: np.ndarray) -> np.ndarray:
-        """A x for a full assignment x."""
-        return np.bincount(self.a_row, weights=self.a_val * x[self.a_col], minlength=self.n_rows)
+        """A x for a full assignment x: per row, its entries' A_ij x_j summed in
+        entry order, a slice of entries at a time (`row_slices`: every row
+        within one slice, so the sums are those of one pass, bit for bit)."""
+        out = np.zeros(self.n_rows)
+        for a, b in row_slices(self.a_row):
+            row = self.a_row[a:b]
+            r0 = int(row.min())
+            out[r0:int(row.max()) + 1] += np.bincount(
+                row - r0, weights=self.a_val[a:b] * x[self.a_col[a:b]])
+        return out
+
+
+SLICE = 1 << 20
+"""Entries per slice of a scan over A: bounds the scan's temporaries (a few
+arrays of this length) whatever the model's size."""
+
+
+def row_slices(a_row: np.ndarray, size: int | None = None) -> list[tuple[int, int]]:
+    """[a, b) ranges covering the entries, about `size` (default SLICE) each;
+    on entries sorted by row (as LinearModel's are) a slice ends where a row
+    ends, so no row is split."""
+    size = size or SLICE
+    out, a, n = [], 0, len(a_row)
+    while a < n:
+        b = min(a + size, n)
+        if b < n:  # to the end of the run of the row at b - 1
+            b = max(b, b - 1 + int(np.searchsorted(a_row[b - 1:], a_row[b - 1], side="right")))
+        out.append((a, b))
+        a = b
+    return out
 
 
 def summed(row: np.ndarray, col: np.ndarray, val: np.ndarray):

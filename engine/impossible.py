@@ -66,11 +66,10 @@ class _Rows:
         self.row_order, self.row_first = _grouped(self.row, model.n_rows)
         # per row and implication: the pairs with a positive key, largest first,
         # and the largest key (only rows whose limit on that side is finite)
-        fmin, fmax = np.minimum(self.amin, 0.0), np.maximum(self.amax, 0.0)
         self.keys = {}
-        for name, key, limited in (("hi_out", np.maximum(self.amin, 0.0), self.hi),
-                                   ("hi_in", -fmin, self.hi), ("lo_in", fmax, self.lo),
-                                   ("lo_out", np.maximum(-self.amax, 0.0), self.lo)):
+        for name, limited in (("hi_out", self.hi), ("hi_in", self.hi), ("lo_in", self.lo),
+                              ("lo_out", self.lo)):
+            key = self._key(name)
             top = np.zeros(model.n_rows)
             np.maximum.at(top, self.row, key)
             use = np.flatnonzero((key > 0) & np.isfinite(limited)[self.row])
@@ -80,6 +79,20 @@ class _Rows:
                                top.tolist())
         self.hi_list, self.lo_list, self.tol_list = \
             self.hi.tolist(), self.lo.tolist(), self.tol.tolist()
+
+    def _key(self, name: str) -> np.ndarray:
+        """Per pair, the key of implication `name` (more than the row's room
+        fixes the project): hi_out max(amin, 0), the least it adds when in
+        (forces it out); hi_in -min(amin, 0), what being out costs the low
+        bound (forces it in); lo_in max(amax, 0) and lo_out max(-amax, 0) alike
+        for the row's lower limit."""
+        if name == "hi_out":
+            return np.maximum(self.amin, 0.0)
+        if name == "hi_in":
+            return -np.minimum(self.amin, 0.0)
+        if name == "lo_in":
+            return np.maximum(self.amax, 0.0)
+        return np.maximum(-self.amax, 0.0)
 
     def of_project(self, q: int) -> slice:
         """Project q's pairs (by row)."""

@@ -81,7 +81,7 @@ def _rows_in_the_way(model: LinearModel, xp: np.ndarray) -> tuple[np.ndarray, np
     breaks row i, after buying the extra FTE it needs (up to what is still on
     offer) and charging that purchase to every row the bought FTE counts in
     (the budgets without pool or category). Structural rows are skipped.
-    Sorted by column, then row. The columns are read a slice at a time
+    Sorted by column, then row (int32 indices). The columns are read a slice at a time
     (`_columns_in_the_way`), so the scan's temporaries stay small at any size."""
     n = len(model.starts)
     scan = _Scan(model, xp)
@@ -89,7 +89,7 @@ def _rows_in_the_way(model: LinearModel, xp: np.ndarray) -> tuple[np.ndarray, np
     found = [_columns_in_the_way(model, scan, j0, j1)
              for j0, j1 in _column_slices(first, n)]
     if not found:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
 
 
@@ -156,7 +156,7 @@ def _columns_in_the_way(model: LinearModel, scan: _Scan, j0: int,
     r, c = np.r_[er[~m], r2], np.r_[ec[~m], c2]
     new = np.r_[scan.act[er[~m]] + ev[~m], scan.act[r2] + v2]
     off = ((new > scan.top[r]) | (new < scan.bottom[r])) & ~scan.structural[r]
-    r, c = r[off], c[off]
+    r, c = r[off].astype(np.int32), c[off].astype(np.int32)
     order = np.argsort(c, kind="stable")
     return r[order], c[order]
 
@@ -191,11 +191,9 @@ def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
     rows, cols = _rows_in_the_way(model, plan_vector(portfolio, model, x))
     starts = model.starts
     var_project = starts["project"].to_numpy(dtype=object)
-    count = np.bincount(cols, minlength=model.n_vars)[: len(starts)]
-    keep = cols < len(starts)
-    order = np.argsort(cols[keep], kind="stable")
-    sorted_cols, sorted_rows = cols[keep][order], rows[keep][order]
-    bounds = np.searchsorted(sorted_cols, np.arange(len(starts) + 1))
+    count = np.bincount(cols, minlength=len(starts))
+    sorted_rows = rows  # start columns only, sorted by column, then row
+    bounds = np.searchsorted(cols, np.arange(len(starts) + 1))
     static = _static_reasons(portfolio, derived)
     per_project = pd.DataFrame({"project": var_project, "count": count,
                                 "var": np.arange(len(starts))})

@@ -236,3 +236,37 @@ def reference_impossible(model: LinearModel, projects: list[str]) -> dict[str, l
         if proof:
             out[p] = list(dict.fromkeys(rows.names[sorted(proof)]))
     return out
+
+
+def reference_summed(row: np.ndarray, col: np.ndarray, val: np.ndarray):
+    """engine.model.linear.summed as it was (one expression per step)."""
+    if len(row) == 0:
+        return row, col, val
+    height = int(row.max()) + 1
+    key = col.astype(np.int64) * height + row
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    new = np.r_[True, key[1:] != key[:-1]]
+    first = key[new]
+    return first % height, first // height, np.bincount(np.cumsum(new) - 1, weights=val[order])
+
+
+def reference_finish(self, starts, extra, pairs, shares=None, funding=None) -> LinearModel:
+    """ModelBuilder.finish as it was: every block concatenated, then one
+    stable sort by row."""
+    def cat(parts, dt):
+        return (np.concatenate(parts).astype(dt) if parts
+                else np.zeros(0, dtype=dt))
+    fam = [np.full(len(r[1]), r[0], dtype=object) for r in self.rows]
+    a_row = cat([r[4] for r in self.rows], np.int64)
+    order = np.argsort(a_row, kind="stable")
+    return LinearModel(
+        lb=cat(self.lb, float), ub=cat(self.ub, float), integer=cat(self.integer, bool),
+        c=cat(self.c, float),
+        row_name=cat([r[1] for r in self.rows], object), row_family=cat(fam, object),
+        row_lo=cat([r[2] for r in self.rows], float),
+        row_hi=cat([r[3] for r in self.rows], float),
+        a_row=a_row[order], a_col=cat([r[5] for r in self.rows], np.int64)[order],
+        a_val=cat([r[6] for r in self.rows], float)[order],
+        starts=starts, extra=extra, pairs=pairs, shares=shares, funding=funding,
+        row_project=cat([r[7] for r in self.rows], object))

@@ -1,12 +1,15 @@
-"""The scaled column scan and proofs give what the one-pass versions gave.
+"""The scaled column scan, proofs and model build give what the one-pass
+versions gave.
 
 engine/reasons.py reads the start columns a slice at a time and merges only
 the columns that buy FTE; engine/impossible.py builds its (row, project)
 pairs a slice of projects at a time and undoes each trial instead of copying
-the row bounds; LinearModel.activity sums a slice of rows at a time. Each is
-compared, bit for bit, with the code it replaced (tests/reasons_reference.py)
-on generated portfolios and the examples, with the engine's default slices
-and with slices of a few dozen entries (so every portfolio is cut into many).
+the row bounds; LinearModel.activity sums a slice of rows at a time;
+ModelBuilder.finish sorts block by block and the budget and capacity
+families free their temporaries early. Each is compared, bit for bit, with
+the code it replaced (tests/reasons_reference.py) on generated portfolios
+and the examples, with the engine's default slices and with slices of a few
+dozen entries (so every portfolio is cut into many).
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from spmo.solvers.large.greedy import greedy_plan
 
 from .reasons_reference import (
     reference_activity,
+    reference_finish,
     reference_impossible,
     reference_rows_in_the_way,
+    reference_summed,
 )
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -120,3 +125,22 @@ def test_first_reasons_are_unchanged(cases, monkeypatch):
             old = reasons_module.first_reasons(portfolio, derived, model, x, selected)
         assert [e.model_dump() for e in new] == [e.model_dump() for e in old], name
         assert new, name
+
+
+def test_the_model_is_built_as_before(cases, monkeypatch):
+    import spmo.engine.model.money as money_module
+    import spmo.engine.model.people as people_module
+
+    fields = ("lb", "ub", "integer", "c", "row_name", "row_family", "row_lo", "row_hi",
+              "a_row", "a_col", "a_val", "row_project")
+    for name, (portfolio, derived, model) in cases.items():
+        with monkeypatch.context() as patch:
+            patch.setattr(linear_module.ModelBuilder, "finish", reference_finish)
+            for module in (linear_module, money_module, people_module):
+                patch.setattr(module, "summed", reference_summed)
+            old = build(portfolio, derived)
+        assert np.all(np.diff(model.a_row) >= 0), name
+        for field in fields:
+            new_array, old_array = getattr(model, field), getattr(old, field)
+            assert new_array.dtype == old_array.dtype, (name, field)
+            assert np.array_equal(new_array, old_array), (name, field)

@@ -37,8 +37,10 @@ from .model.linear import LinearModel, row_slices
 from .rows import STRUCTURAL
 
 FREE, IN, OUT = 0, 1, -1
-SLICE = 1 << 20
+SLICE = 1 << 19
 """Start entries per slice when the pairs are built (bounds the temporaries)."""
+WINDOW = 128
+"""Most queued rows tested at once for a quiet run (bounds the work per visit)."""
 MAX_STEPS = 2_000
 """Most row visits of one project's propagation (deterministic: a cap on work)."""
 
@@ -66,7 +68,7 @@ class _Rows:
         self.row_order, self.row_first = _grouped(self.row, model.n_rows)
         # per row and implication: the pairs with a positive key, largest first,
         # and the largest key (only rows whose limit on that side is finite)
-        self.keys = {}
+        self.keys, self.tops = {}, {}
         for name, limited in (("hi_out", self.hi), ("hi_in", self.hi), ("lo_in", self.lo),
                               ("lo_out", self.lo)):
             key = self._key(name)
@@ -77,6 +79,7 @@ class _Rows:
             first = np.searchsorted(self.row[order], np.arange(model.n_rows + 1))
             self.keys[name] = (key[order].tolist(), self.q[order].tolist(), first.tolist(),
                                top.tolist())
+            self.tops[name] = top
         self.hi_list, self.lo_list, self.tol_list = \
             self.hi.tolist(), self.lo.tolist(), self.tol.tolist()
 
@@ -175,7 +178,7 @@ def _project_slices(code: np.ndarray, first: np.ndarray) -> list[tuple[int, int]
 def _grouped(owner: np.ndarray, size: int) -> tuple[np.ndarray, list[int]]:
     """Indices sorted by owner (stable) and each owner's first position."""
     order = np.argsort(owner, kind="stable").astype(np.int32)
-    return order, np.searchsorted(owner[order], np.arange(size + 1)).tolist()
+    return order, np.r_[0, np.cumsum(np.bincount(owner, minlength=size))].tolist()
 
 
 class _State:
@@ -248,27 +251,53 @@ class _State:
 
     def propagate(self, queue: deque, max_steps: int) -> frozenset | None:
         """Visit rows until nothing follows (or `max_steps` visits); the proof
-        rows of a conflict, else None."""
-        r = self.rows
-        sides = [(r.keys[name], r.keys[name][3], value, side)
-                 for name, value, side in (("hi_out", OUT, "hi"), ("hi_in", IN, "hi"),
-                                           ("lo_in", IN, "lo"), ("lo_out", OUT, "lo"))]
+        rows of a conflict, else None. A row visit that finds nothing changes
+        nothing, so the queued rows up to the first that finds something are
+        tested at once (`_quiet`) and passed over, counted as visits."""
         while queue and self.steps < max_steps:
-            i = queue.popleft()
+            quiet = self._quiet(queue, min(max_steps - self.steps, WINDOW))
+            for _ in range(quiet):
+                queue.popleft()
+            self.steps += quiet
+            if not queue or self.steps >= max_steps:
+                break
             self.steps += 1
-            room = {"hi": r.hi_list[i] + r.tol_list[i] - float(self.low[i]),
-                    "lo": float(self.high[i]) - r.lo_list[i] + r.tol_list[i]}
-            if room["hi"] < 0:
-                return self._reason(i, "hi")
-            if room["lo"] < 0:
-                return self._reason(i, "lo")
-            for keys, top, value, side in sides:
-                if top[i] <= room[side]:
-                    continue
-                clash = self._implied(i, keys, value, room[side], side, queue)
-                if clash is not None:
-                    return clash
+            clash = self._visit(queue.popleft(), queue)
+            if clash is not None:
+                return clash
         return None
+
+    def _visit(self, i: int, queue: deque) -> frozenset | None:
+        """Row i: the proof rows if it is broken, else fix what it implies."""
+        r = self.rows
+        room = {"hi": r.hi_list[i] + r.tol_list[i] - float(self.low[i]),
+                "lo": float(self.high[i]) - r.lo_list[i] + r.tol_list[i]}
+        if room["hi"] < 0:
+            return self._reason(i, "hi")
+        if room["lo"] < 0:
+            return self._reason(i, "lo")
+        for name, value, side in (("hi_out", OUT, "hi"), ("hi_in", IN, "hi"),
+                                  ("lo_in", IN, "lo"), ("lo_out", OUT, "lo")):
+            if r.keys[name][3][i] <= room[side]:
+                continue
+            clash = self._implied(i, r.keys[name], value, room[side], side, queue)
+            if clash is not None:
+                return clash
+        return None
+
+    def _quiet(self, queue: deque, most: int) -> int:
+        """How many of the first `most` queued rows, from the front, `_visit`
+        would find neither broken nor implying anything (the same tests, on
+        all of them at once)."""
+        r = self.rows
+        i = np.fromiter(queue, dtype=np.int64, count=min(len(queue), most))
+        room_hi = r.hi[i] + r.tol[i] - self.low[i]
+        room_lo = self.high[i] - r.lo[i] + r.tol[i]
+        loud = (room_hi < 0) | (room_lo < 0)
+        for name, room in (("hi_out", room_hi), ("hi_in", room_hi), ("lo_in", room_lo),
+                           ("lo_out", room_lo)):
+            loud |= ~(r.tops[name][i] <= room)
+        return int(np.argmax(loud)) if loud.any() else len(i)
 
     def _implied(self, i: int, keys: tuple, value: int, room: float, side: str,
                  queue: deque) -> frozenset | None:

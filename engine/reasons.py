@@ -188,19 +188,19 @@ def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
                   x: np.ndarray, selected: set[str]) -> list[ExcludedProject]:
     """One ExcludedProject per project that is not selected."""
     out = []
-    rows, cols = _rows_in_the_way(model, plan_vector(portfolio, model, x))
+    static = _static_reasons(portfolio, derived)
+    proofs = impossible(model, [p for p in portfolio.projects.index
+                                if p not in selected and p not in static])
+    rows, cols = _rows_in_the_way(model, plan_vector(portfolio, model, x))  # after: peaks apart
     starts = model.starts
     var_project = starts["project"].to_numpy(dtype=object)
     count = np.bincount(cols, minlength=len(starts))
     sorted_rows = rows  # start columns only, sorted by column, then row
     bounds = np.searchsorted(cols, np.arange(len(starts) + 1))
-    static = _static_reasons(portfolio, derived)
     per_project = pd.DataFrame({"project": var_project, "count": count,
                                 "var": np.arange(len(starts))})
     best = per_project.sort_values(["count", "var"]).drop_duplicates("project") \
         .set_index("project")["var"]
-    proofs = impossible(model, [p for p in portfolio.projects.index
-                                if p not in selected and p not in static])
     for pid in portfolio.projects.index:
         if pid in selected:
             continue

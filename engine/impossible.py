@@ -134,7 +134,12 @@ def _pairs(model: LinearModel, keep: np.ndarray, code: np.ndarray, n_projects: i
     per project the first pair (q_first[q]:q_first[q+1] are q's)."""
     rows, vals, first = model.by_column
     n_starts = np.bincount(code, minlength=n_projects)
-    parts: dict[str, list] = {"row": [], "q": [], "amin": [], "amax": []}
+    # written in place into arrays as long as every start entry: the pages
+    # past the pairs are never touched, so never resident
+    room = int(first[len(code)]) if len(code) else 0
+    out = [np.empty(room, dtype=np.int32), np.empty(room, dtype=np.int32),
+           np.empty(room), np.empty(room)]
+    size = 0
     for j0, j1 in _project_slices(code, first):
         er, ev = rows[first[j0]:first[j1]], vals[first[j0]:first[j1]]
         q = np.repeat(code[j0:j1], np.diff(first[j0:j1 + 1]))
@@ -148,13 +153,13 @@ def _pairs(model: LinearModel, keep: np.ndarray, code: np.ndarray, n_projects: i
         q = key[new] // model.n_rows
         partial = np.diff(np.r_[new, len(key)]) < n_starts[q]
         lo, hi = np.minimum.reduceat(a, new), np.maximum.reduceat(a, new)
-        parts["row"].append((key[new] % model.n_rows).astype(np.int32))
-        parts["q"].append(q.astype(np.int32))
-        parts["amin"].append(np.where(partial, np.minimum(lo, 0.0), lo))
-        parts["amax"].append(np.where(partial, np.maximum(hi, 0.0), hi))
-    out = [np.concatenate(parts.pop(name)) if name in parts and parts[name] else
-           np.zeros(0, dtype=np.int32 if name in ("row", "q") else float)
-           for name in ("row", "q", "amin", "amax")]
+        end = size + len(new)
+        out[0][size:end] = key[new] % model.n_rows
+        out[1][size:end] = q
+        out[2][size:end] = np.where(partial, np.minimum(lo, 0.0), lo)
+        out[3][size:end] = np.where(partial, np.maximum(hi, 0.0), hi)
+        size = end
+    out = [part[:size] for part in out]
     return (*out, np.searchsorted(out[1], np.arange(n_projects + 1)).tolist())
 
 

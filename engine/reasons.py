@@ -199,8 +199,8 @@ def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
     bounds = np.searchsorted(cols, np.arange(len(starts) + 1))
     per_project = pd.DataFrame({"project": var_project, "count": count,
                                 "var": np.arange(len(starts))})
-    best = per_project.sort_values(["count", "var"]).drop_duplicates("project") \
-        .set_index("project")["var"]
+    best = per_project.sort_values(["count", "var"]).drop_duplicates("project")
+    best = dict(zip(best["project"], best["var"].to_numpy(), strict=True))
     for pid in portfolio.projects.index:
         if pid in selected:
             continue

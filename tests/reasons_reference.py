@@ -9,8 +9,12 @@ from collections import deque
 
 import numpy as np
 import pandas as pd
+import spmo.engine.reasons as reasons
+from spmo.engine.derive import Derived
 from spmo.engine.model.linear import LinearModel, summed
-from spmo.engine.rows import STRUCTURAL
+from spmo.engine.plan import ExcludedProject
+from spmo.engine.portfolio import Portfolio
+from spmo.engine.rows import REASON_CODE, REASON_ORDER, STRUCTURAL
 
 
 def reference_activity(model: LinearModel, x: np.ndarray) -> np.ndarray:
@@ -270,3 +274,52 @@ def reference_finish(self, starts, extra, pairs, shares=None, funding=None) -> L
         a_val=cat([r[6] for r in self.rows], float)[order],
         starts=starts, extra=extra, pairs=pairs, shares=shares, funding=funding,
         row_project=cat([r[7] for r in self.rows], object))
+
+
+def reference_first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
+                            x: np.ndarray, selected: set[str]) -> list[ExcludedProject]:
+    """engine.reasons.first_reasons as it was, on the reference scan and proofs."""
+    out = []
+    rows, cols = reference_rows_in_the_way(model, reasons.plan_vector(portfolio, model, x))[:2]
+    starts = model.starts
+    var_project = starts["project"].to_numpy(dtype=object)
+    count = np.bincount(cols, minlength=model.n_vars)[: len(starts)]
+    keep = cols < len(starts)
+    order = np.argsort(cols[keep], kind="stable")
+    sorted_cols, sorted_rows = cols[keep][order], rows[keep][order]
+    bounds = np.searchsorted(sorted_cols, np.arange(len(starts) + 1))
+    static = reasons._static_reasons(portfolio, derived)
+    per_project = pd.DataFrame({"project": var_project, "count": count,
+                                "var": np.arange(len(starts))})
+    best = per_project.sort_values(["count", "var"]).drop_duplicates("project") \
+        .set_index("project")["var"]
+    proofs = reference_impossible(model, [p for p in portfolio.projects.index
+                                if p not in selected and p not in static])
+    for pid in portfolio.projects.index:
+        if pid in selected:
+            continue
+        if pid in static:
+            out.append(static[pid])
+            continue
+        if pid in proofs:
+            names = proofs[pid]
+            out.append(ExcludedProject(
+                project=pid, code="infeasible_alone", binding=names,
+                reason=f"no feasible plan contains it: {', '.join(names[:4])}"
+                       + (" and more" if len(names) > 4 else "") + " cannot all hold"))
+            continue
+        j = best[pid]
+        in_the_way = sorted_rows[bounds[j]:bounds[j + 1]]
+        names = list(dict.fromkeys(model.row_name[in_the_way]))
+        families = set(model.row_family[in_the_way])
+        codes = [c for c in REASON_ORDER if any(REASON_CODE.get(f) == c for f in families)]
+        if not codes:
+            out.append(ExcludedProject(
+                project=pid, code="dominated", binding=[],
+                reason="fits beside the chosen plan, but the optimum is better without it"))
+            continue
+        out.append(ExcludedProject(
+            project=pid, code=codes[0], binding=names,
+            reason=f"adding it at its best start would break {', '.join(names[:4])}"
+                   + (" and more" if len(names) > 4 else "")))
+    return out

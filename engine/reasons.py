@@ -80,36 +80,85 @@ def _rows_in_the_way(model: LinearModel, xp: np.ndarray) -> tuple[np.ndarray, np
     """Every (row i, start column j) such that adding x_j = 1 to the plan xp
     breaks row i, after buying the extra FTE it needs (up to what is still on
     offer) and charging that purchase to every row the bought FTE counts in
-    (the budgets without pool or category). Structural rows are skipped."""
+    (the budgets without pool or category). Structural rows are skipped.
+    Sorted by column, then row (int32 indices). The columns are read a slice at a time
+    (`_columns_in_the_way`), so the scan's temporaries stay small at any size."""
     n = len(model.starts)
-    act = model.activity(xp)
+    scan = _Scan(model, xp)
+    first = model.by_column[2]
+    found = [_columns_in_the_way(model, scan, j0, j1)
+             for j0, j1 in _column_slices(first, n)]
+    if not found:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+
+
+SLICE = 1 << 20
+"""Entries per slice of the column scan (its temporaries are a few arrays of
+this length)."""
+
+
+def _column_slices(first: np.ndarray, n: int) -> list[tuple[int, int]]:
+    """[j0, j1) ranges of the n start columns, about SLICE entries each (at
+    least one column)."""
+    out, j0 = [], 0
+    while j0 < n:
+        j1 = int(np.searchsorted(first, first[j0] + SLICE, side="right")) - 1
+        j1 = min(max(j1, j0 + 1), n)
+        out.append((j0, j1))
+        j0 = j1
+    return out
+
+
+class _Scan:
+    """Per row, what the column scan reads: the plan's activity, the limits
+    widened by the checker's tolerance (hi + tol, lo - tol), whether the row
+    is structural, and the variable that buys room in it."""
+
+    def __init__(self, model: LinearModel, xp: np.ndarray) -> None:
+        self.act = model.activity(xp)
+        self.xp, self.ub = xp, model.ub
+        hi, lo = model.row_hi, model.row_lo
+        self.top = hi + 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(hi), hi, 0.0)))
+        self.bottom = lo - 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(lo), lo, 0.0)))
+        self.structural = np.isin(model.row_family, list(STRUCTURAL))
+        self.buy_var, self.buy_coef = _purchase_rows(model)
+        self.hi = hi
+
+
+def _columns_in_the_way(model: LinearModel, scan: _Scan, j0: int,
+                        j1: int) -> tuple[np.ndarray, np.ndarray]:
+    """_rows_in_the_way for the start columns j0..j1-1. A column whose
+    addition buys FTE, or that has two entries in one row, has its entries
+    and the purchase's merged (`summed`: one value per row, in entry order);
+    any other column's new activity is act_i + A_ij as it stands."""
     rows, vals, first = model.by_column
-    er, ev = rows[: first[n]], vals[: first[n]]
-    ec = np.repeat(np.arange(n), np.diff(first[: n + 1]))
-    buy_var, buy_coef = _purchase_rows(model)
-    k = buy_var[er]
+    er, ev = rows[first[j0]:first[j1]], vals[first[j0]:first[j1]]
+    ec = np.repeat(np.arange(j0, j1), np.diff(first[j0:j1 + 1]))
+    k = scan.buy_var[er]
     at = np.flatnonzero(k >= 0)
-    over = act[er[at]] + ev[at] - model.row_hi[er[at]]
-    room = (model.ub[k[at]] - xp[k[at]]) * -buy_coef[er[at]]
-    bought = np.minimum(np.maximum(over, 0.0), np.maximum(room, 0.0)) / -buy_coef[er[at]]
+    coef = -scan.buy_coef[er[at]]
+    over = scan.act[er[at]] + ev[at] - scan.hi[er[at]]
+    room = (scan.ub[k[at]] - scan.xp[k[at]]) * coef
+    bought = np.minimum(np.maximum(over, 0.0), np.maximum(room, 0.0)) / coef
     at, bought = at[bought > 0], bought[bought > 0]
+    merge = np.zeros(j1 - j0 + 1, dtype=bool)
+    merge[ec[at] - j0] = True
+    merge[ec[1:][(er[1:] == er[:-1]) & (ec[1:] == ec[:-1])] - j0] = True
+    m = merge[ec - j0]
     # buying `bought` of variable k changes every row of column k by bought * A_ik
-    kr, kv, kf = rows, vals, first
     kvar = k[at]
-    counts = kf[kvar + 1] - kf[kvar]
-    pos = np.repeat(kf[kvar], counts) + np.arange(counts.sum()) - \
+    counts = first[kvar + 1] - first[kvar]
+    pos = np.repeat(first[kvar], counts) + np.arange(counts.sum()) - \
         np.repeat(np.cumsum(counts) - counts, counts)
-    all_r = np.r_[er, kr[pos]]
-    all_c = np.r_[ec, np.repeat(ec[at], counts)]
-    all_v = np.r_[ev, kv[pos] * np.repeat(bought, counts)]
-    r, c, v = summed(all_r, all_c, all_v)
-    new = act[r] + v
-    hi, lo = model.row_hi[r], model.row_lo[r]
-    tol_hi = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(hi), hi, 0.0)))
-    tol_lo = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(lo), lo, 0.0)))
-    off = ((new > hi + tol_hi) | (new < lo - tol_lo)) & \
-        ~np.isin(model.row_family[r], list(STRUCTURAL))
-    return r[off], c[off]
+    r2, c2, v2 = summed(np.r_[er[m], rows[pos]], np.r_[ec[m], np.repeat(ec[at], counts)],
+                        np.r_[ev[m], vals[pos] * np.repeat(bought, counts)])
+    r, c = np.r_[er[~m], r2], np.r_[ec[~m], c2]
+    new = np.r_[scan.act[er[~m]] + ev[~m], scan.act[r2] + v2]
+    off = ((new > scan.top[r]) | (new < scan.bottom[r])) & ~scan.structural[r]
+    r, c = r[off].astype(np.int32), c[off].astype(np.int32)
+    order = np.argsort(c, kind="stable")
+    return r[order], c[order]
 
 
 def _static_reasons(portfolio: Portfolio, derived: Derived) -> dict[str, ExcludedProject]:
@@ -139,21 +188,19 @@ def first_reasons(portfolio: Portfolio, derived: Derived, model: LinearModel,
                   x: np.ndarray, selected: set[str]) -> list[ExcludedProject]:
     """One ExcludedProject per project that is not selected."""
     out = []
-    rows, cols = _rows_in_the_way(model, plan_vector(portfolio, model, x))
-    starts = model.starts
-    var_project = starts["project"].to_numpy(dtype=object)
-    count = np.bincount(cols, minlength=model.n_vars)[: len(starts)]
-    keep = cols < len(starts)
-    order = np.argsort(cols[keep], kind="stable")
-    sorted_cols, sorted_rows = cols[keep][order], rows[keep][order]
-    bounds = np.searchsorted(sorted_cols, np.arange(len(starts) + 1))
     static = _static_reasons(portfolio, derived)
-    per_project = pd.DataFrame({"project": var_project, "count": count,
-                                "var": np.arange(len(starts))})
-    best = per_project.sort_values(["count", "var"]).drop_duplicates("project") \
-        .set_index("project")["var"]
     proofs = impossible(model, [p for p in portfolio.projects.index
                                 if p not in selected and p not in static])
+    rows, cols = _rows_in_the_way(model, plan_vector(portfolio, model, x))  # after: peaks apart
+    starts = model.starts
+    var_project = starts["project"].to_numpy(dtype=object)
+    count = np.bincount(cols, minlength=len(starts))
+    sorted_rows = rows  # start columns only, sorted by column, then row
+    bounds = np.searchsorted(cols, np.arange(len(starts) + 1))
+    per_project = pd.DataFrame({"project": var_project, "count": count,
+                                "var": np.arange(len(starts))})
+    best = per_project.sort_values(["count", "var"]).drop_duplicates("project")
+    best = dict(zip(best["project"], best["var"].to_numpy(), strict=True))
     for pid in portfolio.projects.index:
         if pid in selected:
             continue

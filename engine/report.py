@@ -14,13 +14,16 @@ def selected_rows(portfolio: Portfolio, derived: Derived, a: Assignment) -> list
     them, engine.check.schedule); in start order."""
     periods = portfolio.periods
     sched = schedule(portfolio, derived, a)
+    duration = derived.windows["duration"].reindex(sched.index).to_numpy()
+    at = dict(zip(sched.index, range(len(sched)), strict=True))
+    cost, value, score = (sched[c].to_numpy(dtype=float) for c in ("cost", "value", "score"))
     rows = []
     for pid, s in sorted(a.starts.items(), key=lambda kv: (kv[1], kv[0])):
-        d = int(derived.windows.at[pid, "duration"])
+        i = at[pid]
         rows.append(SelectedProject(
-            project=pid, start=periods[s], finish=periods[s + d - 1],
-            cost=float(sched.at[pid, "cost"]), value=float(sched.at[pid, "value"]),
-            score=float(sched.at[pid, "score"]), share=a.share(pid)))
+            project=pid, start=periods[s], finish=periods[s + int(duration[i]) - 1],
+            cost=float(cost[i]), value=float(value[i]), score=float(score[i]),
+            share=a.share(pid)))
     return rows
 
 

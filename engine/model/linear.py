@@ -93,8 +93,36 @@ class LinearModel:
         return np.flatnonzero(mine)
 
     def activity(self, x: np.ndarray) -> np.ndarray:
-        """A x for a full assignment x."""
-        return np.bincount(self.a_row, weights=self.a_val * x[self.a_col], minlength=self.n_rows)
+        """A x for a full assignment x: per row, its entries' A_ij x_j summed in
+        entry order, a slice of entries at a time (`row_slices`: every row
+        within one slice, so the sums are those of one pass, bit for bit)."""
+        out = np.zeros(self.n_rows)
+        for a, b in row_slices(self.a_row):
+            row = self.a_row[a:b]
+            r0 = int(row.min())
+            out[r0:int(row.max()) + 1] += np.bincount(
+                row - r0, weights=self.a_val[a:b] * x[self.a_col[a:b]])
+        return out
+
+
+SLICE = 1 << 20
+"""Entries per slice of a scan over A: bounds the scan's temporaries (a few
+arrays of this length) whatever the model's size."""
+
+
+def row_slices(a_row: np.ndarray, size: int | None = None) -> list[tuple[int, int]]:
+    """[a, b) ranges covering the entries, about `size` (default SLICE) each;
+    on entries sorted by row (as LinearModel's are) a slice ends where a row
+    ends, so no row is split."""
+    size = size or SLICE
+    out, a, n = [], 0, len(a_row)
+    while a < n:
+        b = min(a + size, n)
+        if b < n:  # to the end of the run of the row at b - 1
+            b = max(b, b - 1 + int(np.searchsorted(a_row[b - 1:], a_row[b - 1], side="right")))
+        out.append((a, b))
+        a = b
+    return out
 
 
 def summed(row: np.ndarray, col: np.ndarray, val: np.ndarray):
@@ -104,12 +132,20 @@ def summed(row: np.ndarray, col: np.ndarray, val: np.ndarray):
     if len(row) == 0:
         return row, col, val
     height = int(row.max()) + 1
-    key = col.astype(np.int64) * height + row
+    key = col.astype(np.int64)  # the key and its temporaries are made in place
+    key *= height
+    key += row
     order = np.argsort(key, kind="stable")
     key = key[order]
-    new = np.r_[True, key[1:] != key[:-1]]
+    new = np.empty(len(key), dtype=bool)
+    new[0] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
     first = key[new]
-    return first % height, first // height, np.bincount(np.cumsum(new) - 1, weights=val[order])
+    del key
+    group = np.cumsum(new)
+    del new
+    group -= 1
+    return first % height, first // height, np.bincount(group, weights=val[order])
 
 
 class ModelBuilder:
@@ -164,20 +200,29 @@ class ModelBuilder:
         self.n_rows += k
 
     def finish(self, starts, extra, pairs, shares=None, funding=None) -> LinearModel:
-        """The finished model with entries sorted by row."""
+        """The finished model with entries sorted by row (stable). A block's
+        rows follow the earlier blocks', so each block is sorted on its own
+        and copied into place, its entries freed as it goes (the builder's
+        blocks are used up)."""
         def cat(parts, dt):
             return (np.concatenate(parts).astype(dt) if parts
                        else np.zeros(0, dtype=dt))
         fam = [np.full(len(r[1]), r[0], dtype=object) for r in self.rows]
-        a_row = cat([r[4] for r in self.rows], np.int64)
-        order = np.argsort(a_row, kind="stable")
+        total = sum(len(r[4]) for r in self.rows)
+        a_row, a_col = np.empty(total, dtype=np.int64), np.empty(total, dtype=np.int64)
+        a_val, at = np.empty(total, dtype=float), 0
+        for b, block in enumerate(self.rows):
+            order = np.argsort(block[4], kind="stable")
+            for out, part in ((a_row, block[4]), (a_col, block[5]), (a_val, block[6])):
+                np.take(part, order, out=out[at:at + len(order)])
+            at += len(order)
+            self.rows[b] = (*block[:4], None, None, None, block[7])
         return LinearModel(
             lb=cat(self.lb, float), ub=cat(self.ub, float), integer=cat(self.integer, bool),
             c=cat(self.c, float),
             row_name=cat([r[1] for r in self.rows], object), row_family=cat(fam, object),
             row_lo=cat([r[2] for r in self.rows], float),
             row_hi=cat([r[3] for r in self.rows], float),
-            a_row=a_row[order], a_col=cat([r[5] for r in self.rows], np.int64)[order],
-            a_val=cat([r[6] for r in self.rows], float)[order],
+            a_row=a_row, a_col=a_col, a_val=a_val,
             starts=starts, extra=extra, pairs=pairs, shares=shares, funding=funding,
             row_project=cat([r[7] for r in self.rows], object))

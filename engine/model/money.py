@@ -24,6 +24,33 @@ def add_budget_limits(ctx: Context) -> None:
     budgets = ctx.portfolio.table("budgets")
     if budgets.empty:
         return
+    is_set = {f: budgets[f].notna().to_numpy() for f in ("period", "pool", "category")}
+    rows, cols, vals = _cost_entries(ctx, budgets, is_set)  # its temporaries are gone
+    extra = ctx.extra
+    index_of = {p: i for i, p in enumerate(ctx.portfolio.periods)}
+    whole = np.flatnonzero(~is_set["pool"] & ~is_set["category"]) if len(extra) else []
+    for k in whole:  # bought capacity is paid from budgets without pool or category
+        t = budgets["period"].iloc[k]
+        e = extra if pd.isna(t) else extra[extra["period"] == index_of[t]]
+        rows.append(np.full(len(e), k))
+        cols.append(e["var"].to_numpy())
+        vals.append(e["extra_cost"].to_numpy(dtype=float))
+    names = [row_name(Family.BUDGET, *key) for key in
+             zip(budgets["period"], budgets["pool"], budgets["category"], strict=True)]
+    ctx.builder.add_rows(Family.BUDGET, names, -INF, budgets["limit"].to_numpy(dtype=float),
+                         summed(*(_joined(parts) for parts in (rows, cols, vals))))
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts end to end; the list is emptied (its arrays freed) on the way."""
+    out = np.concatenate(parts)
+    parts.clear()
+    return out
+
+
+def _cost_entries(ctx: Context, budgets: pd.DataFrame, is_set: dict) -> tuple[list, list, list]:
+    """(rows, cols, vals) parts: every cost entry matched to the budget rows
+    whose scope contains it, one part per scope pattern."""
     costs = ctx.portfolio.table("costs")
     at, var, start = ctx.expand(costs)
     index_of = {p: i for i, p in enumerate(ctx.portfolio.periods)}
@@ -37,7 +64,7 @@ def add_budget_limits(ctx: Context) -> None:
         "category": (category[at], category_limit),
     }
     amount = costs["amount"].to_numpy(dtype=float)[at]
-    is_set = {f: budgets[f].notna().to_numpy() for f in fields}
+    del at, start
     pattern = sum(is_set[f].astype(int) << i for i, f in enumerate(fields))
     rows, cols, vals = [], [], []
     for shape in np.unique(pattern):
@@ -55,23 +82,12 @@ def add_budget_limits(ctx: Context) -> None:
         sorted_key = budget_key[order].astype(np.int64)
         pos = np.minimum(np.searchsorted(sorted_key, spend_key), len(sorted_key) - 1)
         hit = sorted_key[pos] == spend_key
+        del spend_key
         rows.append(chosen[order][pos[hit]])
         col, val = ctx.scaled(var[hit], amount[hit])
         cols.append(col)
         vals.append(val)
-    extra = ctx.extra
-    whole = np.flatnonzero(~is_set["pool"] & ~is_set["category"]) if len(extra) else []
-    for k in whole:  # bought capacity is paid from budgets without pool or category
-        t = budgets["period"].iloc[k]
-        e = extra if pd.isna(t) else extra[extra["period"] == index_of[t]]
-        rows.append(np.full(len(e), k))
-        cols.append(e["var"].to_numpy())
-        vals.append(e["extra_cost"].to_numpy(dtype=float))
-    names = [row_name(Family.BUDGET, *key) for key in
-             zip(budgets["period"], budgets["pool"], budgets["category"], strict=True)]
-    ctx.builder.add_rows(Family.BUDGET, names, -INF, budgets["limit"].to_numpy(dtype=float),
-                         summed(np.concatenate(rows), np.concatenate(cols),
-                                np.concatenate(vals)))
+    return rows, cols, vals
 
 
 def _codes(spent: pd.Series, limits: pd.Series) -> tuple[np.ndarray, np.ndarray]:

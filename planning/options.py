@@ -36,8 +36,9 @@ EXACT_LIMIT = 300
 REPORT_SECONDS_PER_NONZERO = 1e-6
 """Seconds the solve leaves, per non-zero of the model, for the checked Plan
 (the independent check, the reasons of every excluded project, the tables):
-about twice what it took at 100,000 x 20 (docs/solver-figures.md), so that
-the time limit bounds the whole request on the largest models too."""
+1.7 times what it took at 100,000 x 20 (28.6 M non-zeros, 16.5 s at load 3
+to 4; docs/solver-figures.md), so that the time limit bounds the whole
+request on the largest models too."""
 
 
 def report_reserve(nonzeros: int) -> float:

@@ -146,7 +146,8 @@ class _Case:
         out = self.out
         backend = pick("auto", model)
         spent = sum(out.get(f"{s}_s", 0.0) for s in REQUEST_STAGES)
-        seconds = out["time_limit_s"] - spent - report_reserve(len(model.a_val))
+        seconds = out["time_limit_s"] - spent - report_reserve(len(model.a_val),
+                                                               out["time_limit_s"])
         out["solve_limit_s"] = round(seconds, 3)
         with self.stage("solve"):
             start, options = first_plan(model, backend, solve_options(

@@ -62,7 +62,7 @@ def plan(portfolio: Portfolio, options: PlanOptions | None = None, *, progress=N
     mode = resolved_mode(options.explain, portfolio)
     share = SOLVE_SHARE[mode] if options.limit_explanations else 1.0
     solve_seconds = min(deadline.cap(limit * share),
-                        deadline.left() - report_reserve(len(instance.model.a_val)))
+                        deadline.left() - report_reserve(len(instance.model.a_val), limit))
     first, unused = _first(instance, options)
     result = solve(instance.model, options.solver or portfolio.settings.solver,
                    solve_options(portfolio, options, solve_seconds), first=first)

@@ -11,25 +11,22 @@ from spmo.engine.model.build import build
 from spmo.engine.model.transforms import forced
 from spmo.engine.validate import validate
 from spmo.planning.dual_bounds import forced_in_bounds
-from spmo.solvers.base import SolveOptions, Status
-from spmo.solvers.highs import HighsBackend, lp_duals
+from spmo.solvers.highs import lp_duals
 
 from .conftest import EXAMPLES, solve_checked
 from .strategies import Shape, portfolio_docs
-from .test_explain_figures import FAST, assert_figures_hold, forced_drops, valid_or_discard
+from .test_explain_figures import (
+    FAST,
+    assert_figures_hold,
+    forced_drops,
+    proven_optimum,
+    valid_or_discard,
+)
 
 
 def example():
     return validate(read_portfolio(EXAMPLES / "northwind.json"))
 
-
-def optimum(model) -> float | None:
-    """OPT by HiGHS, proven; None when no plan exists."""
-    result = HighsBackend().solve(model, SolveOptions(time_limit_s=60, workers=1))
-    if result.status == Status.INFEASIBLE:
-        return None
-    assert result.status == Status.OPTIMAL, result.status
-    return float(model.c @ result.x)
 
 
 def test_prices_are_read_with_the_right_signs():
@@ -52,7 +49,7 @@ def test_bound_is_above_every_forced_optimum(doc):
     projects = sorted(set(model.starts["project"]))
     bounds = forced_in_bounds(model, projects, -duals[0], -duals[2])
     for p in projects:
-        best = optimum(forced(model, p, "in"))
+        best = proven_optimum(forced(model, p, "in"))
         if best is not None and p in bounds:
             assert best <= bounds[p] + 1e-7 * max(1.0, abs(best)), (p, best, bounds[p])
 

@@ -44,7 +44,7 @@ def valid_or_discard(doc: dict):
         assume(False)
 
 
-def _optimum(model) -> float | None:
+def proven_optimum(model) -> float | None:
     """OPT of a model by HiGHS, proven (None when infeasible)."""
     result = HighsBackend().solve(model, SolveOptions(time_limit_s=60, workers=1))
     if result.status == Status.INFEASIBLE:
@@ -56,10 +56,10 @@ def _optimum(model) -> float | None:
 def forced_drops(portfolio, projects) -> dict[str, float | None]:
     """OPT - OPT_p for each project (None: no plan contains it), solved here."""
     model = build(portfolio)
-    base = _optimum(model)
+    base = proven_optimum(model)
     out = {}
     for p in projects:
-        other = _optimum(forced(model, p, "in"))
+        other = proven_optimum(forced(model, p, "in"))
         out[p] = None if other is None else base - other
     return out
 

@@ -27,23 +27,25 @@ def seen_limits(monkeypatch) -> list[float]:
     return limits
 
 
-def test_reserve_is_per_nonzero():
-    assert plan_options.report_reserve(0) == 0.0
-    assert plan_options.report_reserve(2_000_000) == pytest.approx(
-        2_000_000 * plan_options.REPORT_SECONDS_PER_NONZERO)
+def test_reserve_is_per_nonzero_and_a_share_of_the_limit():
+    assert plan_options.report_reserve(0, 0.0) == 0.0
+    assert plan_options.report_reserve(2_000_000, 60.0) == pytest.approx(
+        2_000_000 * plan_options.REPORT_SECONDS_PER_NONZERO
+        + 60.0 * plan_options.REPORT_SHARE)
 
 
 def test_solve_leaves_the_reserve(seen_limits, monkeypatch):
     portfolio = validate(read_portfolio(EXAMPLES / "northwind.json"))
     nonzeros = 4_435  # the example's model (docs/solver-figures.md)
     monkeypatch.setattr(plan_options, "REPORT_SECONDS_PER_NONZERO", 3.0 / nonzeros)
+    monkeypatch.setattr(plan_options, "REPORT_SHARE", 0.125)
     plan = pipeline.plan(portfolio, time_limit_s=8.0, explain="none")
     assert plan.model_size["nonzeros"] == nonzeros
     assert len(seen_limits) == 1
-    assert 4.0 < seen_limits[0] <= 5.0  # 8 s less the build and the 3 s reserve
+    assert 3.0 < seen_limits[0] <= 4.0  # 8 s less the build and the 3 s + 1 s reserve
 
 
 def test_small_models_keep_their_whole_limit(seen_limits):
     portfolio = validate(read_portfolio(EXAMPLES / "northwind.json"))
     pipeline.plan(portfolio, time_limit_s=8.0, explain="none")
-    assert seen_limits[0] > 7.0
+    assert seen_limits[0] > 7.0  # less the 0.5 % share and the build

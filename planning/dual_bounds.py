@@ -47,15 +47,16 @@ def forced_in_bounds(model: LinearModel, projects: list[str], reduced: np.ndarra
     per_col = np.maximum(reduced * model.lb, reduced * model.ub)
     total = float(per_row.sum() + per_col.sum())
     rows, vals, start = model.by_column
-    starts = model.starts
+    project_of = model.starts["project"].to_numpy(dtype=object)
+    liftable = np.isin(model.row_family, LIFTED)
     out = {}
     for p in projects:
-        own = np.flatnonzero((model.row_project == p) & np.isin(model.row_family, LIFTED))
-        cols = np.flatnonzero(starts["project"].to_numpy(dtype=object) == p)
+        own = np.flatnonzero((model.row_project == p) & liftable)
+        cols = np.flatnonzero(project_of == p)
         if len(cols) == 0:
             continue
-        touched = np.unique(np.concatenate([cols] + [model.a_col[model.a_row == i]
-                                                     for i in own]))
+        ends = np.searchsorted(model.a_row, np.c_[own, own + 1])  # A is sorted by row
+        touched = np.unique(np.concatenate([cols] + [model.a_col[a:b] for a, b in ends]))
         lifted = reduced[touched].copy()
         for k, j in enumerate(touched):
             entries = slice(start[j], start[j + 1])

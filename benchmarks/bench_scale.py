@@ -8,7 +8,11 @@ generate -> serialise (json.dumps) -> read (json.loads + from_document) -> valid
 warm start and the auto backend: 60 s less the greedy's time) -> check
 (assignment + independent checker) -> report (the Plan: check again, reasons,
 spend, utilisation...).
-Run directly as `python bench_scale.py --child N P SEED TIME_LIMIT`.
+Beside spmo, the raw solvers (raw_solvers.py: HiGHS and CP-SAT handed spmo's own
+model, every core) get the same time limit for their solve alone, in a process of
+their own each (`--raw`), and their plans go through the same checker.
+Run directly as `python bench_scale.py --child N P SEED TIME_LIMIT` or
+`python bench_scale.py --raw highs|cpsat N P SEED TIME_LIMIT`.
 """
 
 from __future__ import annotations
@@ -23,9 +27,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-CASES_FULL = ((1_000, 12), (10_000, 20), (50_000, 20))
+CASES_FULL = ((1_000, 12), (10_000, 20), (50_000, 20), (100_000, 20))
 CASES_QUICK = ((1_000, 12),)
-CASES_HUGE = ((100_000, 20),)
+RAW_CASES = (10_000, 50_000)
+"""The cases where section c runs the raw solvers beside spmo (1,000 x 12 is section
+e's; at 100,000 x 20 the raw solvers' 2 x 300 s are left to `--raw` by hand: raw
+HiGHS finds no plan at 10,000 x 20 within 60 s)."""
 LIMITS = {1_000: 60.0, 10_000: 60.0, 50_000: 120.0, 100_000: 300.0}
 """Each case's time limit, as issue 18 sets it (--scale-limit overrides)."""
 REQUEST_STAGES = ("read", "validate", "derive", "build", "first_plan", "solve", "report")
@@ -170,12 +177,42 @@ class _Case:
                    request_s=round(sum(out[f"{s}_s"] for s in REQUEST_STAGES), 3))
 
 
+RAW_MEMORY_BYTES = 16 * 2**30
+"""A raw solver's address-space limit (of the machine's 24 GiB): past it the run
+fails and is reported as such, not the machine."""
+
+
+def raw_child(solver: str, n: int, periods: int, seed: int, time_limit: float) -> None:
+    """One raw solver (raw_solvers.RAW) on the case's model, built as spmo builds
+    it (not timed), given the whole time limit; its plan goes through spmo's
+    independent checker. One JSON line, as `child`'s summary."""
+    from raw_solvers import RAW
+    from spmo.engine.check import check
+    from spmo.engine.model.decode import assignment_of
+    from spmo.engine.plan import relative_gap
+
+    resource.setrlimit(resource.RLIMIT_AS, (RAW_MEMORY_BYTES, RAW_MEMORY_BYTES))
+    case = _Case({"projects": n, "periods": periods, "seed": seed, "solver": solver,
+                  "time_limit_s": time_limit})
+    portfolio, derived, model = case.build(n, periods, seed)
+    run = RAW[solver](model, time_limit)
+    out = case.out
+    out.update(objective=run.objective, bound=run.bound, solve_s=round(run.seconds, 3),
+               gap=relative_gap(run.bound, run.objective), peak_mb=round(_peak_mb(), 1))
+    if run.x is not None:
+        out["check_ok"] = check(portfolio, derived,
+                                assignment_of(portfolio, model, run.x)).ok
+    _emit(stage="done", result=out)
+
+
 def run_case(n: int, periods: int, time_limit: float, on_stage=None,
-             timeout: float = 1800.0) -> dict:
-    """Run one case in a subprocess; on_stage(name) follows its progress. A case that
-    is still running after `timeout` seconds is killed and reported with the stages
-    it finished."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), str(periods),
+             timeout: float = 1800.0, raw: str | None = None) -> dict:
+    """Run one case in a subprocess (spmo's request, or the raw solver `raw` on
+    spmo's model); on_stage(name) follows its progress. A case that is still
+    running after `timeout` seconds is killed and reported with the stages it
+    finished."""
+    mode = ["--child"] if raw is None else ["--raw", raw]
+    cmd = [sys.executable, str(Path(__file__).resolve()), *mode, str(n), str(periods),
            str(SEED), str(time_limit)]
     started = time.perf_counter()
     partial: dict = {"projects": n, "periods": periods}
@@ -244,5 +281,11 @@ def flat_row(case: dict) -> dict:
 if __name__ == "__main__":
     if len(sys.argv) == 6 and sys.argv[1] == "--child":
         child(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))
+    elif len(sys.argv) == 7 and sys.argv[1] == "--raw":
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        raw_child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]),
+                  float(sys.argv[6]))
     else:
-        raise SystemExit("usage: bench_scale.py --child PROJECTS PERIODS SEED TIME_LIMIT")
+        raise SystemExit("usage: bench_scale.py --child PROJECTS PERIODS SEED TIME_LIMIT\n"
+                         "       bench_scale.py --raw highs|cpsat PROJECTS PERIODS SEED "
+                         "TIME_LIMIT")

@@ -9,8 +9,11 @@ which), headed by the machine. Sections:
   a. optima   - mknap1, mknap2, Chu & Beasley mknapcb1-9 #0/10/20, GK gk1-11,
                 per backend, through plan(), at --time-limit (default 20 s);
   b. overhead - mknapcb1 #0 on raw CP-SAT / raw highspy vs through spmo;
-  c. scale    - generated 1,000x12, 10,000x20, 50,000x20 portfolios, stage by
-                stage, each in its own process (peak RSS per case);
+  c. scale    - generated 1,000x12, 10,000x20, 50,000x20 and 100,000x20
+                portfolios, stage by stage, each in its own process (peak RSS
+                per case), each within issue 18's time limit for the request;
+                raw HiGHS and raw CP-SAT on spmo's model beside 10,000x20 and
+                50,000x20;
   d. raw      - GK gk1-11 and mknapcb3/6/9 #0: raw CP-SAT, raw HiGHS and spmo
                 (auto) at --time-limit, gaps side by side;
   e. targets  - issue 18's table, one row per target (bench_targets): exact
@@ -22,7 +25,6 @@ which), headed by the machine. Sections:
 --quick: mknap1+mknap2 on highs only, mknapcb1/4/7 #0 at 5 s, overhead at 5 s,
 scale 1,000x12 only, no section d, section e with 300x12 only at --mid-limit
 (default 10 s), sensitivity without weights at 5 s: a few minutes.
---huge adds 100,000x20 to section c.
 """
 
 from __future__ import annotations
@@ -178,8 +180,7 @@ def section_overhead(args, out: list[str], rows: list[dict]) -> None:
 
 def section_scale(args, out: list[str], rows: list[dict]) -> None:
     cases = bench_scale.CASES_QUICK if args.quick else bench_scale.CASES_FULL
-    cases += bench_scale.CASES_HUGE if args.huge else ()
-    results = []
+    results, raws = [], []
     with new_progress() as progress:
         steps = len(bench_scale.STAGES)
         task = progress.add_task("c. scale", total=steps * len(cases))
@@ -197,7 +198,14 @@ def section_scale(args, out: list[str], rows: list[dict]) -> None:
                                         timeout=args.scale_timeout)
             progress.update(task, completed=done + steps)
             results.append(bench_scale.flat_row(case))
+            if n in bench_scale.RAW_CASES and not args.quick:
+                for solver in ("highs", "cpsat"):
+                    progress.update(task, description=f"{label}: raw {solver}")
+                    raws.append(bench_scale.run_case(n, periods, limit, raw=solver,
+                                                     timeout=args.scale_timeout))
     rows += results
+    rows += [{"section": "scale_raw", **{k: v for k, v in r.items() if not isinstance(v, dict)}}
+             for r in raws]
     limits = f"{args.scale_limit:g} s" if args.scale_limit else \
         "the issue's time limit per case (60 s up to 10,000 projects, 120 s at 50,000, " \
         "300 s at 100,000)"
@@ -215,6 +223,8 @@ def section_scale(args, out: list[str], rows: list[dict]) -> None:
                "+ report, what a request's clock counts (bounded by `time_limit_s`, as in "
                "plan()); `solve_limit_s` = what the stages before the solve and the "
                "report's reserve (planning.options.report_reserve) left it.\n")
+    if raws:
+        out.append(raw_beside(results, raws))
     out.append("\nSeconds per stage (serialise = json.dumps; read = json.loads + "
                "from_document; first_check = the checker on the greedy plan; check = the "
                "independent checker; report = the Plan, which checks again and adds "
@@ -228,6 +238,37 @@ def section_scale(args, out: list[str], rows: list[dict]) -> None:
     peaks = [{"case": r["case"], **{s: r.get(f"{s}_peak_mb") for s in bench_scale.STAGES}}
              for r in results]
     out.append(md_table(peaks))
+
+
+def raw_beside(results: list[dict], raws: list[dict]) -> str:
+    """Section c's raw solvers beside spmo: each gap against its own bound and
+    against the best bound any of them proved on the case."""
+    from spmo.engine.plan import relative_gap
+
+    table = []
+    for r in results:
+        n = int(r["case"].split("x")[0].replace(",", ""))
+        same = [c for c in raws if c["projects"] == n]
+        if not same:
+            continue
+        bounds = [b for b in [r.get("bound")] + [c.get("bound") for c in same] if b is not None]
+        best = min(bounds, default=None)
+        entry = {"case": r["case"], "time_limit_s": r.get("time_limit_s"),
+                 "best_bound": best, "spmo_objective": r.get("objective"),
+                 "spmo_gap": r.get("gap"),
+                 "spmo_gap_to_best_bound": relative_gap(best, r.get("objective"))}
+        for c in same:
+            name = c.get("solver")
+            entry |= {f"{name}_objective": c.get("objective"), f"{name}_gap": c.get("gap"),
+                      f"{name}_gap_to_best_bound": relative_gap(best, c.get("objective")),
+                      f"{name}_solve_s": c.get("solve_s"), f"{name}_check_ok":
+                      c.get("check_ok"), f"{name}_peak_mb": c.get("peak_mb"),
+                      f"{name}_error": c.get("error")}
+        table.append(entry)
+    return ("\nBeside the raw solvers (benchmarks/raw_solvers.py: HiGHS and CP-SAT on "
+            "spmo's own model, every core, the whole time limit for their solve alone; "
+            "their plans through spmo's checker; `*_gap_to_best_bound` against the "
+            "lowest bound any of the three proved):\n\n" + md_table(table) + "\n")
 
 
 def section_raw(args, out: list[str], rows: list[dict]) -> None:
@@ -294,8 +335,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="which of a,b,c,d,e,f (default all)")
     parser.add_argument("--mid-limit", type=float, default=None,
                         help="seconds per mid-size solve in section e (default 60; --quick 10)")
-    parser.add_argument("--huge", action="store_true",
-                        help="section c also runs 100,000x20 (within 300 s)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="results folder")
     parser.add_argument("--tag", default="",
                         help="suffix of the result file names (default: 'quick' with --quick)")

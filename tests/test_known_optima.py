@@ -2,8 +2,8 @@
 re-checked, must reach exactly the value the literature proves optimal.
 
 OR-Library mknap1 (7 problems, Petersen 1967 R&D project selection) and mknap2 (48
-SAC-94 problems) have proven optima listed in best_known.csv (tests/data/mkp, a copy of
-the files of shared/benchmarks/mkp these tests need).
+SAC-94 problems) have proven optima listed in best_known.csv (tests/data/mkp: the
+files these tests need, copied into the repository).
 Each is solved with the default backend (auto), and mknap1 plus the WEING (Weingartner-
 Ness capital budgeting) and SENTO problems also with CP-SAT. Besides spmo's own
 re-check, the selection is checked against the raw instance arrays: it fits every

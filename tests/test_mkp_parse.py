@@ -1,8 +1,8 @@
 """Parsing of the public MKP benchmarks and their portfolio form.
 
 The instances are the copies in tests/data/mkp (one file of each layout; see its
-README); best_known.csv there is the whole table of the full set in
-shared/benchmarks/mkp, which `make bench` reads (and checks, bench_optima.data_dir)."""
+README); best_known.csv there is the whole table of the full set, which only
+`make bench` reads (and checks, bench_optima.data_dir)."""
 
 from __future__ import annotations
 
